@@ -1,0 +1,673 @@
+import { ErrorCode, ErrorMessage } from '../../contracts/errors';
+import { Account } from './accounts';
+import { Book, BookSide, BUY, Level, Order, SELL, type SideIndex } from './book';
+import {
+  CASH,
+  type AddSymbolCommand,
+  type BalanceView,
+  type BookView,
+  type CancelCommand,
+  type CancelReason,
+  type Command,
+  type CreditCommand,
+  type EngineEvent,
+  type EngineOptions,
+  type MarketStats,
+  type OrderEvent,
+  type PlaceCommand,
+  type SessionCommand,
+  type SessionState,
+  type StpMode,
+} from './types';
+
+export const MAX_QUANTITY = 1_000_000_000;
+/** $10,000,000.00 in cents: far above any simulated share price, small enough for exact notionals. */
+export const MAX_PRICE = 1_000_000_000;
+const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.]{0,9}$/;
+const MAX_ID_LENGTH = 64;
+
+const SESSION_TRANSITIONS: Record<SessionState, readonly SessionState[]> = {
+  CLOSED: ['OPEN'],
+  OPEN: ['HALTED', 'CLOSED'],
+  HALTED: ['OPEN', 'CLOSED'],
+};
+
+function isId(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH;
+}
+
+function isPositiveInt(v: unknown, max: number): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && v <= max;
+}
+
+/**
+ * The matching engine: a pure, synchronous, deterministic state machine. `apply` takes one command
+ * and appends the events it causes to `out`; business rejections are events, never exceptions.
+ *
+ * Fields are public (not private) only so that snapshot.ts can serialise and rebuild them; nothing
+ * outside the core mutates them.
+ */
+export class MatchingEngine {
+  seq = 0;
+  tradeSeq = 0;
+  session: SessionState = 'CLOSED';
+  readonly balancesEnabled: boolean;
+  readonly books = new Map<string, Book>();
+  /** books in the order their symbols were added; index = Book.index */
+  readonly bookList: Book[] = [];
+  readonly accounts = new Map<string, Account>();
+  /** every resting order by orderId */
+  readonly orders = new Map<string, Order>();
+  /** resting orders that have a clientOrderId, by clientKey(userId, clientOrderId) */
+  readonly byClientId = new Map<string, Order>();
+  /** sums of everything ever credited: conserved by trading, and bounded to stay exact */
+  totalCash = 0;
+  readonly totalShares: number[] = [];
+
+  private dirty: Account[] = [];
+  /** levels changed by the current command; a count, because truncating an array is a slow runtime call */
+  private readonly touched: Level[] = [];
+  private touchedCount = 0;
+  private out: EngineEvent[] = [];
+  private ts = 0;
+  /** set by walk() */
+  private walkCost = 0;
+
+  constructor(options: EngineOptions = {}) {
+    this.balancesEnabled = options.balances !== false;
+  }
+
+  apply(cmd: Command, out: EngineEvent[]): void {
+    this.out = out;
+    this.ts = typeof cmd.ts === 'number' ? cmd.ts : 0;
+    switch (cmd.action) {
+      case 'place':
+        this.place(cmd);
+        break;
+      case 'cancel':
+        this.cancel(cmd);
+        break;
+      case 'addSymbol':
+        this.addSymbol(cmd);
+        break;
+      case 'credit':
+        this.credit(cmd);
+        break;
+      case 'session':
+        this.setSession(cmd);
+        break;
+      default:
+        this.error(ErrorCode.INVALID_COMMAND, `Unknown action ${JSON.stringify((cmd as { action?: unknown }).action)}`, cmd);
+    }
+    if (this.touchedCount > 0) this.flushDepth();
+  }
+
+  // ---------------------------------------------------------------- orders
+
+  private place(c: PlaceCommand): void {
+    if (!isId(c.orderId) || !isId(c.userId)) {
+      this.error(ErrorCode.INVALID_COMMAND, 'orderId and userId must be non-empty strings of at most 64 characters', c);
+      return;
+    }
+    if (this.orders.has(c.orderId)) {
+      // An error event, not an order event: a REJECTED order event would overwrite the live order's state downstream.
+      this.error(ErrorCode.DUPLICATE_ORDER, `Order id ${c.orderId} is already live`, c);
+      return;
+    }
+    if (this.session !== 'OPEN') {
+      if (this.session === 'HALTED') this.reject(c, ErrorCode.MARKET_HALTED, 'Trading is halted');
+      else this.reject(c, ErrorCode.MARKET_CLOSED, 'The session is closed');
+      return;
+    }
+    const book = this.books.get(c.symbol);
+    if (book === undefined) return this.reject(c, ErrorCode.INVALID_SYMBOL, `Unknown symbol ${String(c.symbol)}`);
+    const side: SideIndex | -1 = c.side === 'BUY' ? BUY : c.side === 'SELL' ? SELL : -1;
+    if (side === -1) return this.reject(c, ErrorCode.INVALID_SIDE, 'side must be BUY or SELL');
+    const type = c.type;
+    if (type !== 'LIMIT' && type !== 'MARKET') return this.reject(c, ErrorCode.INVALID_ORDER_TYPE, 'type must be LIMIT or MARKET');
+    const tif = c.timeInForce;
+    if (tif !== 'GFD' && tif !== 'IOC' && tif !== 'FOK') {
+      return this.reject(c, ErrorCode.INVALID_TIME_IN_FORCE, 'timeInForce must be GFD, IOC or FOK');
+    }
+    const stp: StpMode = c.stp === undefined ? 'EXPIRE_TAKER' : c.stp;
+    if (stp !== 'EXPIRE_TAKER' && stp !== 'EXPIRE_MAKER' && stp !== 'EXPIRE_BOTH') {
+      return this.reject(c, ErrorCode.INVALID_COMMAND, 'stp must be EXPIRE_TAKER, EXPIRE_MAKER or EXPIRE_BOTH');
+    }
+    const qty = c.quantity;
+    if (!isPositiveInt(qty, MAX_QUANTITY)) {
+      return this.reject(c, ErrorCode.INVALID_QUANTITY, `quantity must be a whole number from 1 to ${MAX_QUANTITY}`);
+    }
+    if (qty % book.lotSize !== 0) {
+      return this.reject(c, ErrorCode.INVALID_QUANTITY, `quantity must be a multiple of the lot size ${book.lotSize}`);
+    }
+    let price = 0;
+    if (type === 'LIMIT') {
+      if (!isPositiveInt(c.price, MAX_PRICE)) {
+        return this.reject(c, ErrorCode.INVALID_PRICE, `price must be a whole number of cents from 1 to ${MAX_PRICE}`);
+      }
+      price = c.price;
+      if (price % book.tickSize !== 0) {
+        return this.reject(c, ErrorCode.INVALID_PRICE, `price must be a multiple of the tick size ${book.tickSize}`);
+      }
+      if (price * qty > Number.MAX_SAFE_INTEGER) {
+        return this.reject(c, ErrorCode.INVALID_QUANTITY, 'price x quantity is too large');
+      }
+    } else if (c.price !== undefined && c.price !== null) {
+      return this.reject(c, ErrorCode.INVALID_PRICE, 'a market order takes no price');
+    }
+    const clientOrderId = c.clientOrderId === undefined || c.clientOrderId === null ? null : c.clientOrderId;
+    if (clientOrderId !== null) {
+      if (!isId(clientOrderId)) return this.reject(c, ErrorCode.INVALID_COMMAND, 'clientOrderId must be 1 to 64 characters');
+      if (this.byClientId.has(clientKey(c.userId, clientOrderId))) {
+        return this.reject(c, ErrorCode.DUPLICATE_ORDER, `clientOrderId ${clientOrderId} is already used by a live order`);
+      }
+    }
+
+    const opp = side === BUY ? book.asks : book.bids;
+    let account: Account | null = null;
+    if (this.balancesEnabled) {
+      account = this.accounts.get(c.userId) ?? null;
+      if (side === SELL) {
+        const have = account === null ? 0 : account.sharesAvailable[book.index] ?? 0;
+        if (have < qty) return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `needs ${qty} ${book.symbol} shares, ${have} available`);
+      } else {
+        const have = account === null ? 0 : account.cashAvailable;
+        if (type === 'LIMIT') {
+          if (have < price * qty) return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `needs ${price * qty} cents, ${have} available`);
+        } else {
+          const best = opp.best();
+          if (best !== undefined && have < best.price) {
+            return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `cannot afford one share at ${best.price}, ${have} cents available`);
+          }
+        }
+      }
+      if (account !== null) account.ensureSymbols(this.bookList.length);
+    }
+
+    const o = new Order(c.orderId, clientOrderId, c.userId, account, book, side, type, tif, price, qty, stp, this.ts);
+    this.emitOrder(o, null);
+
+    // A market buy locks what walking the book would cost it, capped by its cash; FOK is decided
+    // by the same walk, before anything trades.
+    const budgeted = account !== null && side === BUY && type === 'MARKET';
+    if (tif === 'FOK' || budgeted) {
+      const fillable = this.walk(o, opp, budgeted ? (account as Account).cashAvailable : Infinity);
+      if (tif === 'FOK' && fillable < qty) {
+        o.status = 'CANCELLED';
+        this.emitOrder(o, 'FOK_UNFILLABLE');
+        return;
+      }
+    }
+
+    if (account !== null) {
+      if (side === SELL) {
+        account.sharesAvailable[book.index] -= qty;
+        account.sharesLocked[book.index] += qty;
+      } else {
+        const lock = budgeted ? this.walkCost : price * qty;
+        account.cashAvailable -= lock;
+        account.cashLocked += lock;
+        o.lockedCash = lock;
+      }
+      this.markDirty(account);
+    }
+
+    let stopped: CancelReason | null = null;
+    const best = opp.best();
+    if (best !== undefined && (type === 'MARKET' || (side === BUY ? best.price <= price : best.price >= price))) {
+      stopped = this.match(o, opp);
+    }
+    if (o.filled === qty) {
+      this.releaseLocks(o);
+      return;
+    }
+    if (stopped === null && type === 'LIMIT' && tif === 'GFD') {
+      this.rest(o);
+      return;
+    }
+    this.releaseLocks(o);
+    o.status = 'CANCELLED';
+    const reason: CancelReason =
+      stopped !== null ? stopped : type === 'MARKET' ? 'NO_LIQUIDITY' : 'IOC_REMAINDER';
+    this.emitOrder(o, reason);
+  }
+
+  /** Matches taker `t` against `opp`; returns why matching stopped early, or null if it ran out of crossing liquidity or filled. */
+  private match(t: Order, opp: BookSide): CancelReason | null {
+    const isLimit = t.type === 'LIMIT';
+    const isBuy = t.side === BUY;
+    const budgeted = !isLimit && isBuy && t.account !== null;
+    while (t.filled < t.quantity) {
+      const level = opp.best();
+      if (level === undefined) return null;
+      if (isLimit && (isBuy ? level.price > t.price : level.price < t.price)) return null;
+      let m = level.head;
+      while (m !== null) {
+        const next = m.next;
+        if (m.userId === t.userId) {
+          if (t.stp !== 'EXPIRE_TAKER') this.cancelResting(m, 'SELF_TRADE_PREVENTED');
+          if (t.stp !== 'EXPIRE_MAKER') return 'SELF_TRADE_PREVENTED';
+          m = next;
+          continue;
+        }
+        let q = t.quantity - t.filled;
+        const makerLeft = m.quantity - m.filled;
+        if (makerLeft < q) q = makerLeft;
+        if (budgeted) {
+          const affordable = Math.floor(t.lockedCash / level.price);
+          if (affordable < q) {
+            if (affordable === 0) return 'INSUFFICIENT_BALANCE';
+            q = affordable;
+          }
+        }
+        this.execute(t, m, level, opp, q);
+        if (t.filled === t.quantity) return null;
+        m = next;
+      }
+    }
+    return null;
+  }
+
+  private execute(t: Order, m: Order, level: Level, opp: BookSide, q: number): void {
+    const price = level.price;
+    const book = level.book;
+    m.filled += q;
+    t.filled += q;
+    level.quantity -= q;
+    this.touch(level);
+    book.lastPrice = price;
+    book.lastQuantity = q;
+    book.volume += q;
+    const takerBuys = t.side === BUY;
+    const buyer = takerBuys ? t : m;
+    const seller = takerBuys ? m : t;
+    if (this.balancesEnabled) this.settle(buyer, seller, book.index, price, q);
+
+    if (m.filled === m.quantity) {
+      m.status = 'FILLED';
+      level.unlink(m);
+      this.forget(m);
+      if (level.count === 0) opp.remove(level);
+    } else {
+      m.status = 'PARTIALLY_FILLED';
+    }
+    t.status = t.filled === t.quantity ? 'FILLED' : 'PARTIALLY_FILLED';
+
+    this.out.push({
+      type: 'trade',
+      seq: ++this.seq,
+      tradeId: ++this.tradeSeq,
+      symbol: book.symbol,
+      price,
+      quantity: q,
+      buyOrderId: buyer.id,
+      sellOrderId: seller.id,
+      buyUserId: buyer.userId,
+      sellUserId: seller.userId,
+      takerSide: takerBuys ? 'BUY' : 'SELL',
+      timestamp: this.ts,
+    });
+    this.emitOrder(m, null);
+    this.emitOrder(t, null);
+  }
+
+  /** Exactly-once settlement of one trade: the buyer's lock pays, the seller's locked shares move. */
+  private settle(buyer: Order, seller: Order, idx: number, price: number, q: number): void {
+    const ba = buyer.account as Account;
+    const sa = seller.account as Account;
+    const notional = price * q;
+    // A limit buy locked its own price per share; paying less hands the difference back.
+    const unlocked = buyer.type === 'LIMIT' ? buyer.price * q : notional;
+    buyer.lockedCash -= unlocked;
+    ba.cashLocked -= unlocked;
+    ba.cashAvailable += unlocked - notional;
+    ba.sharesAvailable[idx] += q;
+    sa.sharesLocked[idx] -= q;
+    sa.cashAvailable += notional;
+    this.markDirty(ba);
+    this.markDirty(sa);
+  }
+
+  /**
+   * How much of taker `t` the book could fill right now without trading, honouring its limit
+   * price, its self-trade mode and `budget` cents; the cost of that fill is left in walkCost.
+   * It visits makers exactly as match() would, so a budget of walkCost buys exactly that fill.
+   */
+  private walk(t: Order, opp: BookSide, budget: number): number {
+    const isBuy = t.side === BUY;
+    const isLimit = t.type === 'LIMIT';
+    let filled = 0;
+    let cost = 0;
+    const levels = opp.levels;
+    outer: for (let i = levels.length - 1; i >= 0; i--) {
+      const level = levels[i];
+      if (isLimit && (isBuy ? level.price > t.price : level.price < t.price)) break;
+      for (let m = level.head; m !== null; m = m.next) {
+        if (m.userId === t.userId) {
+          if (t.stp === 'EXPIRE_MAKER') continue;
+          break outer;
+        }
+        let q = t.quantity - filled;
+        const makerLeft = m.quantity - m.filled;
+        if (makerLeft < q) q = makerLeft;
+        const affordable = Math.floor((budget - cost) / level.price);
+        if (affordable < q) q = affordable;
+        filled += q;
+        cost += q * level.price;
+        if (filled === t.quantity || q < makerLeft) break outer;
+      }
+    }
+    this.walkCost = cost;
+    return filled;
+  }
+
+  private rest(o: Order): void {
+    const level = o.book.sideOf(o.side).levelFor(o.price);
+    level.append(o);
+    this.touch(level);
+    this.orders.set(o.id, o);
+    if (o.clientOrderId !== null) this.byClientId.set(clientKey(o.userId, o.clientOrderId), o);
+  }
+
+  /** Hands back whatever an order that will not (or no longer) rest still has locked. */
+  private releaseLocks(o: Order): void {
+    const a = o.account;
+    if (a === null) return;
+    if (o.side === BUY) {
+      a.cashLocked -= o.lockedCash;
+      a.cashAvailable += o.lockedCash;
+      o.lockedCash = 0;
+    } else {
+      const left = o.quantity - o.filled;
+      a.sharesLocked[o.book.index] -= left;
+      a.sharesAvailable[o.book.index] += left;
+    }
+  }
+
+  private cancelResting(o: Order, reason: CancelReason): void {
+    const level = o.level as Level;
+    level.quantity -= o.quantity - o.filled;
+    level.unlink(o);
+    this.touch(level);
+    if (level.count === 0) o.book.sideOf(o.side).remove(level);
+    this.forget(o);
+    if (o.account !== null) {
+      this.releaseLocks(o);
+      this.markDirty(o.account);
+    }
+    o.status = 'CANCELLED';
+    this.emitOrder(o, reason);
+  }
+
+  private forget(o: Order): void {
+    this.orders.delete(o.id);
+    if (o.clientOrderId !== null) this.byClientId.delete(clientKey(o.userId, o.clientOrderId));
+  }
+
+  private cancel(c: CancelCommand): void {
+    if (!isId(c.userId)) return this.error(ErrorCode.INVALID_COMMAND, 'userId must be a non-empty string', c);
+    let o: Order | undefined;
+    if (isId(c.orderId)) o = this.orders.get(c.orderId);
+    else if (isId(c.clientOrderId)) o = this.byClientId.get(clientKey(c.userId, c.clientOrderId));
+    else return this.error(ErrorCode.INVALID_COMMAND, 'cancel needs an orderId or a clientOrderId', c);
+    // Another participant's order is reported exactly like a missing one, so ids leak nothing.
+    if (o === undefined || o.userId !== c.userId) return this.error(ErrorCode.ORDER_NOT_FOUND, 'No live order with that id', c);
+    this.cancelResting(o, 'USER_CANCELLED');
+  }
+
+  // ---------------------------------------------------------------- admin
+
+  private addSymbol(c: AddSymbolCommand): void {
+    if (typeof c.symbol !== 'string' || !SYMBOL_PATTERN.test(c.symbol)) {
+      return this.error(ErrorCode.INVALID_SYMBOL, 'symbol must be 1 to 10 characters A-Z, 0-9 or . starting with a letter', c);
+    }
+    if (this.books.has(c.symbol)) return this.error(ErrorCode.SYMBOL_EXISTS, `${c.symbol} already exists`, c);
+    if (!isPositiveInt(c.tickSize, MAX_PRICE)) return this.error(ErrorCode.INVALID_PRICE, 'tickSize must be a positive whole number of cents', c);
+    const lotSize = c.lotSize === undefined ? 1 : c.lotSize;
+    if (!isPositiveInt(lotSize, MAX_QUANTITY)) return this.error(ErrorCode.INVALID_QUANTITY, 'lotSize must be a positive whole number', c);
+    this.createBook(c.symbol, c.tickSize, lotSize);
+    this.out.push({ type: 'symbolAdded', seq: ++this.seq, symbol: c.symbol, tickSize: c.tickSize, lotSize, timestamp: this.ts });
+  }
+
+  createBook(symbol: string, tickSize: number, lotSize: number): Book {
+    const book = new Book(symbol, this.bookList.length, tickSize, lotSize);
+    this.books.set(symbol, book);
+    this.bookList.push(book);
+    this.totalShares.push(0);
+    return book;
+  }
+
+  private credit(c: CreditCommand): void {
+    if (!isId(c.userId)) return this.error(ErrorCode.INVALID_COMMAND, 'userId must be a non-empty string', c);
+    if (!isPositiveInt(c.amount, Number.MAX_SAFE_INTEGER)) return this.error(ErrorCode.INVALID_AMOUNT, 'amount must be a positive whole number', c);
+    const isCash = c.asset === CASH;
+    const book = isCash ? undefined : this.books.get(c.asset);
+    if (!isCash && book === undefined) return this.error(ErrorCode.INVALID_SYMBOL, `Unknown asset ${String(c.asset)}`, c);
+    // Trading conserves totals, so bounding what is credited keeps every balance an exact integer.
+    const total = isCash ? this.totalCash : this.totalShares[(book as Book).index];
+    if (total + c.amount > Number.MAX_SAFE_INTEGER) return this.error(ErrorCode.INVALID_AMOUNT, 'credit would exceed the exchange-wide limit', c);
+    const account = this.account(c.userId);
+    if (book === undefined) {
+      this.totalCash += c.amount;
+      account.cashAvailable += c.amount;
+    } else {
+      this.totalShares[book.index] += c.amount;
+      account.sharesAvailable[book.index] += c.amount;
+    }
+    this.markDirty(account);
+    this.out.push({ type: 'credit', seq: ++this.seq, userId: c.userId, asset: c.asset, amount: c.amount, timestamp: this.ts });
+  }
+
+  private setSession(c: SessionCommand): void {
+    const next = c.state;
+    const previous = this.session;
+    if (next !== 'OPEN' && next !== 'HALTED' && next !== 'CLOSED') {
+      return this.error(ErrorCode.INVALID_COMMAND, 'state must be OPEN, HALTED or CLOSED', c);
+    }
+    if (!SESSION_TRANSITIONS[previous].includes(next)) {
+      return this.error(ErrorCode.INVALID_SESSION_TRANSITION, `cannot go from ${previous} to ${next}`, c);
+    }
+    this.session = next;
+    this.out.push({ type: 'session', seq: ++this.seq, state: next, previous, timestamp: this.ts });
+    if (next === 'CLOSED') this.expireAll();
+  }
+
+  /** Good-for-day orders end with the session: every resting order expires, best price first, in queue order. */
+  private expireAll(): void {
+    for (const book of this.bookList) {
+      for (const side of [book.bids, book.asks]) {
+        const levels = side.levels.slice().reverse();
+        for (const level of levels) {
+          let o = level.head;
+          while (o !== null) {
+            const next = o.next;
+            this.cancelResting(o, 'SESSION_CLOSED');
+            o = next;
+          }
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** Accounts whose balances changed since the last call, as views; clears the list. */
+  takeDirtyBalances(): BalanceView[] {
+    const views = this.dirty.map((a) => {
+      a.dirty = false;
+      return this.balanceView(a);
+    });
+    this.dirty = [];
+    return views;
+  }
+
+  balance(userId: string): BalanceView | null {
+    const a = this.accounts.get(userId);
+    return a === undefined ? null : this.balanceView(a);
+  }
+
+  private balanceView(a: Account): BalanceView {
+    a.ensureSymbols(this.bookList.length);
+    const positions: BalanceView['positions'] = {};
+    for (const book of this.bookList) {
+      const available = a.sharesAvailable[book.index];
+      const locked = a.sharesLocked[book.index];
+      if (available !== 0 || locked !== 0) positions[book.symbol] = { available, locked };
+    }
+    return { userId: a.userId, cash: { available: a.cashAvailable, locked: a.cashLocked }, positions };
+  }
+
+  /** The live order's current state as an order event without a seq (0), or null. */
+  order(orderId: string): OrderEvent | null {
+    const o = this.orders.get(orderId);
+    return o === undefined ? null : this.orderEvent(o, null, 0);
+  }
+
+  symbols(): string[] {
+    return this.bookList.map((b) => b.symbol);
+  }
+
+  book(symbol: string, depth = Infinity): BookView | null {
+    const b = this.books.get(symbol);
+    if (b === undefined) return null;
+    const view = (side: BookSide) => {
+      const levels = side.levels;
+      const result = [];
+      for (let i = levels.length - 1; i >= 0 && result.length < depth; i--) {
+        result.push({ price: levels[i].price, quantity: levels[i].quantity, orders: levels[i].count });
+      }
+      return result;
+    };
+    return { symbol, bids: view(b.bids), asks: view(b.asks) };
+  }
+
+  market(symbol: string): MarketStats | null {
+    const b = this.books.get(symbol);
+    if (b === undefined) return null;
+    const bid = b.bids.best();
+    const ask = b.asks.best();
+    return {
+      symbol,
+      tickSize: b.tickSize,
+      lotSize: b.lotSize,
+      bidPrice: bid === undefined ? null : bid.price,
+      bidQuantity: bid === undefined ? 0 : bid.quantity,
+      askPrice: ask === undefined ? null : ask.price,
+      askQuantity: ask === undefined ? 0 : ask.quantity,
+      lastTradePrice: b.lastPrice,
+      lastTradeQuantity: b.lastQuantity,
+      totalVolume: b.volume,
+    };
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  account(userId: string): Account {
+    let a = this.accounts.get(userId);
+    if (a === undefined) {
+      a = new Account(userId, this.bookList.length);
+      this.accounts.set(userId, a);
+    } else {
+      a.ensureSymbols(this.bookList.length);
+    }
+    return a;
+  }
+
+  private markDirty(a: Account): void {
+    if (!a.dirty) {
+      a.dirty = true;
+      this.dirty.push(a);
+    }
+  }
+
+  private touch(level: Level): void {
+    if (!level.touched) {
+      level.touched = true;
+      this.touched[this.touchedCount++] = level;
+    }
+  }
+
+  private flushDepth(): void {
+    const touched = this.touched;
+    const n = this.touchedCount;
+    this.touchedCount = 0;
+    for (let i = 0; i < n; i++) {
+      const level = touched[i];
+      level.touched = false;
+      this.out.push({
+        type: 'depth',
+        seq: ++this.seq,
+        symbol: level.book.symbol,
+        side: level.side === BUY ? 'BUY' : 'SELL',
+        price: level.price,
+        quantity: level.quantity,
+        timestamp: this.ts,
+      });
+    }
+  }
+
+  private emitOrder(o: Order, reason: string | null): void {
+    this.out.push(this.orderEvent(o, reason, ++this.seq));
+  }
+
+  private orderEvent(o: Order, reason: string | null, seq: number): OrderEvent {
+    return {
+      type: 'order',
+      seq,
+      orderId: o.id,
+      clientOrderId: o.clientOrderId,
+      userId: o.userId,
+      symbol: o.book.symbol,
+      side: o.side === BUY ? 'BUY' : 'SELL',
+      orderType: o.type,
+      timeInForce: o.tif,
+      price: o.type === 'MARKET' ? null : o.price,
+      quantity: o.quantity,
+      filledQuantity: o.filled,
+      status: o.status,
+      code: 0,
+      reason,
+      timestamp: o.timestamp,
+    };
+  }
+
+  /** A refused place: a REJECTED order event built from whatever the command carried. */
+  private reject(c: PlaceCommand, code: number, reason: string): void {
+    this.out.push({
+      type: 'order',
+      seq: ++this.seq,
+      orderId: c.orderId,
+      clientOrderId: typeof c.clientOrderId === 'string' ? c.clientOrderId : null,
+      userId: c.userId,
+      symbol: String(c.symbol),
+      side: c.side,
+      orderType: c.type,
+      timeInForce: c.timeInForce,
+      price: typeof c.price === 'number' ? c.price : null,
+      quantity: c.quantity,
+      filledQuantity: 0,
+      status: 'REJECTED',
+      code,
+      reason,
+      timestamp: this.ts,
+    });
+  }
+
+  private error(code: number, message: string, c: { action?: unknown; userId?: unknown; orderId?: unknown; clientOrderId?: unknown }): void {
+    this.out.push({
+      type: 'error',
+      seq: ++this.seq,
+      code,
+      message: message || ErrorMessage[code as keyof typeof ErrorMessage],
+      action: String(c.action),
+      userId: typeof c.userId === 'string' ? c.userId : null,
+      orderId: typeof c.orderId === 'string' ? c.orderId : null,
+      clientOrderId: typeof c.clientOrderId === 'string' ? c.clientOrderId : null,
+      timestamp: this.ts,
+    });
+  }
+}
+
+export function clientKey(userId: string, clientOrderId: string): string {
+  return userId + '\u0000' + clientOrderId;
+}

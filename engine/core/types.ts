@@ -1,0 +1,211 @@
+/**
+ * Commands the core accepts and events it emits. Prices are integer ticks of the quote currency
+ * (cents), quantities whole shares, cash integer cents. `ts` is supplied by the caller (the stream
+ * entry id's time) because the core has no clock.
+ */
+export type Side = 'BUY' | 'SELL';
+export type OrderType = 'LIMIT' | 'MARKET';
+export type TimeInForce = 'GFD' | 'IOC' | 'FOK';
+export type StpMode = 'EXPIRE_TAKER' | 'EXPIRE_MAKER' | 'EXPIRE_BOTH';
+export type OrderStatus = 'PENDING' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELLED' | 'REJECTED';
+export type SessionState = 'OPEN' | 'HALTED' | 'CLOSED';
+/** The asset name of cash in credits and balances; every other asset is a symbol. */
+export const CASH = 'CASH';
+
+/** Why a live order stopped without filling completely. */
+export type CancelReason =
+  | 'USER_CANCELLED'
+  | 'SESSION_CLOSED'
+  | 'IOC_REMAINDER'
+  | 'FOK_UNFILLABLE'
+  | 'NO_LIQUIDITY'
+  | 'INSUFFICIENT_BALANCE'
+  | 'SELF_TRADE_PREVENTED';
+
+export interface PlaceCommand {
+  action: 'place';
+  orderId: string;
+  clientOrderId?: string | null;
+  userId: string;
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  timeInForce: TimeInForce;
+  price?: number | null;
+  quantity: number;
+  stp?: StpMode;
+  ts: number;
+}
+
+/** Cancels by orderId or by the participant's clientOrderId. */
+export interface CancelCommand {
+  action: 'cancel';
+  orderId?: string | null;
+  clientOrderId?: string | null;
+  userId: string;
+  ts: number;
+}
+
+export interface AddSymbolCommand {
+  action: 'addSymbol';
+  symbol: string;
+  tickSize: number;
+  lotSize?: number;
+  ts: number;
+}
+
+/** Adds cash (asset CASH, in cents) or shares (asset = symbol) to a participant's available balance. */
+export interface CreditCommand {
+  action: 'credit';
+  userId: string;
+  asset: string;
+  amount: number;
+  ts: number;
+}
+
+export interface SessionCommand {
+  action: 'session';
+  state: SessionState;
+  ts: number;
+}
+
+export type Command = PlaceCommand | CancelCommand | AddSymbolCommand | CreditCommand | SessionCommand;
+
+export interface OrderEvent {
+  type: 'order';
+  seq: number;
+  orderId: string;
+  clientOrderId: string | null;
+  userId: string;
+  symbol: string;
+  side: Side;
+  orderType: OrderType;
+  timeInForce: TimeInForce;
+  /** null for market orders */
+  price: number | null;
+  quantity: number;
+  filledQuantity: number;
+  status: OrderStatus;
+  /** 0 unless REJECTED; then a code of the error table */
+  code: number;
+  /** Set on REJECTED (human-readable) and CANCELLED (a CancelReason); null otherwise. */
+  reason: string | null;
+  timestamp: number;
+}
+
+export interface TradeEvent {
+  type: 'trade';
+  seq: number;
+  tradeId: number;
+  symbol: string;
+  price: number;
+  quantity: number;
+  buyOrderId: string;
+  sellOrderId: string;
+  buyUserId: string;
+  sellUserId: string;
+  takerSide: Side;
+  timestamp: number;
+}
+
+/** The new aggregate quantity of one price level; 0 means the level is gone. */
+export interface DepthEvent {
+  type: 'depth';
+  seq: number;
+  symbol: string;
+  side: Side;
+  price: number;
+  quantity: number;
+  timestamp: number;
+}
+
+/** A command that was refused and is not about a placed order (cancel, admin). */
+export interface ErrorEvent {
+  type: 'error';
+  seq: number;
+  code: number;
+  message: string;
+  action: string;
+  userId: string | null;
+  orderId: string | null;
+  clientOrderId: string | null;
+  timestamp: number;
+}
+
+export interface SessionEvent {
+  type: 'session';
+  seq: number;
+  state: SessionState;
+  previous: SessionState;
+  timestamp: number;
+}
+
+export interface SymbolAddedEvent {
+  type: 'symbolAdded';
+  seq: number;
+  symbol: string;
+  tickSize: number;
+  lotSize: number;
+  timestamp: number;
+}
+
+export interface CreditEvent {
+  type: 'credit';
+  seq: number;
+  userId: string;
+  asset: string;
+  amount: number;
+  timestamp: number;
+}
+
+export type EngineEvent =
+  | OrderEvent
+  | TradeEvent
+  | DepthEvent
+  | ErrorEvent
+  | SessionEvent
+  | SymbolAddedEvent
+  | CreditEvent;
+
+export interface AssetBalance {
+  available: number;
+  locked: number;
+}
+
+export interface BalanceView {
+  userId: string;
+  cash: AssetBalance;
+  positions: Record<string, AssetBalance>;
+}
+
+export interface LevelView {
+  price: number;
+  quantity: number;
+  orders: number;
+}
+
+export interface BookView {
+  symbol: string;
+  /** best first */
+  bids: LevelView[];
+  /** best first */
+  asks: LevelView[];
+}
+
+export interface MarketStats {
+  symbol: string;
+  tickSize: number;
+  lotSize: number;
+  bidPrice: number | null;
+  bidQuantity: number;
+  askPrice: number | null;
+  askQuantity: number;
+  lastTradePrice: number | null;
+  lastTradeQuantity: number;
+  totalVolume: number;
+}
+
+export interface EngineOptions {
+  /** Balances off skips every cash and share check; only for comparing with balance-less matchers. */
+  balances?: boolean;
+}

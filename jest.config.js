@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>'],
+  testMatch: ['**/__tests__/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: {
+    // tsconfig sets isolatedModules: ts-jest transpiles per file; `tsc --noEmit` in `npm test` type-checks once.
+    '^.+\\.ts$': 'ts-jest',
+  },
+  testTimeout: 60000,
+};
