@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import type { Command, Side, StpMode, TimeInForce } from '../types';
+
+export const SYMBOLS = ['AAA', 'BBB', 'CCC'] as const;
+export const TICK: Record<(typeof SYMBOLS)[number], number> = { AAA: 1, BBB: 5, CCC: 1 };
+
+/** What a random participant wants to do; turned into a concrete command by `toCommands`. */
+export type Intent =
+  | { kind: 'limit'; user: number; symbol: number; side: Side; ticksFromMid: number; quantity: number; tif: TimeInForce; stp: StpMode }
+  | { kind: 'market'; user: number; symbol: number; side: Side; quantity: number; tif: TimeInForce; stp: StpMode }
+  | { kind: 'cancel'; user: number; pick: number; own: boolean }
+  | { kind: 'credit'; user: number; asset: number; amount: number }
+  | { kind: 'session'; to: 'OPEN' | 'HALTED' | 'CLOSED' };
+
+const side = fc.constantFrom<Side>('BUY', 'SELL');
+const tif = fc.constantFrom<TimeInForce>('GFD', 'GFD', 'GFD', 'IOC', 'FOK');
+const stp = fc.constantFrom<StpMode>('EXPIRE_TAKER', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH');
+
+export function intents(users: number): fc.Arbitrary<Intent[]> {
+  const user = fc.integer({ min: 0, max: users - 1 });
+  const symbol = fc.integer({ min: 0, max: SYMBOLS.length - 1 });
+  const intent: fc.Arbitrary<Intent> = fc.oneof(
+    { weight: 50, arbitrary: fc.record({ kind: fc.constant('limit' as const), user, symbol, side, ticksFromMid: fc.integer({ min: -6, max: 6 }), quantity: fc.integer({ min: 1, max: 40 }), tif, stp }) },
+    { weight: 8, arbitrary: fc.record({ kind: fc.constant('market' as const), user, symbol, side, quantity: fc.integer({ min: 1, max: 60 }), tif: fc.constantFrom<TimeInForce>('IOC', 'FOK', 'GFD'), stp }) },
+    { weight: 20, arbitrary: fc.record({ kind: fc.constant('cancel' as const), user, pick: fc.nat(), own: fc.boolean() }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('credit' as const), user, asset: fc.integer({ min: -1, max: SYMBOLS.length - 1 }), amount: fc.integer({ min: 1, max: 50_000 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('session' as const), to: fc.constantFrom<'OPEN' | 'HALTED' | 'CLOSED'>('OPEN', 'OPEN', 'OPEN', 'HALTED', 'CLOSED') }) },
+  );
+  return fc.array(intent, { minLength: 1, maxLength: 250, size: 'max' });
+}
+
+/** Setup (symbols, funding, open) followed by the intents as commands; deterministic for given intents. */
+export function toCommands(list: Intent[], users: number): Command[] {
+  let ts = 1_000;
+  let nextId = 1;
+  const placed: { id: string; user: string }[] = [];
+  const cmds: Command[] = [];
+  for (const s of SYMBOLS) cmds.push({ action: 'addSymbol', symbol: s, tickSize: TICK[s], lotSize: 1, ts: ++ts });
+  for (let u = 0; u < users; u++) {
+    cmds.push({ action: 'credit', userId: `u${u}`, asset: 'CASH', amount: 20_000 + u * 7_000, ts: ++ts });
+    SYMBOLS.forEach((s, i) => cmds.push({ action: 'credit', userId: `u${u}`, asset: s, amount: 30 + ((u + i) % 4) * 40, ts: ++ts }));
+  }
+  cmds.push({ action: 'session', state: 'OPEN', ts: ++ts });
+  for (const it of list) {
+    ts++;
+    switch (it.kind) {
+      case 'limit': {
+        const s = SYMBOLS[it.symbol];
+        const orderId = `o${nextId++}`;
+        placed.push({ id: orderId, user: `u${it.user}` });
+        cmds.push({ action: 'place', orderId, userId: `u${it.user}`, symbol: s, side: it.side, type: 'LIMIT', timeInForce: it.tif, price: (20 + it.ticksFromMid) * TICK[s], quantity: it.quantity, stp: it.stp, ts });
+        break;
+      }
+      case 'market': {
+        const orderId = `o${nextId++}`;
+        placed.push({ id: orderId, user: `u${it.user}` });
+        cmds.push({ action: 'place', orderId, userId: `u${it.user}`, symbol: SYMBOLS[it.symbol], side: it.side, type: 'MARKET', timeInForce: it.tif, quantity: it.quantity, stp: it.stp, ts });
+        break;
+      }
+      case 'cancel': {
+        if (placed.length === 0) break;
+        const target = placed[it.pick % placed.length];
+        cmds.push({ action: 'cancel', orderId: target.id, userId: it.own ? target.user : `u${it.user}`, ts });
+        break;
+      }
+      case 'credit':
+        cmds.push({ action: 'credit', userId: `u${it.user}`, asset: it.asset < 0 ? 'CASH' : SYMBOLS[it.asset], amount: it.amount, ts });
+        break;
+      case 'session':
+        cmds.push({ action: 'session', state: it.to, ts });
+        break;
+    }
+  }
+  return cmds;
+}
+
+export const propertyRuns = Number(process.env.PROPERTY_RUNS ?? 150);

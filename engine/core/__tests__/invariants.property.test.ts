@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { MatchingEngine } from '../engine';
+import type { EngineEvent, OrderEvent, TradeEvent } from '../types';
+import { intents, propertyRuns, toCommands } from './arbitraries';
+
+const USERS = 12;
+
+/** A plain check: expect() per field per command would make each run take seconds. */
+function must(ok: boolean, what: string, ...detail: unknown[]): void {
+  if (!ok) throw new Error(`${what}: ${JSON.stringify(detail)}`);
+}
+
+/** Every structural and accounting invariant of the engine, checked against its internals. */
+function checkInvariants(engine: MatchingEngine, credited: { cash: number; shares: Map<string, number> }): void {
+  const lockedCash = new Map<string, number>();
+  const lockedShares = new Map<string, number>();
+  for (const book of engine.bookList) {
+    const bid = book.bids.best();
+    const ask = book.asks.best();
+    if (bid && ask) must(bid.price < ask.price, 'book crossed', book.symbol, bid.price, ask.price);
+    for (const side of [book.bids, book.asks]) {
+      const prices = side.levels.map((l) => l.price);
+      must(prices.every((p, i) => i === 0 || side.better(p, prices[i - 1])), 'levels out of order', prices);
+      must(side.byPrice.size === side.levels.length, 'price index out of step');
+      for (const level of side.levels) {
+        let sum = 0;
+        let count = 0;
+        for (let o = level.head; o !== null; o = o.next) {
+          must(o.level === level, 'order level link');
+          must(o.filled < o.quantity, 'a filled order rests', o.id);
+          must(o.price === level.price, 'order at wrong level', o.id);
+          must(engine.orders.get(o.id) === o, 'resting order not indexed', o.id);
+          sum += o.quantity - o.filled;
+          count++;
+          if (o.side === 0) lockedCash.set(o.userId, (lockedCash.get(o.userId) ?? 0) + o.lockedCash);
+          else lockedShares.set(`${o.userId}/${book.symbol}`, (lockedShares.get(`${o.userId}/${book.symbol}`) ?? 0) + o.quantity - o.filled);
+          if (o.side === 0) must(o.lockedCash === o.price * (o.quantity - o.filled), 'buy lock is not price x remaining', o.id);
+        }
+        must(level.quantity === sum, 'level total is not the sum of its orders', level.price, level.quantity, sum);
+        must(level.count === count, 'level count');
+        must(count > 0, 'empty level kept');
+      }
+    }
+  }
+  let cash = 0;
+  const shares = new Map<string, number>();
+  for (const a of engine.accounts.values()) {
+    must(a.cashAvailable >= 0, 'negative cash', a.userId);
+    must(a.cashLocked === (lockedCash.get(a.userId) ?? 0), 'locked cash differs from open buys', a.userId, a.cashLocked);
+    cash += a.cashAvailable + a.cashLocked;
+    engine.bookList.forEach((book) => {
+      const av = a.sharesAvailable[book.index] ?? 0;
+      const lk = a.sharesLocked[book.index] ?? 0;
+      must(av >= 0, 'negative shares', a.userId);
+      must(lk === (lockedShares.get(`${a.userId}/${book.symbol}`) ?? 0), 'locked shares differ from open sells', a.userId, lk);
+      shares.set(book.symbol, (shares.get(book.symbol) ?? 0) + av + lk);
+    });
+  }
+  must(cash === credited.cash, 'cash not conserved', cash, credited.cash);
+  for (const [symbol, n] of credited.shares) must((shares.get(symbol) ?? 0) === n, 'shares not conserved', symbol);
+}
+
+describe('engine invariants over random command streams', () => {
+  test('when any stream of commands runs, then after every command the book, balances and fills stay consistent', () => {
+    fc.assert(
+      fc.property(intents(USERS), (list) => {
+        const engine = new MatchingEngine();
+        const credited = { cash: 0, shares: new Map<string, number>() };
+        const tradedByOrder = new Map<string, number>();
+        const lastByOrder = new Map<string, OrderEvent>();
+        let lastSeq = 0;
+        for (const cmd of toCommands(list, USERS)) {
+          const out: EngineEvent[] = [];
+          engine.apply(cmd, out);
+          for (const e of out) {
+            must(e.seq === ++lastSeq, 'seq gap', e.seq);
+            if (e.type === 'credit') {
+              if (e.asset === 'CASH') credited.cash += e.amount;
+              else credited.shares.set(e.asset, (credited.shares.get(e.asset) ?? 0) + e.amount);
+            } else if (e.type === 'trade') {
+              const t = e as TradeEvent;
+              must(t.quantity > 0, 'empty trade');
+              must(t.buyUserId !== t.sellUserId, 'self trade', t);
+              tradedByOrder.set(t.buyOrderId, (tradedByOrder.get(t.buyOrderId) ?? 0) + t.quantity);
+              tradedByOrder.set(t.sellOrderId, (tradedByOrder.get(t.sellOrderId) ?? 0) + t.quantity);
+            } else if (e.type === 'order') {
+              must(e.filledQuantity <= e.quantity, 'overfilled', e);
+              if (e.status !== 'REJECTED') lastByOrder.set(e.orderId, e);
+            }
+          }
+          checkInvariants(engine, credited);
+        }
+        // every trade's quantity shows up in both orders' fills
+        for (const [orderId, traded] of tradedByOrder) expect(lastByOrder.get(orderId)?.filledQuantity).toBe(traded);
+        for (const [orderId, e] of lastByOrder) expect(e.filledQuantity).toBe(tradedByOrder.get(orderId) ?? 0);
+      }),
+      { numRuns: propertyRuns },
+    );
+  });
+});

@@ -1,0 +1,208 @@
+import type { Command, PlaceCommand, Side } from '../types';
+
+/**
+ * A deliberately naive exchange for differential testing: plain arrays, linear scans, a trial run
+ * on a deep copy for FOK. It shares no code with the engine, only the rules.
+ */
+interface NOrder {
+  id: string;
+  user: string;
+  symbol: string;
+  side: Side;
+  price: number;
+  qty: number;
+  filled: number;
+  arrival: number;
+  locked: number;
+  isLimit: boolean;
+}
+
+interface NState {
+  session: string;
+  resting: NOrder[];
+  cash: Record<string, { avail: number; locked: number }>;
+  shares: Record<string, { avail: number; locked: number }>;
+  trades: NTrade[];
+  status: Record<string, { status: string; filled: number }>;
+}
+
+export interface NTrade {
+  symbol: string;
+  price: number;
+  quantity: number;
+  buyOrderId: string;
+  sellOrderId: string;
+}
+
+export class ReferenceExchange {
+  private s: NState = { session: 'CLOSED', resting: [], cash: {}, shares: {}, trades: [], status: {} };
+  private arrivals = 0;
+  private symbols = new Map<string, { tick: number; lot: number }>();
+  private allowed: Record<string, string[]> = { CLOSED: ['OPEN'], OPEN: ['HALTED', 'CLOSED'], HALTED: ['OPEN', 'CLOSED'] };
+
+  get trades(): NTrade[] {
+    return this.s.trades;
+  }
+
+  get statuses(): Record<string, { status: string; filled: number }> {
+    return this.s.status;
+  }
+
+  balances(): Record<string, { cash: [number, number]; shares: Record<string, [number, number]> }> {
+    const out: Record<string, { cash: [number, number]; shares: Record<string, [number, number]> }> = {};
+    for (const [u, c] of Object.entries(this.s.cash)) out[u] = { cash: [c.avail, c.locked], shares: {} };
+    for (const [k, v] of Object.entries(this.s.shares)) {
+      const [u, sym] = k.split('/');
+      out[u] ??= { cash: [0, 0], shares: {} };
+      if (v.avail !== 0 || v.locked !== 0) out[u].shares[sym] = [v.avail, v.locked];
+    }
+    return out;
+  }
+
+  restingIds(): string[] {
+    return this.s.resting.map((o) => o.id).sort();
+  }
+
+  apply(c: Command): void {
+    const s = this.s;
+    if (c.action === 'addSymbol') {
+      this.symbols.set(c.symbol, { tick: c.tickSize, lot: c.lotSize ?? 1 });
+    } else if (c.action === 'credit') {
+      if (c.asset === 'CASH') this.cash(c.userId).avail += c.amount;
+      else this.sh(c.userId, c.asset).avail += c.amount;
+    } else if (c.action === 'session') {
+      if (!this.allowed[s.session].includes(c.state)) return;
+      s.session = c.state;
+      if (c.state === 'CLOSED') for (const o of [...s.resting]) this.removeResting(s, o, 'CANCELLED');
+    } else if (c.action === 'cancel') {
+      const o = s.resting.find((r) => r.id === c.orderId);
+      if (o && o.user === c.userId) this.removeResting(s, o, 'CANCELLED');
+    } else {
+      this.place(c);
+    }
+  }
+
+  private place(c: PlaceCommand): void {
+    const s = this.s;
+    const reject = () => (s.status[c.orderId] = { status: 'REJECTED', filled: 0 });
+    if (s.session !== 'OPEN') return reject();
+    const isLimit = c.type === 'LIMIT';
+    const price = isLimit ? (c.price as number) : 0;
+    if (c.side === 'SELL' && this.sh(c.userId, c.symbol).avail < c.quantity) return reject();
+    if (c.side === 'BUY' && isLimit && this.cash(c.userId).avail < price * c.quantity) return reject();
+    if (c.side === 'BUY' && !isLimit) {
+      const asks = s.resting.filter((o) => o.symbol === c.symbol && o.side === 'SELL');
+      const bestAsk = Math.min(...asks.map((o) => o.price));
+      if (asks.length > 0 && this.cash(c.userId).avail < bestAsk) return reject();
+    }
+    const o: NOrder = { id: c.orderId, user: c.userId, symbol: c.symbol, side: c.side, price, qty: c.quantity, filled: 0, arrival: this.arrivals++, locked: 0, isLimit };
+    s.status[o.id] = { status: 'PENDING', filled: 0 };
+
+    if (c.timeInForce === 'FOK') {
+      const trial: NState = JSON.parse(JSON.stringify(s));
+      const trialOrder = { ...o };
+      this.run(trial, trialOrder, c);
+      if (trialOrder.filled < o.qty) {
+        s.status[o.id] = { status: 'CANCELLED', filled: 0 };
+        return;
+      }
+    }
+    this.run(s, o, c);
+  }
+
+  /** Locks, matches, rests or cancels order `o` against state `s`. */
+  private run(s: NState, o: NOrder, c: PlaceCommand): void {
+    const stp = c.stp ?? 'EXPIRE_TAKER';
+    if (o.side === 'SELL') {
+      this.shIn(s, o.user, o.symbol).avail -= o.qty;
+      this.shIn(s, o.user, o.symbol).locked += o.qty;
+    } else if (o.isLimit) {
+      o.locked = o.price * o.qty;
+      this.cashIn(s, o.user).avail -= o.locked;
+      this.cashIn(s, o.user).locked += o.locked;
+    }
+    let stoppedBySelf = false;
+    while (o.filled < o.qty) {
+      const makers = s.resting.filter((r) => r.symbol === o.symbol && r.side !== o.side);
+      if (makers.length === 0) break;
+      makers.sort((a, b) => (o.side === 'BUY' ? a.price - b.price : b.price - a.price) || a.arrival - b.arrival);
+      const m = makers[0];
+      if (o.isLimit && (o.side === 'BUY' ? m.price > o.price : m.price < o.price)) break;
+      if (m.user === o.user) {
+        if (stp === 'EXPIRE_MAKER' || stp === 'EXPIRE_BOTH') this.removeResting(s, m, 'CANCELLED');
+        if (stp === 'EXPIRE_TAKER' || stp === 'EXPIRE_BOTH') {
+          stoppedBySelf = true;
+          break;
+        }
+        continue;
+      }
+      let q = Math.min(o.qty - o.filled, m.qty - m.filled);
+      if (o.side === 'BUY' && !o.isLimit) q = Math.min(q, Math.floor(this.cashIn(s, o.user).avail / m.price));
+      if (q === 0) break;
+      const buy = o.side === 'BUY' ? o : m;
+      const sell = o.side === 'BUY' ? m : o;
+      const buyerCash = this.cashIn(s, buy.user);
+      if (buy.isLimit) {
+        buyerCash.locked -= buy.price * q;
+        buyerCash.avail += buy.price * q - m.price * q;
+        buy.locked -= buy.price * q;
+      } else {
+        buyerCash.avail -= m.price * q;
+      }
+      this.shIn(s, buy.user, o.symbol).avail += q;
+      this.shIn(s, sell.user, o.symbol).locked -= q;
+      this.cashIn(s, sell.user).avail += m.price * q;
+      m.filled += q;
+      o.filled += q;
+      s.trades.push({ symbol: o.symbol, price: m.price, quantity: q, buyOrderId: buy.id, sellOrderId: sell.id });
+      if (m.filled === m.qty) {
+        s.resting = s.resting.filter((r) => r !== m);
+        s.status[m.id] = { status: 'FILLED', filled: m.filled };
+      } else {
+        s.status[m.id] = { status: 'PARTIALLY_FILLED', filled: m.filled };
+      }
+    }
+    const rests = o.filled < o.qty && o.isLimit && c.timeInForce === 'GFD' && !stoppedBySelf;
+    if (rests) {
+      s.resting.push(o);
+      s.status[o.id] = { status: o.filled > 0 ? 'PARTIALLY_FILLED' : 'PENDING', filled: o.filled };
+    } else {
+      this.release(s, o);
+      s.status[o.id] = { status: o.filled === o.qty ? 'FILLED' : 'CANCELLED', filled: o.filled };
+    }
+  }
+
+  private removeResting(s: NState, o: NOrder, status: string): void {
+    s.resting = s.resting.filter((r) => r !== o);
+    this.release(s, o);
+    s.status[o.id] = { status, filled: o.filled };
+  }
+
+  private release(s: NState, o: NOrder): void {
+    if (o.side === 'BUY') {
+      this.cashIn(s, o.user).locked -= o.locked;
+      this.cashIn(s, o.user).avail += o.locked;
+      o.locked = 0;
+    } else {
+      const left = o.qty - o.filled;
+      this.shIn(s, o.user, o.symbol).locked -= left;
+      this.shIn(s, o.user, o.symbol).avail += left;
+    }
+  }
+
+  private cash(u: string) {
+    return this.cashIn(this.s, u);
+  }
+
+  private sh(u: string, sym: string) {
+    return this.shIn(this.s, u, sym);
+  }
+
+  private cashIn(s: NState, u: string) {
+    return (s.cash[u] ??= { avail: 0, locked: 0 });
+  }
+
+  private shIn(s: NState, u: string, sym: string) {
+    return (s.shares[`${u}/${sym}`] ??= { avail: 0, locked: 0 });
+  }
+}
