@@ -84,7 +84,9 @@ export class ReferenceExchange {
 
   private place(c: PlaceCommand): void {
     const s = this.s;
-    const reject = () => (s.status[c.orderId] = { status: 'REJECTED', filled: 0 });
+    const reject = (): void => {
+      s.status[c.orderId] = { status: 'REJECTED', filled: 0 };
+    };
     if (s.session !== 'OPEN') return reject();
     const isLimit = c.type === 'LIMIT';
     const price = isLimit ? (c.price as number) : 0;
