@@ -517,10 +517,10 @@ export class MatchingEngine {
     return { userId: a.userId, cash: { available: a.cashAvailable, locked: a.cashLocked }, positions };
   }
 
-  /** The live order's current state as an order event without a seq (0), or null. */
+  /** The live order's current state as an order event without a seq (0), timed when it was placed; or null. */
   order(orderId: string): OrderEvent | null {
     const o = this.orders.get(orderId);
-    return o === undefined ? null : this.orderEvent(o, null, 0);
+    return o === undefined ? null : this.orderEvent(o, null, 0, o.timestamp);
   }
 
   symbols(): string[] {
@@ -607,10 +607,10 @@ export class MatchingEngine {
   }
 
   private emitOrder(o: Order, reason: string | null): void {
-    this.out.push(this.orderEvent(o, reason, ++this.seq));
+    this.out.push(this.orderEvent(o, reason, ++this.seq, this.ts));
   }
 
-  private orderEvent(o: Order, reason: string | null, seq: number): OrderEvent {
+  private orderEvent(o: Order, reason: string | null, seq: number, timestamp: number): OrderEvent {
     return {
       type: 'order',
       seq,
@@ -627,7 +627,7 @@ export class MatchingEngine {
       status: o.status,
       code: 0,
       reason,
-      timestamp: o.timestamp,
+      timestamp,
     };
   }
 

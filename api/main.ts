@@ -1,0 +1,52 @@
+import { randomUUID } from 'crypto';
+import type { Server } from 'http';
+import { apiConfigSchema, loadConfig } from '../contracts/config';
+import { names } from '../contracts/names';
+import { createLogger } from '../runtime/logger';
+import { createPrisma } from '../runtime/prisma';
+import { connectRedis } from '../runtime/redis';
+import { logCrashes, onShutdown } from '../runtime/shutdown';
+import { createApp } from './app';
+import { EngineClient } from './engine-client';
+import { hashPassword } from './passwords';
+import { TokenService } from './tokens';
+
+async function main(): Promise<void> {
+  const config = loadConfig(apiConfigSchema);
+  const log = createLogger('api', config.LOG_LEVEL);
+  logCrashes(log);
+  const n = names(config.KEY_PREFIX);
+  const redis = connectRedis(config.REDIS_URL, log, 'api');
+  const prisma = createPrisma(config.DATABASE_URL);
+  const engine = new EngineClient(redis, connectRedis(config.REDIS_URL, log, 'api-replies'), n);
+  await engine.start();
+  const tokens = new TokenService(config, prisma);
+
+  if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD) {
+    // the organiser account of the deployment, from its secret
+    const passwordHash = await hashPassword(config.ADMIN_PASSWORD);
+    await prisma.user.upsert({
+      where: { username: config.ADMIN_USERNAME },
+      create: { id: randomUUID(), username: config.ADMIN_USERNAME, passwordHash, role: 'ADMIN' },
+      update: { passwordHash, role: 'ADMIN' },
+    });
+    log.info({ username: config.ADMIN_USERNAME }, 'organiser account ready');
+  }
+
+  const app = createApp({ config, log, redis, prisma, engine, tokens, n });
+  const server: Server = app.listen(config.API_PORT);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  log.info({ port: config.API_PORT, instanceId: engine.instanceId }, 'api listening');
+
+  onShutdown(log, async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await engine.stop();
+    await prisma.$disconnect();
+    await redis.quit();
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(JSON.stringify({ level: 'fatal', service: 'api', msg: 'failed to start', err: String(err) }) + '\n');
+  process.exit(1);
+});

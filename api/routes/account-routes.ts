@@ -1,0 +1,15 @@
+import { Router } from 'express';
+import type { ApiContext } from '../context';
+import { ok } from '../http-errors';
+import { userOf } from '../middleware';
+
+export function accountRoutes(ctx: ApiContext): Router {
+  const r = Router();
+  r.get('/me', (req, res) => ok(res, { id: userOf(req), username: req.auth?.username, role: req.auth?.role }));
+  r.get('/balance', async (req, res) => {
+    const userId = userOf(req);
+    const raw = await ctx.redis.get(ctx.n.keys.balance(userId));
+    ok(res, raw !== null ? JSON.parse(raw) : { type: 'balance', seq: 0, userId, cash: { available: 0, locked: 0 }, positions: {} });
+  });
+  return r;
+}

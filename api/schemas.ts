@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** Request bodies of the REST API. Money is in currency units here; the routes convert to cents. */
+const money = z.union([z.number(), z.string()]);
+
+export const credentialsBody = z.object({
+  username: z.string().regex(/^[A-Za-z0-9_.-]{3,32}$/, 'username: 3 to 32 letters, digits, _ . or -'),
+  password: z.string().min(8, 'password: at least 8 characters').max(128),
+});
+
+export const refreshBody = z.object({ refreshToken: z.string().min(1) });
+
+export const placeBody = z
+  .object({
+    symbol: z.string().min(1).max(10),
+    side: z.enum(['BUY', 'SELL']),
+    type: z.enum(['LIMIT', 'MARKET']).default('LIMIT'),
+    timeInForce: z.enum(['GFD', 'IOC', 'FOK']).default('GFD'),
+    price: money.optional().nullable(),
+    quantity: z.number(),
+    clientOrderId: z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'clientOrderId: printable characters without spaces').optional(),
+    stp: z.enum(['EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH']).optional(),
+    /** accepted for compatibility with the original clients; must be the caller */
+    userId: z.string().optional(),
+  })
+  .strict();
+
+export const cancelBody = z
+  .object({
+    orderId: z.string().min(1).max(64).optional(),
+    clientOrderId: z.string().min(1).max(64).optional(),
+    userId: z.string().optional(),
+  })
+  .strict()
+  .refine((b) => (b.orderId === undefined) !== (b.clientOrderId === undefined), 'give exactly one of orderId and clientOrderId');
+
+export const addSymbolBody = z
+  .object({
+    symbol: z.string().regex(/^[A-Z][A-Z0-9.]{0,9}$/, 'symbol: 1 to 10 of A-Z 0-9 . starting with a letter'),
+    tickSize: money.default(0.01),
+    lotSize: z.number().int().positive().default(1),
+  })
+  .strict();
+
+export const creditBody = z
+  .object({
+    userId: z.string().min(1).max(64),
+    asset: z.string().min(1).max(10),
+    amount: money,
+  })
+  .strict();
+
+export const sessionBody = z.object({ state: z.enum(['OPEN', 'HALTED', 'CLOSED']) }).strict();

@@ -1,0 +1,18 @@
+import { ErrorCode } from '../contracts/errors';
+import { wireToCents } from '../contracts/money';
+import type { ApiContext } from './context';
+import { ApiError } from './http-errors';
+
+export interface SymbolInfo {
+  symbol: string;
+  tickSizeCents: number;
+  lotSize: number;
+}
+
+/** A listed symbol from hot state, or 400 INVALID_SYMBOL. */
+export async function listedSymbol(ctx: ApiContext, symbol: string): Promise<SymbolInfo> {
+  const raw = await ctx.redis.hget(ctx.n.keys.symbols, symbol);
+  if (raw === null) throw new ApiError(400, ErrorCode.INVALID_SYMBOL, `Unknown symbol ${symbol}`);
+  const s = JSON.parse(raw) as { symbol: string; tickSize: number; lotSize: number };
+  return { symbol: s.symbol, tickSizeCents: wireToCents(s.tickSize) ?? 1, lotSize: s.lotSize };
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'crypto';
+import jwt from 'jsonwebtoken';
+import type { ApiConfig } from '../contracts/config';
+import { ErrorCode } from '../contracts/errors';
+import type { PrismaClient } from '../runtime/prisma';
+import { ApiError } from './http-errors';
+
+export interface AccessClaims {
+  sub: string;
+  username: string;
+  role: 'PARTICIPANT' | 'ADMIN';
+  typ: 'access';
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+/** Only HS256 is accepted: a token signed with another algorithm, or with `alg: none`, is refused. */
+export function verifyAccessToken(token: string, secret: string, issuer: string): AccessClaims {
+  let claims: jwt.JwtPayload | string;
+  try {
+    claims = jwt.verify(token, secret, { algorithms: ['HS256'], issuer });
+  } catch (err) {
+    const expired = err instanceof jwt.TokenExpiredError;
+    throw new ApiError(401, ErrorCode.UNAUTHORIZED, expired ? 'Access token expired' : 'Invalid access token');
+  }
+  if (typeof claims === 'string' || claims.typ !== 'access' || typeof claims.sub !== 'string') {
+    throw new ApiError(401, ErrorCode.UNAUTHORIZED, 'Invalid access token');
+  }
+  return claims as unknown as AccessClaims;
+}
+
+/** Issues access and refresh tokens; refresh tokens are single-use and recorded so they can be rotated and revoked. */
+export class TokenService {
+  constructor(
+    private readonly config: ApiConfig,
+    private readonly prisma: PrismaClient,
+  ) {}
+
+  async issue(user: { id: string; username: string; role: 'PARTICIPANT' | 'ADMIN' }): Promise<TokenPair> {
+    const c = this.config;
+    const accessToken = jwt.sign({ username: user.username, role: user.role, typ: 'access' }, c.JWT_SECRET, {
+      algorithm: 'HS256',
+      subject: user.id,
+      issuer: c.JWT_ISSUER,
+      expiresIn: c.ACCESS_TOKEN_TTL_SECONDS,
+    });
+    const jti = randomUUID();
+    const refreshToken = jwt.sign({ typ: 'refresh' }, c.JWT_SECRET, {
+      algorithm: 'HS256',
+      subject: user.id,
+      issuer: c.JWT_ISSUER,
+      jwtid: jti,
+      expiresIn: c.REFRESH_TOKEN_TTL_SECONDS,
+    });
+    await this.prisma.refreshToken.create({
+      data: { id: jti, userId: user.id, expiresAt: new Date(Date.now() + c.REFRESH_TOKEN_TTL_SECONDS * 1000) },
+    });
+    return { accessToken, refreshToken, expiresIn: c.ACCESS_TOKEN_TTL_SECONDS };
+  }
+
+  /**
+   * Rotation: the presented refresh token is spent and a new pair issued. Presenting a spent token
+   * again means it was stolen or replayed, so every refresh token of that user is revoked.
+   */
+  async rotate(refreshToken: string): Promise<TokenPair> {
+    let claims: jwt.JwtPayload | string;
+    try {
+      claims = jwt.verify(refreshToken, this.config.JWT_SECRET, { algorithms: ['HS256'], issuer: this.config.JWT_ISSUER });
+    } catch {
+      throw new ApiError(401, ErrorCode.UNAUTHORIZED, 'Invalid refresh token');
+    }
+    if (typeof claims === 'string' || claims.typ !== 'refresh' || !claims.jti || !claims.sub) {
+      throw new ApiError(401, ErrorCode.UNAUTHORIZED, 'Invalid refresh token');
+    }
+    const row = await this.prisma.refreshToken.findUnique({ where: { id: claims.jti }, include: { user: true } });
+    if (row === null) throw new ApiError(401, ErrorCode.UNAUTHORIZED, 'Invalid refresh token');
+    // Spending is one conditional update, so two concurrent uses cannot both succeed.
+    const spent = await this.prisma.refreshToken.updateMany({ where: { id: row.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (spent.count === 0) {
+      await this.prisma.refreshToken.updateMany({ where: { userId: row.userId, revokedAt: null }, data: { revokedAt: new Date() } });
+      throw new ApiError(401, ErrorCode.UNAUTHORIZED, 'Refresh token was already used; all sessions revoked');
+    }
+    const pair = await this.issue(row.user);
+    const next = jwt.decode(pair.refreshToken) as jwt.JwtPayload;
+    await this.prisma.refreshToken.update({ where: { id: row.id }, data: { replacedBy: String(next.jti) } });
+    return pair;
+  }
+
+  async revoke(refreshToken: string): Promise<void> {
+    const claims = jwt.decode(refreshToken);
+    if (claims && typeof claims !== 'string' && claims.jti) {
+      await this.prisma.refreshToken.updateMany({ where: { id: claims.jti, revokedAt: null }, data: { revokedAt: new Date() } });
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * Entries of the input stream: the core's commands without `ts` (the engine takes it from the
+ * stream entry id), plus routing for the verdict. Money is already in cents here.
+ */
+const routing = {
+  requestId: z.string().max(64).optional(),
+  /** api instance that wants the verdict */
+  replyTo: z.string().max(64).optional(),
+};
+
+export const placeEntry = z.object({
+  action: z.literal('place'),
+  orderId: z.string().min(1).max(64),
+  clientOrderId: z.string().min(1).max(64).nullable().optional(),
+  userId: z.string().min(1).max(64),
+  symbol: z.string(),
+  side: z.enum(['BUY', 'SELL']),
+  type: z.enum(['LIMIT', 'MARKET']),
+  timeInForce: z.enum(['GFD', 'IOC', 'FOK']),
+  price: z.number().int().nullable().optional(),
+  quantity: z.number().int(),
+  stp: z.enum(['EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH']).optional(),
+  ...routing,
+});
+
+export const cancelEntry = z.object({
+  action: z.literal('cancel'),
+  orderId: z.string().min(1).max(64).nullable().optional(),
+  clientOrderId: z.string().min(1).max(64).nullable().optional(),
+  userId: z.string().min(1).max(64),
+  ...routing,
+});
+
+export const addSymbolEntry = z.object({
+  action: z.literal('addSymbol'),
+  symbol: z.string(),
+  tickSize: z.number().int(),
+  lotSize: z.number().int().optional(),
+  ...routing,
+});
+
+export const creditEntry = z.object({
+  action: z.literal('credit'),
+  userId: z.string().min(1).max(64),
+  asset: z.string(),
+  amount: z.number().int(),
+  ...routing,
+});
+
+export const sessionEntry = z.object({
+  action: z.literal('session'),
+  state: z.enum(['OPEN', 'HALTED', 'CLOSED']),
+  ...routing,
+});
+
+export const streamEntry = z.discriminatedUnion('action', [placeEntry, cancelEntry, addSymbolEntry, creditEntry, sessionEntry]);
+export type StreamEntry = z.infer<typeof streamEntry>;
+/** the stream entry's single field, holding the entry as JSON */
+export const ENTRY_FIELD = 'c';

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * One validated config per process: each service parses the environment once at start with its
+ * schema and refuses to start, naming every bad variable, if anything is wrong.
+ */
+const int = (def: number) => z.coerce.number().int().positive().default(def);
+
+const common = {
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]*$/).default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+const database = { DATABASE_URL: z.string().min(1).default('postgresql://postgres@127.0.0.1:5432/exchange') };
+const jwt = {
+  JWT_SECRET: z.string().min(16, 'JWT_SECRET must be at least 16 characters').default('dev-only-secret-change-me-please'),
+  JWT_ISSUER: z.string().default('mock-exchange'),
+};
+
+export const apiConfigSchema = z.object({
+  ...common,
+  ...database,
+  ...jwt,
+  API_PORT: int(3000),
+  ACCESS_TOKEN_TTL_SECONDS: int(900),
+  REFRESH_TOKEN_TTL_SECONDS: int(7 * 24 * 3600),
+  /** how long POST /order/place waits for the engine's verdict before answering 202 */
+  PLACE_TIMEOUT_MS: int(2000),
+  RATE_LIMIT_PER_SECOND: int(50),
+  AUTH_RATE_LIMIT_PER_MINUTE: int(30),
+  ADMIN_USERNAME: z.string().optional(),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  BODY_LIMIT: z.string().default('16kb'),
+});
+
+export const engineConfigSchema = z.object({
+  ...common,
+  ENGINE_HEALTH_PORT: int(3002),
+  ENGINE_BATCH_SIZE: int(2000),
+  ENGINE_BLOCK_MS: int(200),
+  SNAPSHOT_INTERVAL_MS: int(10_000),
+  SNAPSHOT_EVERY_COMMANDS: int(200_000),
+  BOOK_DEPTH: int(20),
+});
+
+export const wsConfigSchema = z.object({
+  ...common,
+  ...jwt,
+  WS_PORT: int(3001),
+});
+
+export const dbWriterConfigSchema = z.object({
+  ...common,
+  ...database,
+  DB_WRITER_HEALTH_PORT: int(3003),
+  DB_WRITER_CONCURRENCY: int(1),
+});
+
+export type ApiConfig = z.infer<typeof apiConfigSchema>;
+export type EngineConfig = z.infer<typeof engineConfigSchema>;
+export type WsConfig = z.infer<typeof wsConfigSchema>;
+export type DbWriterConfig = z.infer<typeof dbWriterConfigSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,39 @@
+/**
+ * Stream, channel, key and queue names shared by every service. They keep the original C++
+ * engine's names; an optional prefix (config KEY_PREFIX) lets several exchanges, or test runs,
+ * share one Redis without seeing each other.
+ */
+export function names(prefix = '') {
+  return {
+    prefix,
+    inputStream: `${prefix}order_input_queue`,
+    engineGroup: 'engine',
+    channels: {
+      marketData: `${prefix}market_data`,
+      orderUpdates: `${prefix}order_updates`,
+      trades: `${prefix}trades`,
+      errors: `${prefix}errors`,
+      exchangeEvents: `${prefix}exchange_events`,
+      balances: `${prefix}balance_updates`,
+      /** the engine's verdict for one command, to the api instance that sent it */
+      replies: (instanceId: string) => `${prefix}replies:${instanceId}`,
+    },
+    keys: {
+      order: (orderId: string) => `${prefix}order:${orderId}`,
+      userOrders: (userId: string) => `${prefix}user_orders:${userId}`,
+      balance: (userId: string) => `${prefix}balance:${userId}`,
+      orderbook: (symbol: string) => `${prefix}orderbook:${symbol}`,
+      quote: (symbol: string) => `${prefix}quote:${symbol}`,
+      trade: (tradeId: number | string) => `${prefix}trade:${tradeId}`,
+      symbols: `${prefix}symbols`,
+      session: `${prefix}session`,
+      engineSnapshot: `${prefix}engine:snapshot`,
+      rateLimit: (who: string, windowStart: number) => `${prefix}ratelimit:${who}:${windowStart}`,
+    },
+    dbWriteQueue: 'db_write_queue',
+    /** BullMQ's own key prefix */
+    bullPrefix: `${prefix}bull`,
+  };
+}
+
+export type Names = ReturnType<typeof names>;

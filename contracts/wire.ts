@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import type { BalanceView, BookView, EngineEvent, MarketStats } from '../engine/core/types';
+import { centsToWire } from './money';
+
+/**
+ * What clients see on REST and Socket.IO: the engine's events with money in currency units.
+ * The engine process converts once when it publishes; everything downstream forwards the JSON.
+ */
+export type WireEvent = ReturnType<typeof eventToWire>;
+
+const price = (cents: number | null) => (cents === null ? null : centsToWire(cents));
+
+export function eventToWire(e: EngineEvent) {
+  switch (e.type) {
+    case 'order':
+      return { ...e, price: price(e.price) };
+    case 'trade':
+    case 'depth':
+      return { ...e, price: centsToWire(e.price) };
+    case 'symbolAdded':
+      return { ...e, tickSize: centsToWire(e.tickSize) };
+    case 'credit':
+      return { ...e, amount: e.asset === 'CASH' ? centsToWire(e.amount) : e.amount };
+    default:
+      return e;
+  }
+}
+
+export function tickToWire(m: MarketStats, seq: number, timestamp: number) {
+  return {
+    type: 'tick' as const,
+    seq,
+    symbol: m.symbol,
+    lastTradePrice: price(m.lastTradePrice),
+    lastTradeQuantity: m.lastTradeQuantity,
+    bidPrice: price(m.bidPrice),
+    bidQuantity: m.bidQuantity,
+    askPrice: price(m.askPrice),
+    askQuantity: m.askQuantity,
+    totalVolume: m.totalVolume,
+    timestamp,
+  };
+}
+
+export function bookToWire(b: BookView, seq: number, timestamp: number) {
+  const levels = (ls: BookView['bids']) => ls.map((l) => ({ price: centsToWire(l.price), quantity: l.quantity, orders: l.orders }));
+  return { type: 'orderbook' as const, seq, symbol: b.symbol, bids: levels(b.bids), asks: levels(b.asks), timestamp };
+}
+
+export function balanceToWire(b: BalanceView, seq: number) {
+  return {
+    type: 'balance' as const,
+    seq,
+    userId: b.userId,
+    cash: { available: centsToWire(b.cash.available), locked: centsToWire(b.cash.locked) },
+    positions: b.positions,
+  };
+}
+
+export type WireTick = ReturnType<typeof tickToWire>;
+export type WireBook = ReturnType<typeof bookToWire>;
+export type WireBalance = ReturnType<typeof balanceToWire>;
+
+/** The engine's verdict on one command, sent back to the api instance that submitted it. */
+export const replySchema = z.object({
+  requestId: z.string(),
+  /** the command's last order event (its state once the command was applied), if it was a place or cancel */
+  order: z.record(z.string(), z.unknown()).nullable(),
+  /** trades the command caused */
+  trades: z.array(z.record(z.string(), z.unknown())),
+  error: z.object({ code: z.number(), message: z.string() }).nullable(),
+});
+export type Reply = z.infer<typeof replySchema>;

@@ -1,0 +1,70 @@
+import type { Command, EngineEvent, OrderEvent, TradeEvent } from '../core/types';
+import type { MatchingEngine } from '../core/engine';
+import { eventToWire, type Reply } from '../../contracts/wire';
+
+export interface StreamRecord {
+  id: string;
+  fields: string[];
+}
+
+interface Routing {
+  requestId?: unknown;
+  replyTo?: unknown;
+  orderId?: unknown;
+}
+
+export interface BatchResult {
+  events: EngineEvent[];
+  replies: { replyTo: string; reply: Reply }[];
+  lastId: string;
+}
+
+/** The entry's JSON as the core's command; anything unreadable becomes a command the core refuses. */
+export function toCommand(rec: StreamRecord): Command & Routing {
+  const ts = Number(rec.id.slice(0, rec.id.indexOf('-')));
+  let value: unknown = null;
+  for (let i = 0; i + 1 < rec.fields.length; i += 2) {
+    if (rec.fields[i] === 'c') {
+      try {
+        value = JSON.parse(rec.fields[i + 1]);
+      } catch {
+        value = null;
+      }
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { action: 'malformed', ts } as unknown as Command;
+  return { ...(value as object), ts } as Command & Routing;
+}
+
+/** Applies a batch of stream records to the core, collecting its events and each command's verdict. */
+export function applyBatch(engine: MatchingEngine, records: StreamRecord[]): BatchResult {
+  const events: EngineEvent[] = [];
+  const replies: BatchResult['replies'] = [];
+  for (const rec of records) {
+    const cmd = toCommand(rec);
+    const start = events.length;
+    engine.apply(cmd, events);
+    if (typeof cmd.replyTo === 'string' && typeof cmd.requestId === 'string') {
+      replies.push({ replyTo: cmd.replyTo, reply: verdict(cmd.requestId, cmd.orderId, events, start) });
+    }
+  }
+  return { events, replies, lastId: records.length > 0 ? records[records.length - 1].id : '' };
+}
+
+function verdict(requestId: string, orderId: unknown, events: EngineEvent[], start: number): Reply {
+  let order: OrderEvent | null = null;
+  let error: Reply['error'] = null;
+  const trades: TradeEvent[] = [];
+  for (let i = start; i < events.length; i++) {
+    const e = events[i];
+    if (e.type === 'order' && (orderId === undefined || orderId === null || e.orderId === orderId)) order = e;
+    else if (e.type === 'trade') trades.push(e);
+    else if (e.type === 'error' && error === null) error = { code: e.code, message: e.message };
+  }
+  return {
+    requestId,
+    order: order === null ? null : (eventToWire(order) as Record<string, unknown>),
+    trades: trades.map((t) => eventToWire(t) as Record<string, unknown>),
+    error,
+  };
+}

@@ -1,0 +1,166 @@
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { EngineConfig } from '../../contracts/config';
+import { names, type Names } from '../../contracts/names';
+import { connectRedis } from '../../runtime/redis';
+import type { Logger } from '../../runtime/logger';
+import { MatchingEngine } from '../core/engine';
+import { restore, snapshot, stateHash, type EngineSnapshot } from '../core/snapshot';
+import { applyBatch, type StreamRecord } from './batch';
+import { persistJob, publishBatch } from './publisher';
+
+const commandsApplied = new Counter({ name: 'engine_commands_total', help: 'Commands applied by the engine' });
+const eventsEmitted = new Counter({ name: 'engine_events_total', help: 'Events emitted by the engine' });
+const batchSeconds = new Histogram({ name: 'engine_batch_seconds', help: 'Time to apply and publish one batch', buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5] });
+const seqGauge = new Gauge({ name: 'engine_seq', help: 'Last output seq' });
+
+interface StoredSnapshot {
+  lastId: string;
+  savedAt: number;
+  hash: string;
+  state: EngineSnapshot;
+}
+
+type XRecord = [id: string, fields: string[]];
+
+/**
+ * The engine process: the single consumer of the input stream. It restores the last snapshot,
+ * replays what came after it, then applies batches as they arrive; after each batch it publishes
+ * with one pipeline, hands persistence to BullMQ and acknowledges.
+ */
+export class EngineService {
+  private engine = new MatchingEngine();
+  private readonly n: Names;
+  private readonly reader: Redis;
+  private readonly writer: Redis;
+  private readonly queue: Queue;
+  private readonly consumer = `engine-${process.pid}`;
+  private lastId = '0-0';
+  private appliedSinceSnapshot = 0;
+  private lastSnapshotAt = Date.now();
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  ready = false;
+
+  constructor(
+    private readonly config: EngineConfig,
+    private readonly log: Logger,
+  ) {
+    this.n = names(config.KEY_PREFIX);
+    this.reader = connectRedis(config.REDIS_URL, log, 'engine-reader');
+    this.writer = connectRedis(config.REDIS_URL, log, 'engine-writer');
+    this.queue = new Queue(this.n.dbWriteQueue, {
+      connection: connectRedis(config.REDIS_URL, log, 'engine-queue'),
+      prefix: this.n.bullPrefix,
+      defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: 1000, removeOnFail: false },
+    });
+  }
+
+  status(): Record<string, unknown> {
+    return { lastId: this.lastId, seq: this.engine.seq, session: this.engine.session };
+  }
+
+  async start(): Promise<void> {
+    await this.recover();
+    this.ready = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.loop;
+    if (this.ready) await this.saveSnapshot('shutdown');
+    await this.queue.close();
+    this.reader.disconnect();
+    await this.writer.quit();
+  }
+
+  private async recover(): Promise<void> {
+    const raw = await this.writer.get(this.n.keys.engineSnapshot);
+    if (raw !== null) {
+      const stored = JSON.parse(raw) as StoredSnapshot;
+      this.engine = restore(stored.state);
+      this.lastId = stored.lastId;
+      const hash = stateHash(this.engine);
+      if (hash !== stored.hash) throw new Error(`snapshot hash mismatch: stored ${stored.hash}, restored ${hash}`);
+      this.log.info({ lastId: stored.lastId, seq: this.engine.seq, hash }, 'restored snapshot');
+    } else {
+      this.log.info('no snapshot: starting from an empty engine and the whole stream');
+    }
+    try {
+      await this.writer.xgroup('CREATE', this.n.inputStream, this.n.engineGroup, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!String(err).includes('BUSYGROUP')) throw err;
+    }
+    let replayed = 0;
+    for (;;) {
+      const records = (await this.writer.xrange(this.n.inputStream, `(${this.lastId}`, '+', 'COUNT', this.config.ENGINE_BATCH_SIZE)) as XRecord[];
+      if (records.length === 0) break;
+      await this.handle(records.map(([id, fields]) => ({ id, fields })), false);
+      replayed += records.length;
+    }
+    // Everything up to lastId is applied: point the group there and clear what it still had pending.
+    await this.writer.xgroup('SETID', this.n.inputStream, this.n.engineGroup, this.lastId);
+    for (;;) {
+      const pending = (await this.writer.xpending(this.n.inputStream, this.n.engineGroup, '-', this.lastId, 1000)) as [string][];
+      if (pending.length === 0) break;
+      await this.writer.xack(this.n.inputStream, this.n.engineGroup, ...pending.map((p) => p[0]));
+    }
+    this.log.info({ replayed, lastId: this.lastId, seq: this.engine.seq }, 'recovered');
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      let reply: [string, XRecord[]][] | null;
+      try {
+        reply = (await this.reader.xreadgroup(
+          'GROUP', this.n.engineGroup, this.consumer,
+          'COUNT', this.config.ENGINE_BATCH_SIZE,
+          'BLOCK', this.config.ENGINE_BLOCK_MS,
+          'STREAMS', this.n.inputStream, '>',
+        )) as [string, XRecord[]][] | null;
+      } catch (err) {
+        this.log.error({ err: String(err) }, 'reading the input stream failed; retrying');
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      if (reply !== null && reply[0][1].length > 0) {
+        await this.handle(reply[0][1].map(([id, fields]) => ({ id, fields })), true);
+      }
+      if (this.appliedSinceSnapshot >= this.config.SNAPSHOT_EVERY_COMMANDS || (this.appliedSinceSnapshot > 0 && Date.now() - this.lastSnapshotAt >= this.config.SNAPSHOT_INTERVAL_MS)) {
+        await this.saveSnapshot('periodic');
+      }
+    }
+  }
+
+  /** Apply, publish, persist, acknowledge: a crash anywhere in here is repaired by replay. */
+  private async handle(records: StreamRecord[], ack: boolean): Promise<void> {
+    const timer = batchSeconds.startTimer();
+    const batch = applyBatch(this.engine, records);
+    const balances = this.engine.takeDirtyBalances();
+    const pipe = this.writer.pipeline();
+    publishBatch(pipe, this.n, this.engine, batch, balances, this.config.BOOK_DEPTH);
+    await pipe.exec();
+    const job = persistJob(batch, balances, this.engine.seq, this.engine.symbols());
+    if (job !== null) await this.queue.add('batch', job);
+    if (ack) await this.writer.xack(this.n.inputStream, this.n.engineGroup, ...records.map((r) => r.id));
+    this.lastId = batch.lastId;
+    this.appliedSinceSnapshot += records.length;
+    commandsApplied.inc(records.length);
+    eventsEmitted.inc(batch.events.length);
+    seqGauge.set(this.engine.seq);
+    timer();
+  }
+
+  private async saveSnapshot(why: string): Promise<void> {
+    const state = snapshot(this.engine);
+    const stored: StoredSnapshot = { lastId: this.lastId, savedAt: Date.now(), hash: stateHash(this.engine), state };
+    await this.writer.set(this.n.keys.engineSnapshot, JSON.stringify(stored));
+    // Only what the snapshot already contains may go.
+    if (this.lastId !== '0-0') await this.writer.xtrim(this.n.inputStream, 'MINID', this.lastId);
+    this.appliedSinceSnapshot = 0;
+    this.lastSnapshotAt = Date.now();
+    this.log.info({ why, lastId: this.lastId, seq: this.engine.seq, orders: this.engine.orders.size }, 'snapshot saved');
+  }
+}

@@ -1,0 +1,40 @@
+import http from 'http';
+import { register } from 'prom-client';
+
+/**
+ * A tiny HTTP server for services that have no API of their own (engine, db-writer):
+ * /health (liveness), /ready (readiness: 200 only once `ready()` says so) and /metrics.
+ */
+export function startHealthServer(port: number, ready: () => boolean, details: () => Record<string, unknown> = () => ({})): http.Server {
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url.startsWith('/metrics')) {
+      register.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': register.contentType });
+          res.end(text);
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
+      return;
+    }
+    if (url.startsWith('/ready')) {
+      const ok = ready();
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ready: ok, ...details() }));
+      return;
+    }
+    if (url.startsWith('/health')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok', ready: ready(), ...details() }));
+      return;
+    }
+    res.writeHead(404);
+    res.end();
+  });
+  server.listen(port);
+  return server;
+}

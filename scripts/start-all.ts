@@ -1,0 +1,42 @@
+import { spawn, type ChildProcess } from 'child_process';
+import { join } from 'path';
+import { createLogger } from '../runtime/logger';
+
+/**
+ * npm start: runs every service of the exchange as its own process, restarts one that dies (as
+ * Kubernetes would), and passes SIGTERM on for a clean stop of all of them.
+ */
+export const SERVICES = ['engine', 'db-writer', 'api', 'ws-server'] as const;
+const log = createLogger('supervisor');
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function start(service: string): void {
+  const child = spawn(process.execPath, [join(__dirname, '..', service, 'main.js')], { stdio: 'inherit', env: process.env });
+  children.set(service, child);
+  log.info({ child: service, pid: child.pid }, 'started');
+  child.on('exit', (code, signal) => {
+    children.delete(service);
+    if (stopping) return;
+    log.error({ child: service, code, signal }, 'exited unexpectedly; restarting in 1s');
+    setTimeout(() => start(service), 1000);
+  });
+}
+
+function stopAll(signal: NodeJS.Signals): void {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'stopping all services');
+  for (const child of children.values()) child.kill('SIGTERM');
+  const check = setInterval(() => {
+    if (children.size === 0) {
+      clearInterval(check);
+      log.info('all services stopped');
+      process.exit(0);
+    }
+  }, 100);
+}
+
+process.on('SIGTERM', () => stopAll('SIGTERM'));
+process.on('SIGINT', () => stopAll('SIGINT'));
+for (const s of SERVICES) start(s);

@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'child_process';
+import { randomBytes } from 'crypto';
+import { createServer } from 'net';
+import { join } from 'path';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { migrate } from '../../runtime/migrate';
+
+/**
+ * Starts the real services (the compiled entry points `npm start` runs) against the real local
+ * Redis and PostgreSQL, isolated by a key prefix and a database of their own.
+ */
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const PG_URL = process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+export const ADMIN = { username: 'organiser', password: 'organiser-password' };
+const DIST = join(__dirname, '..', '..', 'dist');
+
+export type ServiceName = 'engine' | 'db-writer' | 'api' | 'ws-server';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export class Stack {
+  readonly procs = new Map<ServiceName, ChildProcess>();
+  readonly logs = new Map<ServiceName, string[]>();
+  env: Record<string, string> = {};
+  apiUrl = '';
+  wsUrl = '';
+  databaseUrl = '';
+  prefix = '';
+  private ports: Record<string, number> = {};
+
+  static async start(extraEnv: Record<string, string> = {}, services: ServiceName[] = ['engine', 'db-writer', 'api', 'ws-server']): Promise<Stack> {
+    const s = new Stack();
+    await s.init(extraEnv);
+    for (const name of services) await s.startService(name);
+    return s;
+  }
+
+  private async init(extraEnv: Record<string, string>): Promise<void> {
+    const id = randomBytes(4).toString('hex');
+    this.prefix = `test-${id}:`;
+    this.databaseUrl = `${PG_URL}/exchange_test_${id}`;
+    // fail loudly, with the reason, if a service the tests need is not there
+    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    await redis.connect().catch((err: unknown) => {
+      throw new Error(`Redis is required at ${REDIS_URL}: ${String(err)}`);
+    });
+    redis.disconnect();
+    await migrate(this.databaseUrl);
+    for (const key of ['API_PORT', 'WS_PORT', 'ENGINE_HEALTH_PORT', 'DB_WRITER_HEALTH_PORT']) this.ports[key] = await freePort();
+    this.env = {
+      PATH: process.env.PATH ?? '',
+      REDIS_URL,
+      DATABASE_URL: this.databaseUrl,
+      KEY_PREFIX: this.prefix,
+      JWT_SECRET: `test-secret-${id}-long-enough`,
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_PER_SECOND: '100000',
+      AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+      SNAPSHOT_INTERVAL_MS: '1000',
+      ...Object.fromEntries(Object.entries(this.ports).map(([k, v]) => [k, String(v)])),
+      ...extraEnv,
+    };
+    this.apiUrl = `http://127.0.0.1:${this.env.API_PORT}`;
+    this.wsUrl = `http://127.0.0.1:${this.env.WS_PORT}`;
+  }
+
+  healthUrl(name: ServiceName): string {
+    const port = { engine: this.env.ENGINE_HEALTH_PORT, 'db-writer': this.env.DB_WRITER_HEALTH_PORT, api: this.env.API_PORT, 'ws-server': this.env.WS_PORT }[name];
+    return `http://127.0.0.1:${port}/${name === 'api' ? 'health' : 'ready'}`;
+  }
+
+  async startService(name: ServiceName): Promise<void> {
+    const child = spawn(process.execPath, [join(DIST, name, 'main.js')], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: string[] = this.logs.get(name) ?? [];
+    this.logs.set(name, lines);
+    child.stdout?.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
+    child.stderr?.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
+    this.procs.set(name, child);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${lines.slice(-5).join('\n')}`);
+      try {
+        const res = await fetch(this.healthUrl(name));
+        if (res.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`${name} did not become ready: ${lines.slice(-5).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Stops a service with `signal` and waits for the process to end; returns its exit code. */
+  async stopService(name: ServiceName, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const child = this.procs.get(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill(signal);
+    const code = await exited;
+    this.procs.delete(name);
+    return code;
+  }
+
+  async stop(): Promise<void> {
+    for (const name of [...this.procs.keys()]) await this.stopService(name);
+    const redis = new Redis(REDIS_URL);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+    const pg = new Client({ connectionString: `${PG_URL}/postgres` });
+    await pg.connect();
+    await pg.query(`DROP DATABASE IF EXISTS "${new URL(this.databaseUrl).pathname.slice(1)}" WITH (FORCE)`);
+    await pg.end();
+  }
+
+  pg(): Client {
+    return new Client({ connectionString: this.databaseUrl });
+  }
+}

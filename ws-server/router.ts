@@ -1,0 +1,45 @@
+/**
+ * Which Socket.IO rooms may see a message from the engine's channels. Pure, so the privacy rules
+ * (order updates only to their owner) are unit-tested on their own.
+ */
+export const rooms = {
+  user: (userId: string) => `user:${userId}`,
+  market: (symbol: string) => `market:${symbol}`,
+  trades: (symbol: string) => `trades:${symbol}`,
+  everyone: 'everyone',
+};
+
+export interface Route {
+  event: 'order' | 'trade' | 'depth' | 'tick' | 'orderbook' | 'balance' | 'error' | 'exchange';
+  rooms: string[];
+}
+
+export function route(message: { type?: unknown; userId?: unknown; symbol?: unknown; buyUserId?: unknown; sellUserId?: unknown }): Route | null {
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const userId = str(message.userId);
+  const symbol = str(message.symbol);
+  switch (message.type) {
+    case 'order':
+      return userId ? { event: 'order', rooms: [rooms.user(userId)] } : null;
+    case 'trade': {
+      const buyer = str(message.buyUserId);
+      const seller = str(message.sellUserId);
+      if (!symbol || !buyer || !seller) return null;
+      return { event: 'trade', rooms: [rooms.trades(symbol), rooms.user(buyer), rooms.user(seller)] };
+    }
+    case 'depth':
+    case 'tick':
+    case 'orderbook':
+      return symbol ? { event: message.type, rooms: [rooms.market(symbol)] } : null;
+    case 'balance':
+    case 'credit':
+      return userId ? { event: 'balance', rooms: [rooms.user(userId)] } : null;
+    case 'error':
+      return userId ? { event: 'error', rooms: [rooms.user(userId)] } : null;
+    case 'session':
+    case 'symbolAdded':
+      return { event: 'exchange', rooms: [rooms.everyone] };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,148 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import http from 'http';
+import type Redis from 'ioredis';
+import { register } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
+import { Server, type Socket } from 'socket.io';
+import type { WsConfig } from '../contracts/config';
+import { ErrorCode } from '../contracts/errors';
+import { names, type Names } from '../contracts/names';
+import type { ClientToServerEvents, ServerToClientEvents, SocketData, SubscribeRequest } from '../contracts/socket';
+import type { WireBook, WireTick } from '../contracts/wire';
+import { verifyAccessToken } from '../api/tokens';
+import type { Logger } from '../runtime/logger';
+import { connectRedis } from '../runtime/redis';
+import { route, rooms } from './router';
+
+type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const connected = new Gauge({ name: 'ws_connected_clients', help: 'Connected Socket.IO clients' });
+const forwarded = new Counter({ name: 'ws_messages_forwarded_total', help: 'Engine messages forwarded', labelNames: ['event'] });
+const SYMBOL = /^[A-Z][A-Z0-9.]{0,9}$/;
+
+/**
+ * ws-server: authenticates at the handshake, lets clients subscribe per channel and symbol (a
+ * snapshot first), and forwards the engine's messages to the rooms allowed to see them. Each
+ * instance forwards only to its own clients; the Redis adapter joins instances for broadcasts.
+ */
+export class WsService {
+  private readonly n: Names;
+  private readonly http: http.Server;
+  private readonly io: IoServer;
+  private readonly redis: Redis;
+  private readonly sub: Redis;
+  private readonly adapterPub: Redis;
+  private readonly adapterSub: Redis;
+  ready = false;
+
+  constructor(
+    private readonly config: WsConfig,
+    private readonly log: Logger,
+  ) {
+    this.n = names(config.KEY_PREFIX);
+    this.redis = connectRedis(config.REDIS_URL, log, 'ws-reads');
+    this.sub = connectRedis(config.REDIS_URL, log, 'ws-channels');
+    this.adapterPub = connectRedis(config.REDIS_URL, log, 'ws-adapter-pub');
+    this.adapterSub = this.adapterPub.duplicate();
+    this.http = http.createServer((req, res) => this.httpRoutes(req, res));
+    this.io = new Server(this.http, {
+      cors: { origin: true, credentials: true },
+      adapter: createAdapter(this.adapterPub, this.adapterSub, { key: `${this.n.prefix}socket.io` }),
+    });
+  }
+
+  private httpRoutes(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (req.url?.startsWith('/health') || req.url?.startsWith('/ready')) {
+      res.writeHead(this.ready ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: this.ready ? 'ok' : 'starting', clients: this.io.engine.clientsCount }));
+    } else if (req.url?.startsWith('/metrics')) {
+      void register.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': register.contentType });
+        res.end(text);
+      });
+    } else if (!req.url?.startsWith('/socket.io')) {
+      res.writeHead(404);
+      res.end();
+    }
+  }
+
+  async start(): Promise<void> {
+    this.io.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown }).token ?? socket.handshake.headers.authorization?.replace(/^Bearer\s+/i, '');
+      try {
+        if (typeof token !== 'string') throw new Error('missing token');
+        const claims = verifyAccessToken(token, this.config.JWT_SECRET, this.config.JWT_ISSUER);
+        socket.data.userId = claims.sub;
+        socket.data.role = claims.role;
+        next();
+      } catch {
+        next(Object.assign(new Error('unauthorized'), { data: { code: ErrorCode.UNAUTHORIZED } }));
+      }
+    });
+    this.io.on('connection', (socket) => this.onConnection(socket));
+
+    const ch = this.n.channels;
+    const channels = [ch.marketData, ch.orderUpdates, ch.trades, ch.errors, ch.exchangeEvents, ch.balances];
+    this.sub.on('message', (_channel: string, message: string) => this.forward(message));
+    await this.sub.subscribe(...channels);
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.config.WS_PORT, () => resolve());
+    });
+    this.ready = true;
+  }
+
+  private onConnection(socket: IoSocket): void {
+    connected.inc();
+    void socket.join([rooms.user(socket.data.userId), rooms.everyone]);
+    socket.on('subscribe', async (req: SubscribeRequest, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      if (!req || (req.channel !== 'market' && req.channel !== 'trades') || typeof req.symbol !== 'string' || !SYMBOL.test(req.symbol)) {
+        return reply({ ok: false, code: ErrorCode.VALIDATION_ERROR, message: 'subscribe needs channel market|trades and a symbol' });
+      }
+      if (!(await this.redis.hexists(this.n.keys.symbols, req.symbol))) {
+        return reply({ ok: false, code: ErrorCode.INVALID_SYMBOL, message: `Unknown symbol ${req.symbol}` });
+      }
+      // Join first, then read the snapshot: updates that race in carry seq <= snapshot.seq and are skipped by the client.
+      await socket.join(req.channel === 'market' ? rooms.market(req.symbol) : rooms.trades(req.symbol));
+      const [book, tick] = await this.redis.mget(this.n.keys.orderbook(req.symbol), this.n.keys.quote(req.symbol));
+      reply({
+        ok: true,
+        channel: req.channel,
+        symbol: req.symbol,
+        snapshot: book === null ? null : (JSON.parse(book) as WireBook),
+        tick: tick === null ? null : (JSON.parse(tick) as WireTick),
+      });
+    });
+    socket.on('unsubscribe', async (req: SubscribeRequest, ack) => {
+      if (req && typeof req.symbol === 'string') await socket.leave(req.channel === 'market' ? rooms.market(req.symbol) : rooms.trades(req.symbol));
+      if (typeof ack === 'function') ack({ ok: true });
+    });
+    socket.on('disconnect', () => connected.dec());
+  }
+
+  private forward(message: string): void {
+    let parsed: Parameters<typeof route>[0];
+    try {
+      parsed = JSON.parse(message) as Parameters<typeof route>[0];
+    } catch {
+      this.log.warn('unparseable message on an engine channel');
+      return;
+    }
+    const r = route(parsed);
+    if (r === null) return;
+    forwarded.inc({ event: r.event });
+    // local: every instance gets every engine message itself, so none may relay it to the others
+    this.io.local.to(r.rooms).emit(r.event, parsed as never);
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    await new Promise<void>((resolve) => this.io.close(() => resolve()));
+    await this.sub.quit();
+    await this.redis.quit();
+    this.adapterPub.disconnect();
+    this.adapterSub.disconnect();
+  }
+}
