@@ -76,7 +76,7 @@ describe('end to end: register, fund, trade, watch, persist', () => {
       const rows = await waitFor('the database to catch up', async () => {
         const trades = await pg.query('SELECT * FROM trades');
         const bobBalance = await pg.query("SELECT * FROM balances WHERE user_id = $1 AND asset = 'CASH'", [bob.id]);
-        return trades.rowCount === 1 && bobBalance.rowCount === 1 && bobBalance.rows[0].available === '406' ? { trades, bobBalance } : null;
+        return trades.rowCount === 1 && bobBalance.rowCount === 1 && bobBalance.rows[0].available === '40600' ? { trades, bobBalance } : null;
       });
       expect(rows.trades.rows[0]).toMatchObject({ price: '10150', quantity: '4', buy_order_id: aliceOrderId, sell_order_id: bobOrderId, taker_side: 'BUY' });
       const orders = await pg.query('SELECT id, status, filled_quantity, price FROM orders ORDER BY created_at');

@@ -114,6 +114,7 @@ export class Stack {
   }
 
   async stop(): Promise<void> {
+    if (process.env.SHOW_SERVICE_LOGS) for (const [name, lines] of this.logs) process.stderr.write(`--- ${name}\n${lines.join('\n')}\n`);
     for (const name of [...this.procs.keys()]) await this.stopService(name);
     const redis = new Redis(REDIS_URL);
     let cursor = '0';
