@@ -1,0 +1,85 @@
+import { ErrorCode } from '../../contracts/errors';
+import { admin, connectSocket, http, loginAdmin, record, register, waitFor } from '../harness/client';
+import { Stack } from '../harness/stack';
+
+describe('api features: tokens, rate limits, metrics, subscriptions', () => {
+  let stack: Stack;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    stack = await Stack.start({ RATE_LIMIT_PER_SECOND: '5' });
+    adminToken = await loginAdmin(stack);
+    await admin(stack, adminToken, 'symbols', { symbol: 'ACME' });
+    await admin(stack, adminToken, 'session', { state: 'OPEN' });
+  }, 60_000);
+  afterAll(async () => stack?.stop());
+
+  test('when a refresh token is used, then it is rotated, and using the spent one again revokes every session', async () => {
+    const p = await register(stack, 'rotator');
+    const first = await http(stack, 'POST', '/auth/refresh', { body: { refreshToken: p.refreshToken } });
+    expect(first.status).toBe(200);
+    const next = first.body.data.refreshToken as string;
+    expect(next).not.toBe(p.refreshToken);
+    expect((await http(stack, 'GET', '/account/me', { token: first.body.data.accessToken })).body.data).toMatchObject({ id: p.id, role: 'PARTICIPANT' });
+
+    const replay = await http(stack, 'POST', '/auth/refresh', { body: { refreshToken: p.refreshToken } });
+    expect(replay).toMatchObject({ status: 401, body: { code: ErrorCode.UNAUTHORIZED } });
+    const afterTheft = await http(stack, 'POST', '/auth/refresh', { body: { refreshToken: next } });
+    expect(afterTheft.status).toBe(401);
+  });
+
+  test('when a participant exceeds the rate limit, then 429 comes with Retry-After and rate-limit headers', async () => {
+    const p = await register(stack, 'hasty');
+    const results = await Promise.all(Array.from({ length: 12 }, () => http(stack, 'GET', '/account/balance', { token: p.token })));
+    const limited = results.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(10);
+    expect(limited[0].body).toMatchObject({ success: false, code: ErrorCode.RATE_LIMITED });
+    expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(limited[0].headers.get('ratelimit-limit')).toBe('5');
+    expect(limited[0].headers.get('ratelimit-remaining')).toBe('0');
+    // another participant is not affected
+    const other = await register(stack, 'patient');
+    expect((await http(stack, 'GET', '/account/balance', { token: other.token })).status).toBe(200);
+  });
+
+  test('when /metrics is scraped, then it answers in Prometheus format with request counts', async () => {
+    const res = await fetch(`${stack.apiUrl}/metrics`);
+    const text = await res.text();
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    expect(text).toMatch(/^http_requests_total\{method="GET",route="\/account[^"]*",status="429"\} \d+/m);
+    expect(await (await fetch(`http://127.0.0.1:${stack.env.ENGINE_HEALTH_PORT}/metrics`)).text()).toMatch(/^engine_commands_total \d+/m);
+  });
+
+  test('when a client subscribes to a book, then it gets a snapshot with its seq first and later updates carry higher seqs', async () => {
+    const p = await register(stack, 'watcher');
+    await admin(stack, adminToken, 'credit', { userId: p.id, asset: 'CASH', amount: 1_000 });
+    await http(stack, 'POST', '/order/place', { token: p.token, body: { symbol: 'ACME', side: 'BUY', price: 5, quantity: 2 } });
+    const socket = await connectSocket(stack, p.token);
+    try {
+      const ack = await socket.emitWithAck('subscribe', { channel: 'market', symbol: 'ACME' });
+      if (!ack.ok) throw new Error(ack.message);
+      expect(ack.snapshot).toMatchObject({ symbol: 'ACME', bids: [{ price: 5, quantity: 2 }] });
+      const snapshotSeq = ack.snapshot!.seq;
+      const seen = record(socket, ['depth']);
+      await http(stack, 'POST', '/order/place', { token: p.token, body: { symbol: 'ACME', side: 'BUY', price: 5, quantity: 3 } });
+      const depth = await waitFor('a depth update', () => seen.find((e) => e.name === 'depth'));
+      expect(depth.data).toMatchObject({ symbol: 'ACME', side: 'BUY', price: 5, quantity: 5 });
+      expect(depth.data.seq).toBeGreaterThan(snapshotSeq);
+
+      const bad = await socket.emitWithAck('subscribe', { channel: 'market', symbol: 'NOPE' });
+      expect(bad).toMatchObject({ ok: false, code: ErrorCode.INVALID_SYMBOL });
+      await socket.emitWithAck('unsubscribe', { channel: 'market', symbol: 'ACME' });
+      const before = seen.length;
+      await http(stack, 'POST', '/order/place', { token: p.token, body: { symbol: 'ACME', side: 'BUY', price: 4, quantity: 1 } });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen.length).toBe(before);
+    } finally {
+      socket.disconnect();
+    }
+  });
+
+  test('when a socket connects without a valid token, then the handshake is refused', async () => {
+    await expect(connectSocket(stack, 'not-a-token')).rejects.toThrow(/unauthorized/);
+  });
+});
