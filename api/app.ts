@@ -20,7 +20,9 @@ export function createApp(ctx: ApiContext): Express {
   app.use((req, res, next) => {
     const end = latency.startTimer();
     res.on('finish', () => {
-      const route = `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}` || 'unmatched';
+      const path = (req.route as { path?: string } | undefined)?.path;
+      // refused before reaching a route (auth, rate limit): label with the mount point
+      const route = path !== undefined ? `${req.baseUrl}${path}` : ((res.locals.mount as string | undefined) ?? 'unmatched');
       requests.inc({ method: req.method, route, status: res.statusCode });
       end({ method: req.method, route });
     });
@@ -40,11 +42,15 @@ export function createApp(ctx: ApiContext): Express {
   });
 
   const userLimit = rateLimit(ctx, 'api', ctx.config.RATE_LIMIT_PER_SECOND, 1000);
-  app.use('/auth', authRoutes(ctx));
-  app.use('/market', marketRoutes(ctx));
-  app.use('/order', requireAuth(ctx), userLimit, orderRoutes(ctx));
-  app.use('/account', requireAuth(ctx), userLimit, accountRoutes(ctx));
-  app.use('/admin', requireAuth(ctx), userLimit, adminRoutes(ctx));
+  const mount: express.RequestHandler = (req, res, next) => {
+    res.locals.mount = req.baseUrl;
+    next();
+  };
+  app.use('/auth', mount, authRoutes(ctx));
+  app.use('/market', mount, marketRoutes(ctx));
+  app.use('/order', mount, requireAuth(ctx), userLimit, orderRoutes(ctx));
+  app.use('/account', mount, requireAuth(ctx), userLimit, accountRoutes(ctx));
+  app.use('/admin', mount, requireAuth(ctx), userLimit, adminRoutes(ctx));
   app.use((_req, res) => fail(res, 404, ErrorCode.NOT_FOUND, 'No such endpoint'));
   app.use(errorHandler(ctx.log));
   return app;
