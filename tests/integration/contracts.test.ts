@@ -1,0 +1,44 @@
+import { apiConfigSchema, ConfigError, loadConfig } from '../../contracts/config';
+import { ErrorCode, ErrorMessage, errorCodeName } from '../../contracts/errors';
+import { centsToWire, wireToCents } from '../../contracts/money';
+import { route } from '../../ws-server/router';
+
+describe('contracts (pure)', () => {
+  test('when wire money is parsed, then it becomes exact cents or null for anything sub-cent or malformed', () => {
+    expect(wireToCents(101.5)).toBe(10150);
+    expect(wireToCents('0.07')).toBe(7);
+    expect(wireToCents('12')).toBe(1200);
+    expect(wireToCents(0.1 + 0.2)).toBeNull();
+    expect(wireToCents('1.005')).toBeNull();
+    expect(wireToCents('1e3')).toBeNull();
+    expect(wireToCents('abc')).toBeNull();
+    expect(wireToCents(Number.NaN)).toBeNull();
+    expect(wireToCents(-2.5)).toBe(-250);
+    expect(centsToWire(10150)).toBe(101.5);
+  });
+
+  test('when the error table is read, then the original codes keep their numbers and every code has a message', () => {
+    expect([ErrorCode.SUCCESS, ErrorCode.INVALID_SYMBOL, ErrorCode.INSUFFICIENT_BALANCE, ErrorCode.SYSTEM_ERROR]).toEqual([0, 1, 4, 7]);
+    const values = Object.values(ErrorCode);
+    expect(new Set(values).size).toBe(values.length);
+    for (const v of values) expect(ErrorMessage[v].length).toBeGreaterThan(0);
+    expect(errorCodeName(5)).toBe('ORDER_NOT_FOUND');
+  });
+
+  test('when the config is invalid, then loading it fails naming each bad variable', () => {
+    expect(() => loadConfig(apiConfigSchema, { API_PORT: 'eighty', JWT_SECRET: 'short' })).toThrow(ConfigError);
+    expect(() => loadConfig(apiConfigSchema, { API_PORT: 'eighty', JWT_SECRET: 'short' })).toThrow(/API_PORT.*JWT_SECRET|JWT_SECRET.*API_PORT/);
+    expect(loadConfig(apiConfigSchema, {}).API_PORT).toBe(3000);
+  });
+
+  test('when engine messages are routed, then order updates and errors go only to their owner and trades to both parties', () => {
+    expect(route({ type: 'order', userId: 'u1', symbol: 'A' })).toEqual({ event: 'order', rooms: ['user:u1'] });
+    expect(route({ type: 'error', userId: 'u1' })).toEqual({ event: 'error', rooms: ['user:u1'] });
+    expect(route({ type: 'trade', symbol: 'A', buyUserId: 'b', sellUserId: 's' })).toEqual({ event: 'trade', rooms: ['trades:A', 'user:b', 'user:s'] });
+    expect(route({ type: 'depth', symbol: 'A' })).toEqual({ event: 'depth', rooms: ['market:A'] });
+    expect(route({ type: 'balance', userId: 'u2' })).toEqual({ event: 'balance', rooms: ['user:u2'] });
+    expect(route({ type: 'session' })).toEqual({ event: 'exchange', rooms: ['everyone'] });
+    expect(route({ type: 'order' })).toBeNull();
+    expect(route({ type: 'mystery' })).toBeNull();
+  });
+});
