@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import { createServer } from 'net';
-import { join } from 'path';
+import { basename, join } from 'path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { migrate } from '../../runtime/migrate';
@@ -13,7 +13,9 @@ import { migrate } from '../../runtime/migrate';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const PG_URL = process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 export const ADMIN = { username: 'organiser', password: 'organiser-password' };
-const DIST = join(__dirname, '..', '..', 'dist');
+// the same compiled entry points `npm start` runs, whether this file runs from source or from dist/
+const ROOT = basename(join(__dirname, '..', '..')) === 'dist' ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
+const DIST = join(ROOT, 'dist');
 
 export type ServiceName = 'engine' | 'db-writer' | 'api' | 'ws-server';
 
