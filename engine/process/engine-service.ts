@@ -8,7 +8,7 @@ import type { Logger } from '../../runtime/logger';
 import { MatchingEngine } from '../core/engine';
 import { restore, snapshot, stateHash, type EngineSnapshot } from '../core/snapshot';
 import { applyBatch, type StreamRecord } from './batch';
-import { persistJob, publishBatch } from './publisher';
+import { batchScripts, persistJob, publishBatch, type BatchPipeline } from './publisher';
 
 const commandsApplied = new Counter({ name: 'engine_commands_total', help: 'Commands applied by the engine' });
 const eventsEmitted = new Counter({ name: 'engine_events_total', help: 'Events emitted by the engine' });
@@ -23,6 +23,7 @@ interface StoredSnapshot {
 }
 
 type XRecord = [id: string, fields: string[]];
+const MAX_INFLIGHT_BATCHES = 4;
 
 /**
  * The engine process: the single consumer of the input stream. It restores the last snapshot,
@@ -40,6 +41,8 @@ export class EngineService {
   private appliedSinceSnapshot = 0;
   private lastSnapshotAt = Date.now();
   private stopping = false;
+  /** output of batches still on their way to Redis, oldest first */
+  private inflight: Promise<void>[] = [];
   private loop: Promise<void> | null = null;
   ready = false;
 
@@ -50,6 +53,8 @@ export class EngineService {
     this.n = names(config.KEY_PREFIX);
     this.reader = connectRedis(config.REDIS_URL, log, 'engine-reader');
     this.writer = connectRedis(config.REDIS_URL, log, 'engine-writer');
+    this.writer.defineCommand('publishMany', { numberOfKeys: 0, lua: batchScripts.publishMany.lua });
+    this.writer.defineCommand('zaddNxMany', { lua: batchScripts.zaddNxMany.lua });
     this.queue = new Queue(this.n.dbWriteQueue, {
       connection: connectRedis(config.REDIS_URL, log, 'engine-queue'),
       prefix: this.n.bullPrefix,
@@ -71,6 +76,7 @@ export class EngineService {
     this.stopping = true;
     await this.loop;
     if (this.ready) await this.saveSnapshot('shutdown');
+    else await this.drain();
     await this.queue.close();
     this.reader.disconnect();
     await this.writer.quit();
@@ -95,11 +101,12 @@ export class EngineService {
     }
     let replayed = 0;
     for (;;) {
-      const records = (await this.writer.xrange(this.n.inputStream, `(${this.lastId}`, '+', 'COUNT', this.config.ENGINE_BATCH_SIZE)) as XRecord[];
+      const records = (await this.reader.xrange(this.n.inputStream, `(${this.lastId}`, '+', 'COUNT', this.config.ENGINE_BATCH_SIZE)) as XRecord[];
       if (records.length === 0) break;
       await this.handle(records.map(([id, fields]) => ({ id, fields })), false);
       replayed += records.length;
     }
+    await this.drain();
     // Everything up to lastId is applied: point the group there and clear what it still had pending.
     await this.writer.xgroup('SETID', this.n.inputStream, this.n.engineGroup, this.lastId);
     for (;;) {
@@ -134,26 +141,42 @@ export class EngineService {
     }
   }
 
-  /** Apply, publish, persist, acknowledge: a crash anywhere in here is repaired by replay. */
+  /**
+   * Apply, publish, persist, acknowledge. The outputs of a few batches may be on their way while
+   * the next is applied (one connection keeps them in order); a crash anywhere is repaired by
+   * replay from the snapshot, which is only taken once everything before it has landed.
+   */
   private async handle(records: StreamRecord[], ack: boolean): Promise<void> {
     const timer = batchSeconds.startTimer();
     const batch = applyBatch(this.engine, records);
     const balances = this.engine.takeDirtyBalances();
-    const pipe = this.writer.pipeline();
+    const pipe = this.writer.pipeline() as BatchPipeline;
     publishBatch(pipe, this.n, this.engine, batch, balances, this.config.BOOK_DEPTH);
-    await pipe.exec();
+    if (ack) pipe.xack(this.n.inputStream, this.n.engineGroup, ...records.map((r) => r.id));
     const job = persistJob(batch, balances, this.engine.seq, this.engine.symbols());
-    if (job !== null) await this.queue.add('batch', job);
-    if (ack) await this.writer.xack(this.n.inputStream, this.n.engineGroup, ...records.map((r) => r.id));
+    const landed = Promise.all([pipe.exec(), job === null ? null : this.queue.add('batch', job)]).then(([results]) => {
+      const failed = (results ?? []).find(([err]) => err !== null);
+      // outputs that did not land must not be acknowledged as done: crash, restart, replay
+      if (failed) throw new Error(`publishing a batch failed: ${String(failed[0])}`);
+      timer();
+    });
+    this.inflight.push(landed);
+    if (this.inflight.length > MAX_INFLIGHT_BATCHES) await this.inflight.shift();
     this.lastId = batch.lastId;
     this.appliedSinceSnapshot += records.length;
     commandsApplied.inc(records.length);
     eventsEmitted.inc(batch.events.length);
     seqGauge.set(this.engine.seq);
-    timer();
+  }
+
+  private async drain(): Promise<void> {
+    const all = this.inflight;
+    this.inflight = [];
+    await Promise.all(all);
   }
 
   private async saveSnapshot(why: string): Promise<void> {
+    await this.drain();
     const state = snapshot(this.engine);
     const stored: StoredSnapshot = { lastId: this.lastId, savedAt: Date.now(), hash: stateHash(this.engine), state };
     await this.writer.set(this.n.keys.engineSnapshot, JSON.stringify(stored));
