@@ -14,8 +14,13 @@ const jobsParked = new Counter({ name: 'db_writer_jobs_parked_total', help: 'Job
 
 /** Only the shape needed to write safely; anything else is a poison job. */
 const jobShape = z.object({
-  events: z.array(z.object({ type: z.enum(['order', 'trade', 'symbolAdded']), seq: z.number().int().positive() }).passthrough()),
-  balances: z.array(z.object({ userId: z.string(), seq: z.number().int() }).passthrough()),
+  v: z.literal(1),
+  orders: z.array(z.array(z.unknown()).length(9)),
+  events: z.array(z.array(z.unknown()).length(7)),
+  trades: z.array(z.array(z.unknown()).length(11)),
+  symbols: z.array(z.array(z.unknown()).length(4)),
+  balances: z.array(z.tuple([z.string(), z.string(), z.number().int(), z.number().int()])),
+  seq: z.number().int().nonnegative(),
 });
 
 /**

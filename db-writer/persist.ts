@@ -1,8 +1,8 @@
 import type { PrismaClient } from '../runtime/prisma';
 import type { PersistJob } from '../engine/process/publisher';
-import type { OrderEvent, SymbolAddedEvent, TradeEvent } from '../engine/core/types';
 
-const ts = (ms: number) => new Date(ms);
+const at = (ms: number) => new Date(ms).toISOString();
+const str = (x: number | null) => (x === null ? null : String(x));
 
 /**
  * Writes one engine batch in one transaction, idempotently: events and trades are keyed by the
@@ -10,26 +10,18 @@ const ts = (ms: number) => new Date(ms);
  * forward (an update carrying an older seq than the row's changes nothing).
  */
 export async function persistBatch(prisma: PrismaClient, job: PersistJob): Promise<{ orders: number; trades: number; balances: number }> {
-  const orderEvents = job.events.filter((e): e is OrderEvent => e.type === 'order');
-  const trades = job.events.filter((e): e is TradeEvent => e.type === 'trade');
-  const symbols = job.events.filter((e): e is SymbolAddedEvent => e.type === 'symbolAdded');
+  const fixed = new Map(job.orders.map((o) => [o[0], o]));
+  const latest = new Map<string, PersistJob['events'][number]>();
+  for (const e of job.events) latest.set(e[1], e);
+  const orders = [...latest.values()].map((e) => ({ e, o: fixed.get(e[1])! }));
+  const col = <T>(rows: T[], f: (r: T) => unknown) => rows.map(f);
 
-  const latest = new Map<string, OrderEvent>();
-  for (const e of orderEvents) latest.set(e.orderId, e);
-  const orders = [...latest.values()];
-
-  const balanceRows: { userId: string; asset: string; available: number; locked: number; seq: number }[] = [];
-  for (const b of job.balances) {
-    balanceRows.push({ userId: b.userId, asset: 'CASH', available: b.cash.available, locked: b.cash.locked, seq: b.seq });
-    for (const [asset, p] of Object.entries(b.positions)) balanceRows.push({ userId: b.userId, asset, available: p.available, locked: p.locked, seq: b.seq });
-  }
-
-  const s = (xs: (number | null)[]) => xs.map((x) => (x === null ? null : String(x)));
   await prisma.$transaction([
-    prisma.symbol.createMany({
-      data: symbols.map((e) => ({ symbol: e.symbol, tickSize: e.tickSize, lotSize: e.lotSize, createdAt: ts(e.timestamp) })),
-      skipDuplicates: true,
-    }),
+    prisma.$executeRawUnsafe(
+      `INSERT INTO symbols (symbol, tick_size, lot_size, created_at)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::timestamptz[]) ON CONFLICT (symbol) DO NOTHING`,
+      col(job.symbols, (r) => r[0]), col(job.symbols, (r) => r[1]), col(job.symbols, (r) => r[2]), col(job.symbols, (r) => at(r[3])),
+    ),
     prisma.$executeRawUnsafe(
       `INSERT INTO orders (id, client_order_id, user_id, symbol, side, order_type, time_in_force, price, quantity,
                            filled_quantity, status, code, reason, created_at, updated_at, last_seq)
@@ -42,62 +34,33 @@ export async function persistBatch(prisma: PrismaClient, job: PersistJob): Promi
        ON CONFLICT (id) DO UPDATE SET filled_quantity = EXCLUDED.filled_quantity, status = EXCLUDED.status,
               code = EXCLUDED.code, reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at, last_seq = EXCLUDED.last_seq
        WHERE orders.last_seq < EXCLUDED.last_seq`,
-      orders.map((o) => o.orderId),
-      orders.map((o) => o.clientOrderId),
-      orders.map((o) => o.userId),
-      orders.map((o) => o.symbol),
-      orders.map((o) => o.side),
-      orders.map((o) => o.orderType),
-      orders.map((o) => o.timeInForce),
-      s(orders.map((o) => o.price)),
-      s(orders.map((o) => o.quantity)),
-      s(orders.map((o) => o.filledQuantity)),
-      orders.map((o) => o.status),
-      orders.map((o) => o.code),
-      orders.map((o) => o.reason),
-      orders.map((o) => ts(o.timestamp).toISOString()),
-      s(orders.map((o) => o.seq)),
+      col(orders, (r) => r.o[0]), col(orders, (r) => r.o[1]), col(orders, (r) => r.o[2]), col(orders, (r) => r.o[3]),
+      col(orders, (r) => r.o[4]), col(orders, (r) => r.o[5]), col(orders, (r) => r.o[6]), col(orders, (r) => str(r.o[7])),
+      col(orders, (r) => str(r.o[8])), col(orders, (r) => str(r.e[3])), col(orders, (r) => r.e[2]), col(orders, (r) => r.e[4]),
+      col(orders, (r) => r.e[5]), col(orders, (r) => at(r.e[6])), col(orders, (r) => str(r.e[0])),
     ),
-    prisma.orderEvent.createMany({
-      data: orderEvents.map((e) => ({
-        seq: BigInt(e.seq),
-        orderId: e.orderId,
-        userId: e.userId,
-        status: e.status,
-        filledQuantity: BigInt(e.filledQuantity),
-        code: e.code,
-        reason: e.reason,
-        createdAt: ts(e.timestamp),
-      })),
-      skipDuplicates: true,
-    }),
-    prisma.trade.createMany({
-      data: trades.map((t) => ({
-        id: BigInt(t.tradeId),
-        seq: BigInt(t.seq),
-        symbol: t.symbol,
-        price: BigInt(t.price),
-        quantity: BigInt(t.quantity),
-        buyOrderId: t.buyOrderId,
-        sellOrderId: t.sellOrderId,
-        buyUserId: t.buyUserId,
-        sellUserId: t.sellUserId,
-        takerSide: t.takerSide,
-        executedAt: ts(t.timestamp),
-      })),
-      skipDuplicates: true,
-    }),
+    prisma.$executeRawUnsafe(
+      `INSERT INTO order_events (seq, order_id, user_id, status, filled_quantity, code, reason, created_at)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::text[], $8::timestamptz[])
+       ON CONFLICT (seq) DO NOTHING`,
+      col(job.events, (e) => str(e[0])), col(job.events, (e) => e[1]), col(job.events, (e) => fixed.get(e[1])![2]), col(job.events, (e) => e[2]),
+      col(job.events, (e) => str(e[3])), col(job.events, (e) => e[4]), col(job.events, (e) => e[5]), col(job.events, (e) => at(e[6])),
+    ),
+    prisma.$executeRawUnsafe(
+      `INSERT INTO trades (id, seq, symbol, price, quantity, buy_order_id, sell_order_id, buy_user_id, sell_user_id, taker_side, executed_at)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+       ON CONFLICT (id) DO NOTHING`,
+      ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => col(job.trades, (t) => (typeof t[i] === 'number' ? String(t[i]) : t[i]))),
+      col(job.trades, (t) => at(t[10])),
+    ),
     prisma.$executeRawUnsafe(
       `INSERT INTO balances (user_id, asset, available, locked, seq)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
+       SELECT u.user_id, u.asset, u.available, u.locked, $5::bigint
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS u(user_id, asset, available, locked)
        ON CONFLICT (user_id, asset) DO UPDATE SET available = EXCLUDED.available, locked = EXCLUDED.locked, seq = EXCLUDED.seq
        WHERE balances.seq < EXCLUDED.seq`,
-      balanceRows.map((r) => r.userId),
-      balanceRows.map((r) => r.asset),
-      s(balanceRows.map((r) => r.available)),
-      s(balanceRows.map((r) => r.locked)),
-      s(balanceRows.map((r) => r.seq)),
+      col(job.balances, (b) => b[0]), col(job.balances, (b) => b[1]), col(job.balances, (b) => String(b[2])), col(job.balances, (b) => String(b[3])), String(job.seq),
     ),
   ]);
-  return { orders: orders.length, trades: trades.length, balances: balanceRows.length };
+  return { orders: orders.length, trades: job.trades.length, balances: job.balances.length };
 }

@@ -8,7 +8,8 @@ import type { Logger } from '../../runtime/logger';
 import { MatchingEngine } from '../core/engine';
 import { restore, snapshot, stateHash, type EngineSnapshot } from '../core/snapshot';
 import { applyBatch, type StreamRecord } from './batch';
-import { batchScripts, persistJob, publishBatch, type BatchPipeline } from './publisher';
+import { persistJob, publishBatch } from './publisher';
+import { RespBatch, RespWriter } from '../../runtime/resp-writer';
 
 const commandsApplied = new Counter({ name: 'engine_commands_total', help: 'Commands applied by the engine' });
 const eventsEmitted = new Counter({ name: 'engine_events_total', help: 'Events emitted by the engine' });
@@ -35,6 +36,8 @@ export class EngineService {
   private readonly n: Names;
   private readonly reader: Redis;
   private readonly writer: Redis;
+  /** batch outputs (publish, hot state, acks): see RespWriter */
+  private readonly output: RespWriter;
   private readonly queue: Queue;
   private readonly consumer = `engine-${process.pid}`;
   private lastId = '0-0';
@@ -53,8 +56,7 @@ export class EngineService {
     this.n = names(config.KEY_PREFIX);
     this.reader = connectRedis(config.REDIS_URL, log, 'engine-reader');
     this.writer = connectRedis(config.REDIS_URL, log, 'engine-writer');
-    this.writer.defineCommand('publishMany', { numberOfKeys: 0, lua: batchScripts.publishMany.lua });
-    this.writer.defineCommand('zaddNxMany', { lua: batchScripts.zaddNxMany.lua });
+    this.output = new RespWriter(config.REDIS_URL);
     this.queue = new Queue(this.n.dbWriteQueue, {
       connection: connectRedis(config.REDIS_URL, log, 'engine-queue'),
       prefix: this.n.bullPrefix,
@@ -67,6 +69,7 @@ export class EngineService {
   }
 
   async start(): Promise<void> {
+    await this.output.connected();
     await this.recover();
     this.ready = true;
     this.loop = this.run();
@@ -79,6 +82,7 @@ export class EngineService {
     else await this.drain();
     await this.queue.close();
     this.reader.disconnect();
+    this.output.close();
     await this.writer.quit();
   }
 
@@ -150,14 +154,13 @@ export class EngineService {
     const timer = batchSeconds.startTimer();
     const batch = applyBatch(this.engine, records);
     const balances = this.engine.takeDirtyBalances();
-    const pipe = this.writer.pipeline() as BatchPipeline;
-    publishBatch(pipe, this.n, this.engine, batch, balances, this.config.BOOK_DEPTH);
-    if (ack) pipe.xack(this.n.inputStream, this.n.engineGroup, ...records.map((r) => r.id));
+    const out = new RespBatch();
+    publishBatch(out, this.n, this.engine, batch, balances, this.config.BOOK_DEPTH);
+    if (ack) out.cmd('XACK', this.n.inputStream, this.n.engineGroup, ...records.map((r) => r.id));
     const job = persistJob(batch, balances, this.engine.seq, this.engine.symbols());
-    const landed = Promise.all([pipe.exec(), job === null ? null : this.queue.add('batch', job)]).then(([results]) => {
-      const failed = (results ?? []).find(([err]) => err !== null);
+    const landed = Promise.all([this.output.send(out), job === null ? null : this.queue.add('batch', job)]).then(([errors]) => {
       // outputs that did not land must not be acknowledged as done: crash, restart, replay
-      if (failed) throw new Error(`publishing a batch failed: ${String(failed[0])}`);
+      if (errors.length > 0) throw new Error(`publishing a batch failed: ${errors[0]}`);
       timer();
     });
     this.inflight.push(landed);

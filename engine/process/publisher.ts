@@ -1,6 +1,6 @@
-import type { ChainableCommander } from 'ioredis';
+import type { RespBatch } from '../../runtime/resp-writer';
 import type { MatchingEngine } from '../core/engine';
-import type { BalanceView, EngineEvent } from '../core/types';
+import type { BalanceView } from '../core/types';
 import type { Names } from '../../contracts/names';
 import { balanceToWire, bookToWire, eventToWire, tickToWire } from '../../contracts/wire';
 import type { BatchResult } from './batch';
@@ -8,33 +8,16 @@ import type { BatchResult } from './batch';
 const RECENT_TRADES = 100;
 
 /**
- * Lua helpers so that a whole batch costs a handful of Redis commands instead of several per
- * engine event: PUBLISH stays one message per event (the channels' layout), but the loop runs
- * inside Redis.
- */
-export const batchScripts = {
-  publishMany: { lua: "for i = 1, #ARGV, 2 do redis.call('PUBLISH', ARGV[i], ARGV[i + 1]) end return #ARGV / 2" },
-  /** KEYS[i] gets member ARGV[2i] with score ARGV[2i-1], if it is not there yet */
-  zaddNxMany: { lua: "for i = 1, #KEYS do redis.call('ZADD', KEYS[i], 'NX', ARGV[2 * i - 1], ARGV[2 * i]) end return #KEYS" },
-};
-
-export interface BatchPipeline extends ChainableCommander {
-  publishMany(...args: string[]): this;
-  zaddNxMany(numKeys: number, ...args: (string | number)[]): this;
-}
-
-/**
- * Queues on `pipe` everything one batch changes outside the engine: pub/sub messages for every
+ * Queues on `out` everything one batch changes outside the engine: pub/sub messages for every
  * event, hot state for reads that must not touch the engine, book and tick snapshots of every
  * symbol the batch touched, balances, and each command's verdict.
  */
-export function publishBatch(pipe: BatchPipeline, n: Names, engine: MatchingEngine, batch: BatchResult, balances: BalanceView[], bookDepth: number): void {
+export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, batch: BatchResult, balances: BalanceView[], bookDepth: number): void {
   const ch = n.channels;
   const touched = new Set<string>();
-  const pubs: string[] = [];
   const state = new Map<string, string>();
-  const newOrderKeys: string[] = [];
-  const newOrderArgs: (string | number)[] = [];
+  const newOrders: [key: string, score: number, orderId: string][] = [];
+  const pubs: string[] = [];
   const recent = new Map<string, string[]>();
   let lastTs = 0;
   for (const e of batch.events) {
@@ -45,8 +28,7 @@ export function publishBatch(pipe: BatchPipeline, n: Names, engine: MatchingEngi
         pubs.push(ch.orderUpdates, json);
         state.set(n.keys.order(e.orderId), json);
         if (e.filledQuantity === 0 && (e.status === 'PENDING' || e.status === 'REJECTED')) {
-          newOrderKeys.push(n.keys.userOrders(e.userId));
-          newOrderArgs.push(e.timestamp, e.orderId);
+          newOrders.push([n.keys.userOrders(e.userId), e.timestamp, e.orderId]);
         }
         break;
       case 'trade': {
@@ -74,7 +56,7 @@ export function publishBatch(pipe: BatchPipeline, n: Names, engine: MatchingEngi
         break;
       case 'symbolAdded':
         pubs.push(ch.exchangeEvents, json);
-        pipe.hset(n.keys.symbols, e.symbol, json);
+        out.cmd('HSET', n.keys.symbols, e.symbol, json);
         touched.add(e.symbol);
         break;
     }
@@ -98,30 +80,61 @@ export function publishBatch(pipe: BatchPipeline, n: Names, engine: MatchingEngi
   for (const { replyTo, reply } of batch.replies) pubs.push(ch.replies(replyTo), JSON.stringify(reply));
 
   // hot state first, so that anyone reacting to a message can already read the state it describes
-  if (state.size > 0) pipe.mset(state);
-  if (newOrderKeys.length > 0) pipe.zaddNxMany(newOrderKeys.length, ...newOrderKeys, ...newOrderArgs);
+  if (state.size > 0) out.cmd('MSET', ...[...state].flat());
+  for (const [key, score, orderId] of newOrders) out.cmd('ZADD', key, 'NX', score, orderId);
   for (const [symbol, list] of recent) {
     const key = `${n.prefix}recent_trades:${symbol}`;
-    pipe.lpush(key, ...list.slice(-RECENT_TRADES));
-    pipe.ltrim(key, 0, RECENT_TRADES - 1);
+    out.cmd('LPUSH', key, ...list.slice(-RECENT_TRADES));
+    out.cmd('LTRIM', key, 0, RECENT_TRADES - 1);
   }
-  if (pubs.length > 0) pipe.publishMany(...pubs);
+  for (let i = 0; i < pubs.length; i += 2) out.cmd('PUBLISH', pubs[i], pubs[i + 1]);
 }
 
-/** What db-writer persists from a batch: order changes, trades, new symbols and balances, in cents. */
+/**
+ * What db-writer persists from a batch, as compact tuples (a batch can hold thousands of events,
+ * and this crosses Redis twice): each order's fixed fields once, then every state change, the
+ * trades, new symbols and the balances of everyone the batch touched, all in cents.
+ */
 export interface PersistJob {
-  events: EngineEvent[];
-  balances: (BalanceView & { seq: number })[];
+  v: 1;
+  /** orderId, clientOrderId, userId, symbol, side, orderType, timeInForce, price, quantity */
+  orders: [string, string | null, string, string, string, string, string, number | null, number][];
+  /** seq, orderId, status, filledQuantity, code, reason, timestamp */
+  events: [number, string, string, number, number, string | null, number][];
+  /** tradeId, seq, symbol, price, quantity, buyOrderId, sellOrderId, buyUserId, sellUserId, takerSide, timestamp */
+  trades: [number, number, string, number, number, string, string, string, string, string, number][];
+  /** symbol, tickSize, lotSize, timestamp */
+  symbols: [string, number, number, number][];
+  /** userId, asset, available, locked: every asset of every touched participant, zeros included */
+  balances: [string, string, number, number][];
+  /** the engine seq the balances are as of */
+  seq: number;
 }
 
 export function persistJob(batch: BatchResult, balances: BalanceView[], seq: number, symbols: string[]): PersistJob | null {
-  const events = batch.events.filter((e) => e.type === 'order' || e.type === 'trade' || e.type === 'symbolAdded');
-  if (events.length === 0 && balances.length === 0) return null;
-  // Views leave out empty positions; the database must see them go to zero.
-  const complete = balances.map((b) => {
-    const positions = { ...b.positions };
-    for (const symbol of symbols) positions[symbol] ??= { available: 0, locked: 0 };
-    return { ...b, positions, seq };
-  });
-  return { events, balances: complete };
+  const job: PersistJob = { v: 1, orders: [], events: [], trades: [], symbols: [], balances: [], seq };
+  const seen = new Set<string>();
+  for (const e of batch.events) {
+    if (e.type === 'order') {
+      if (!seen.has(e.orderId)) {
+        seen.add(e.orderId);
+        job.orders.push([e.orderId, e.clientOrderId, e.userId, e.symbol, e.side, e.orderType, e.timeInForce, e.price, e.quantity]);
+      }
+      job.events.push([e.seq, e.orderId, e.status, e.filledQuantity, e.code, e.reason, e.timestamp]);
+    } else if (e.type === 'trade') {
+      job.trades.push([e.tradeId, e.seq, e.symbol, e.price, e.quantity, e.buyOrderId, e.sellOrderId, e.buyUserId, e.sellUserId, e.takerSide, e.timestamp]);
+    } else if (e.type === 'symbolAdded') {
+      job.symbols.push([e.symbol, e.tickSize, e.lotSize, e.timestamp]);
+    }
+  }
+  for (const b of balances) {
+    job.balances.push([b.userId, 'CASH', b.cash.available, b.cash.locked]);
+    // views leave out empty positions; the database must see them go to zero
+    for (const symbol of symbols) {
+      const p = b.positions[symbol];
+      job.balances.push([b.userId, symbol, p?.available ?? 0, p?.locked ?? 0]);
+    }
+  }
+  if (job.events.length === 0 && job.balances.length === 0 && job.symbols.length === 0) return null;
+  return job;
 }
