@@ -30,6 +30,9 @@ export function userOf(req: Request): string {
   return req.auth.sub;
 }
 
+/** one round trip: count the request and make sure the window's key expires */
+const COUNT_IN_WINDOW = "local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return c";
+
 /**
  * Fixed-window rate limit in Redis, shared by every api instance: `limit` requests per `windowMs`
  * per caller (the participant, or the address for unauthenticated routes).
@@ -40,7 +43,7 @@ export function rateLimit(ctx: ApiContext, name: string, limit: number, windowMs
     const now = Date.now();
     const windowStart = now - (now % windowMs);
     const key = ctx.n.keys.rateLimit(`${name}:${who}`, windowStart);
-    const [[, count]] = (await ctx.redis.multi().incr(key).pexpire(key, windowMs * 2).exec()) as [[null, number], [null, number]];
+    const count = (await ctx.redis.eval(COUNT_IN_WINDOW, 1, key, windowMs * 2)) as number;
     const resetSeconds = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
     res.setHeader('RateLimit-Limit', String(limit));
     res.setHeader('RateLimit-Remaining', String(Math.max(0, limit - count)));

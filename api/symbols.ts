@@ -9,10 +9,18 @@ export interface SymbolInfo {
   lotSize: number;
 }
 
+/** A listed symbol's tick and lot size never change, so once seen it is kept (per api process, per key prefix). */
+const listed = new Map<string, SymbolInfo>();
+
 /** A listed symbol from hot state, or 400 INVALID_SYMBOL. */
 export async function listedSymbol(ctx: ApiContext, symbol: string): Promise<SymbolInfo> {
+  const key = ctx.n.keys.symbols + '\u0000' + symbol;
+  const known = listed.get(key);
+  if (known !== undefined) return known;
   const raw = await ctx.redis.hget(ctx.n.keys.symbols, symbol);
   if (raw === null) throw new ApiError(400, ErrorCode.INVALID_SYMBOL, `Unknown symbol ${symbol}`);
   const s = JSON.parse(raw) as { symbol: string; tickSize: number; lotSize: number };
-  return { symbol: s.symbol, tickSizeCents: wireToCents(s.tickSize) ?? 1, lotSize: s.lotSize };
+  const info = { symbol: s.symbol, tickSizeCents: wireToCents(s.tickSize) ?? 1, lotSize: s.lotSize };
+  listed.set(key, info);
+  return info;
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'crypto';
 import jwt from 'jsonwebtoken';
 import type { ApiConfig } from '../contracts/config';
 import { ErrorCode } from '../contracts/errors';
@@ -18,11 +18,23 @@ export interface TokenPair {
   expiresIn: number;
 }
 
+const keys = new Map<string, KeyObject>();
+
+/** The secret as a KeyObject, made once: given a string, jsonwebtoken builds one on every call (by trying it as a public key first). */
+export function signingKey(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (key === undefined) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 /** Only HS256 is accepted: a token signed with another algorithm, or with `alg: none`, is refused. */
 export function verifyAccessToken(token: string, secret: string, issuer: string): AccessClaims {
   let claims: jwt.JwtPayload | string;
   try {
-    claims = jwt.verify(token, secret, { algorithms: ['HS256'], issuer });
+    claims = jwt.verify(token, signingKey(secret), { algorithms: ['HS256'], issuer });
   } catch (err) {
     const expired = err instanceof jwt.TokenExpiredError;
     throw new ApiError(401, ErrorCode.UNAUTHORIZED, expired ? 'Access token expired' : 'Invalid access token');
@@ -42,14 +54,14 @@ export class TokenService {
 
   async issue(user: { id: string; username: string; role: 'PARTICIPANT' | 'ADMIN' }): Promise<TokenPair> {
     const c = this.config;
-    const accessToken = jwt.sign({ username: user.username, role: user.role, typ: 'access' }, c.JWT_SECRET, {
+    const accessToken = jwt.sign({ username: user.username, role: user.role, typ: 'access' }, signingKey(c.JWT_SECRET), {
       algorithm: 'HS256',
       subject: user.id,
       issuer: c.JWT_ISSUER,
       expiresIn: c.ACCESS_TOKEN_TTL_SECONDS,
     });
     const jti = randomUUID();
-    const refreshToken = jwt.sign({ typ: 'refresh' }, c.JWT_SECRET, {
+    const refreshToken = jwt.sign({ typ: 'refresh' }, signingKey(c.JWT_SECRET), {
       algorithm: 'HS256',
       subject: user.id,
       issuer: c.JWT_ISSUER,
@@ -69,7 +81,7 @@ export class TokenService {
   async rotate(refreshToken: string): Promise<TokenPair> {
     let claims: jwt.JwtPayload | string;
     try {
-      claims = jwt.verify(refreshToken, this.config.JWT_SECRET, { algorithms: ['HS256'], issuer: this.config.JWT_ISSUER });
+      claims = jwt.verify(refreshToken, signingKey(this.config.JWT_SECRET), { algorithms: ['HS256'], issuer: this.config.JWT_ISSUER });
     } catch {
       throw new ApiError(401, ErrorCode.UNAUTHORIZED, 'Invalid refresh token');
     }

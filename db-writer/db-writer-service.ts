@@ -47,6 +47,10 @@ export class DbWriterService {
       connection: connectRedis(this.config.REDIS_URL, this.log, 'db-writer-worker'),
       prefix: n.bullPrefix,
       concurrency: this.config.DB_WRITER_CONCURRENCY,
+      // a db-writer that died mid-job leaves it locked: short locks (renewed while working) let the
+      // restarted one take it over within seconds instead of BullMQ's default 30
+      lockDuration: 5000,
+      stalledInterval: 5000,
     });
     this.worker.on('failed', (job, err) => {
       const attempts = job?.opts.attempts ?? 1;

@@ -41,7 +41,7 @@ export class WsService {
     private readonly log: Logger,
   ) {
     this.n = names(config.KEY_PREFIX);
-    this.redis = connectRedis(config.REDIS_URL, log, 'ws-reads');
+    this.redis = connectRedis(config.REDIS_URL, log, 'ws-reads', { enableAutoPipelining: true });
     this.sub = connectRedis(config.REDIS_URL, log, 'ws-channels');
     this.adapterPub = connectRedis(config.REDIS_URL, log, 'ws-adapter-pub');
     this.adapterSub = this.adapterPub.duplicate();
