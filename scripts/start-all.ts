@@ -37,6 +37,12 @@ function stopAll(signal: NodeJS.Signals): void {
   }, 100);
 }
 
+if (!process.env.ADMIN_USERNAME || !process.env.ADMIN_PASSWORD) {
+  // a local exchange needs an organiser to create symbols and open the session
+  process.env.ADMIN_USERNAME ??= 'organiser';
+  process.env.ADMIN_PASSWORD ??= 'organiser-password';
+  log.warn({ username: process.env.ADMIN_USERNAME }, 'ADMIN_USERNAME/ADMIN_PASSWORD not set: using the local development organiser account');
+}
 process.on('SIGTERM', () => stopAll('SIGTERM'));
 process.on('SIGINT', () => stopAll('SIGINT'));
 for (const s of SERVICES) start(s);

@@ -83,3 +83,18 @@ describe('api features: tokens, rate limits, metrics, subscriptions', () => {
     await expect(connectSocket(stack, 'not-a-token')).rejects.toThrow(/unauthorized/);
   });
 });
+
+describe('shutdown', () => {
+  test('when each service gets SIGTERM, then it stops cleanly with exit code 0 and says so in its JSON log', async () => {
+    const stack = await Stack.start();
+    try {
+      for (const name of ['api', 'ws-server', 'db-writer', 'engine'] as const) {
+        expect(await stack.stopService(name, 'SIGTERM')).toBe(0);
+        const last = JSON.parse(stack.logs.get(name)!.filter((l) => l.startsWith('{')).pop()!) as { msg: string; service: string };
+        expect(last).toMatchObject({ service: name, msg: 'stopped cleanly' });
+      }
+    } finally {
+      await stack.stop();
+    }
+  }, 60_000);
+});
