@@ -43,14 +43,14 @@ interface LoadResult {
 }
 
 let seq = 0;
-async function load(stack: Stack, traders: Participant[], sentAt: Map<string, number>, updates: Map<string, number>, rate: number | 'max'): Promise<LoadResult> {
+async function load(stack: Stack, traders: Participant[], sentAt: Map<string, number>, updates: Map<string, number>, rate: number | 'max', seconds = SECONDS): Promise<LoadResult> {
   const url = new URL('/order/place', stack.apiUrl);
   const latencies: number[] = [];
   let ok = 0;
   let sent = 0;
   const inflight = new Set<Promise<void>>();
   const started = performance.now();
-  const end = started + SECONDS * 1000;
+  const end = started + seconds * 1000;
   const ids: string[] = [];
   const one = () => {
     const t = traders[sent % traders.length];
@@ -71,16 +71,15 @@ async function load(stack: Stack, traders: Participant[], sentAt: Map<string, nu
       inflight.delete(p);
     });
     inflight.add(p);
+    return p;
   };
   if (rate === 'max') {
+    // closed loop: each client sends its next order when its last one is answered
     const concurrency = 64;
-    const worker = async () => {
-      while (performance.now() < end) {
-        one();
-        await Promise.race(inflight);
-      }
+    const client = async () => {
+      while (performance.now() < end) await one();
     };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await Promise.all(Array.from({ length: concurrency }, client));
   } else {
     // open loop: requests go out on schedule whether or not earlier ones have answered
     const interval = 1000 / rate;
@@ -174,8 +173,12 @@ async function main(): Promise<void> {
       });
       sockets.push(s);
     }
+    log('warm-up: 500/s for 3s (not counted)');
+    await load(stack, traders, sentAt, updates, 500, 3);
     const results: LoadResult[] = [];
     for (const rate of [...RATES, 'max' as const]) {
+      // let the engine, db-writer and ws-server finish the previous phase's work first
+      await new Promise((r) => setTimeout(r, 3000));
       log(`HTTP load at ${rate}/s for ${SECONDS}s`);
       const r = await load(stack, traders, sentAt, updates, rate);
       log(JSON.stringify(r));
