@@ -53,8 +53,8 @@ export async function admin(stack: Stack, token: string, path: string, body: unk
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export async function connectSocket(stack: Stack, token: string): Promise<ClientSocket> {
-  const socket: ClientSocket = io(stack.wsUrl, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+export async function connectSocket(stack: Stack, token: string, url = stack.wsUrl): Promise<ClientSocket> {
+  const socket: ClientSocket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (err) => reject(err));

@@ -83,18 +83,20 @@ export class Stack {
     return `http://127.0.0.1:${port}/${name === 'api' ? 'health' : 'ready'}`;
   }
 
-  async startService(name: ServiceName): Promise<void> {
-    const child = spawn(process.execPath, [join(DIST, name, 'main.js')], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines: string[] = this.logs.get(name) ?? [];
-    this.logs.set(name, lines);
+  /** Starts `name`; `as` and `env` run a second instance of it (say, another ws-server on another port). */
+  async startService(name: ServiceName, as: string = name, env: Record<string, string> = {}): Promise<void> {
+    const child = spawn(process.execPath, [join(DIST, name, 'main.js')], { env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: string[] = this.logs.get(as as ServiceName) ?? [];
+    this.logs.set(as as ServiceName, lines);
     child.stdout?.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
     child.stderr?.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
-    this.procs.set(name, child);
+    this.procs.set(as as ServiceName, child);
+    const health = env.WS_PORT !== undefined ? `http://127.0.0.1:${env.WS_PORT}/ready` : this.healthUrl(name);
     const deadline = Date.now() + 20_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${lines.slice(-5).join('\n')}`);
       try {
-        const res = await fetch(this.healthUrl(name));
+        const res = await fetch(health);
         if (res.status === 200) return;
       } catch {
         // not listening yet
