@@ -37,7 +37,7 @@ export const engineConfigSchema = z.object({
   ...common,
   ENGINE_HEALTH_PORT: int(3002),
   ENGINE_BATCH_SIZE: int(2000),
-  ENGINE_BLOCK_MS: int(200),
+  ENGINE_BLOCK_MS: int(50),
   SNAPSHOT_INTERVAL_MS: int(10_000),
   SNAPSHOT_EVERY_COMMANDS: int(200_000),
   BOOK_DEPTH: int(20),

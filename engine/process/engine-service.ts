@@ -8,7 +8,7 @@ import type { Logger } from '../../runtime/logger';
 import { MatchingEngine } from '../core/engine';
 import { restore, snapshot, stateHash, type EngineSnapshot } from '../core/snapshot';
 import { applyBatch, type StreamRecord } from './batch';
-import { persistJob, publishBatch } from './publisher';
+import { MarketThrottle, PersistBuffer, publishBatch } from './publisher';
 import { RespBatch, RespWriter } from '../../runtime/resp-writer';
 
 const commandsApplied = new Counter({ name: 'engine_commands_total', help: 'Commands applied by the engine' });
@@ -44,6 +44,8 @@ export class EngineService {
   private appliedSinceSnapshot = 0;
   private lastSnapshotAt = Date.now();
   private stopping = false;
+  private readonly persist = new PersistBuffer(20_000, 100);
+  private readonly market = new MarketThrottle(100);
   /** output of batches still on their way to Redis, oldest first */
   private inflight: Promise<void>[] = [];
   private loop: Promise<void> | null = null;
@@ -138,6 +140,8 @@ export class EngineService {
       }
       if (reply !== null && reply[0][1].length > 0) {
         await this.handle(reply[0][1].map(([id, fields]) => ({ id, fields })), true);
+      } else {
+        this.flushIdle(false);
       }
       if (this.appliedSinceSnapshot >= this.config.SNAPSHOT_EVERY_COMMANDS || (this.appliedSinceSnapshot > 0 && Date.now() - this.lastSnapshotAt >= this.config.SNAPSHOT_INTERVAL_MS)) {
         await this.saveSnapshot('periodic');
@@ -155,9 +159,11 @@ export class EngineService {
     const batch = applyBatch(this.engine, records);
     const balances = this.engine.takeDirtyBalances();
     const out = new RespBatch();
-    publishBatch(out, this.n, this.engine, batch, balances, this.config.BOOK_DEPTH);
+    publishBatch(out, this.n, this.engine, batch, balances, this.config.BOOK_DEPTH, this.market);
     if (ack) out.cmd('XACK', this.n.inputStream, this.n.engineGroup, ...records.map((r) => r.id));
-    const job = persistJob(batch, balances, this.engine.seq, this.engine.symbols());
+    const now = Date.now();
+    this.persist.add(batch, balances, this.engine.seq, this.engine.symbols(), now);
+    const job = this.persist.due(now) ? this.persist.take() : null;
     const landed = Promise.all([this.output.send(out), job === null ? null : this.queue.add('batch', job)]).then(([errors]) => {
       // outputs that did not land must not be acknowledged as done: crash, restart, replay
       if (errors.length > 0) throw new Error(`publishing a batch failed: ${errors[0]}`);
@@ -172,7 +178,22 @@ export class EngineService {
     seqGauge.set(this.engine.seq);
   }
 
+  /** Sends what waits for time to pass: paced market messages, and collected persistence. */
+  private flushIdle(force: boolean): void {
+    const now = Date.now();
+    if (this.market.pending) {
+      const out = new RespBatch();
+      this.market.due(force ? Number.MAX_SAFE_INTEGER : now, (book, tick) => out.cmd('PUBLISH', this.n.channels.marketData, book).cmd('PUBLISH', this.n.channels.marketData, tick));
+      if (out.count > 0) this.inflight.push(this.output.send(out).then(() => undefined));
+    }
+    if (force || this.persist.due(now)) {
+      const job = this.persist.take();
+      if (job !== null) this.inflight.push(this.queue.add('batch', job).then(() => undefined));
+    }
+  }
+
   private async drain(): Promise<void> {
+    this.flushIdle(true);
     const all = this.inflight;
     this.inflight = [];
     await Promise.all(all);

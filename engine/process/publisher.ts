@@ -8,11 +8,39 @@ import type { BatchResult } from './batch';
 const RECENT_TRADES = 100;
 
 /**
+ * Paces the per-symbol `orderbook` and `tick` messages to one per symbol per interval, always
+ * sending the latest, and never holding one back for longer than the interval.
+ */
+export class MarketThrottle {
+  private readonly last = new Map<string, number>();
+  private readonly waiting = new Map<string, [book: string, tick: string]>();
+
+  constructor(private readonly intervalMs: number) {}
+
+  offer(symbol: string, bookJson: string, tickJson: string): void {
+    this.waiting.set(symbol, [bookJson, tickJson]);
+  }
+
+  due(now: number, send: (bookJson: string, tickJson: string) => void): void {
+    for (const [symbol, [book, tick]] of this.waiting) {
+      if (now - (this.last.get(symbol) ?? 0) < this.intervalMs) continue;
+      send(book, tick);
+      this.last.set(symbol, now);
+      this.waiting.delete(symbol);
+    }
+  }
+
+  get pending(): boolean {
+    return this.waiting.size > 0;
+  }
+}
+
+/**
  * Queues on `out` everything one batch changes outside the engine: pub/sub messages for every
  * event, hot state for reads that must not touch the engine, book and tick snapshots of every
  * symbol the batch touched, balances, and each command's verdict.
  */
-export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, batch: BatchResult, balances: BalanceView[], bookDepth: number): void {
+export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, batch: BatchResult, balances: BalanceView[], bookDepth: number, throttle: MarketThrottle): void {
   const ch = n.channels;
   const touched = new Set<string>();
   const state = new Map<string, string>();
@@ -68,10 +96,13 @@ export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, b
     if (book === null || market === null) continue;
     const bookJson = JSON.stringify(bookToWire(book, seq, lastTs));
     const tickJson = JSON.stringify(tickToWire(market, seq, lastTs));
+    // hot state stays exact (a new subscriber's snapshot must match the depth events after it);
+    // the messages are a refresh that clients can also build from depth and trades, so they are paced
     state.set(n.keys.orderbook(symbol), bookJson);
     state.set(n.keys.quote(symbol), tickJson);
-    pubs.push(ch.marketData, bookJson, ch.marketData, tickJson);
+    throttle.offer(symbol, bookJson, tickJson);
   }
+  throttle.due(Date.now(), (bookJson, tickJson) => pubs.push(ch.marketData, bookJson, ch.marketData, tickJson));
   for (const b of balances) {
     const json = JSON.stringify(balanceToWire(b, seq));
     state.set(n.keys.balance(b.userId), json);
@@ -111,30 +142,65 @@ export interface PersistJob {
   seq: number;
 }
 
-export function persistJob(batch: BatchResult, balances: BalanceView[], seq: number, symbols: string[]): PersistJob | null {
-  const job: PersistJob = { v: 1, orders: [], events: [], trades: [], symbols: [], balances: [], seq };
-  const seen = new Set<string>();
-  for (const e of batch.events) {
-    if (e.type === 'order') {
-      if (!seen.has(e.orderId)) {
-        seen.add(e.orderId);
-        job.orders.push([e.orderId, e.clientOrderId, e.userId, e.symbol, e.side, e.orderType, e.timeInForce, e.price, e.quantity]);
+/**
+ * Collects what db-writer must persist over several batches, so that a busy exchange sends a few
+ * large jobs rather than one per small batch. Whatever is collected is flushed before a snapshot,
+ * so a crash can only lose what replay will produce again.
+ */
+export class PersistBuffer {
+  private job: PersistJob | null = null;
+  private firstAt = 0;
+  private orderIds = new Set<string>();
+  private balanceRows = new Map<string, PersistJob['balances'][number]>();
+
+  constructor(
+    private readonly maxEvents: number,
+    private readonly maxAgeMs: number,
+  ) {}
+
+  add(batch: BatchResult, balances: BalanceView[], seq: number, symbols: string[], now: number): void {
+    if (this.job === null) {
+      this.job = { v: 1, orders: [], events: [], trades: [], symbols: [], balances: [], seq };
+      this.firstAt = now;
+    }
+    const job = this.job;
+    job.seq = seq;
+    for (const e of batch.events) {
+      if (e.type === 'order') {
+        if (!this.orderIds.has(e.orderId)) {
+          this.orderIds.add(e.orderId);
+          job.orders.push([e.orderId, e.clientOrderId, e.userId, e.symbol, e.side, e.orderType, e.timeInForce, e.price, e.quantity]);
+        }
+        job.events.push([e.seq, e.orderId, e.status, e.filledQuantity, e.code, e.reason, e.timestamp]);
+      } else if (e.type === 'trade') {
+        job.trades.push([e.tradeId, e.seq, e.symbol, e.price, e.quantity, e.buyOrderId, e.sellOrderId, e.buyUserId, e.sellUserId, e.takerSide, e.timestamp]);
+      } else if (e.type === 'symbolAdded') {
+        job.symbols.push([e.symbol, e.tickSize, e.lotSize, e.timestamp]);
       }
-      job.events.push([e.seq, e.orderId, e.status, e.filledQuantity, e.code, e.reason, e.timestamp]);
-    } else if (e.type === 'trade') {
-      job.trades.push([e.tradeId, e.seq, e.symbol, e.price, e.quantity, e.buyOrderId, e.sellOrderId, e.buyUserId, e.sellUserId, e.takerSide, e.timestamp]);
-    } else if (e.type === 'symbolAdded') {
-      job.symbols.push([e.symbol, e.tickSize, e.lotSize, e.timestamp]);
+    }
+    // the latest balance of each participant and asset wins; views leave out empty positions,
+    // but the database must see them go to zero
+    for (const b of balances) {
+      this.balanceRows.set(`${b.userId}\u0000CASH`, [b.userId, 'CASH', b.cash.available, b.cash.locked]);
+      for (const symbol of symbols) {
+        const p = b.positions[symbol];
+        this.balanceRows.set(`${b.userId}\u0000${symbol}`, [b.userId, symbol, p?.available ?? 0, p?.locked ?? 0]);
+      }
     }
   }
-  for (const b of balances) {
-    job.balances.push([b.userId, 'CASH', b.cash.available, b.cash.locked]);
-    // views leave out empty positions; the database must see them go to zero
-    for (const symbol of symbols) {
-      const p = b.positions[symbol];
-      job.balances.push([b.userId, symbol, p?.available ?? 0, p?.locked ?? 0]);
-    }
+
+  due(now: number): boolean {
+    return this.job !== null && (this.job.events.length + this.job.trades.length >= this.maxEvents || now - this.firstAt >= this.maxAgeMs);
   }
-  if (job.events.length === 0 && job.balances.length === 0 && job.symbols.length === 0) return null;
-  return job;
+
+  /** The collected job, or null if there is nothing to persist; the buffer starts empty again. */
+  take(): PersistJob | null {
+    const job = this.job;
+    if (job === null) return null;
+    job.balances = [...this.balanceRows.values()];
+    this.job = null;
+    this.orderIds = new Set();
+    this.balanceRows = new Map();
+    return job.events.length + job.trades.length + job.symbols.length + job.balances.length === 0 ? null : job;
+  }
 }
