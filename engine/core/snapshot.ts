@@ -163,7 +163,11 @@ export function restore(snap: EngineSnapshot): MatchingEngine {
  * JSON), for comparing engines in tests and logging what a restore produced.
  */
 export function stateHash(engine: MatchingEngine): string {
-  const text = JSON.stringify(snapshot(engine));
+  return hashText(JSON.stringify(snapshot(engine)));
+}
+
+/** The digest of a snapshot already serialised, so that saving one does not serialise it twice. */
+export function hashText(text: string): string {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193 ^ 0x9e3779b9;
   for (let i = 0; i < text.length; i++) {
