@@ -2,7 +2,7 @@ import type { RespBatch } from '../../runtime/resp-writer';
 import type { MatchingEngine } from '../core/engine';
 import type { BalanceView } from '../core/types';
 import type { Names } from '../../contracts/names';
-import { balanceToWire, bookToWire, eventToWire, tickToWire } from '../../contracts/wire';
+import { balanceToWire, bookToWire, tickToWire, wireJson } from '../../contracts/wire';
 import type { BatchResult } from './batch';
 
 const RECENT_TRADES = 100;
@@ -50,7 +50,7 @@ export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, b
   let lastTs = 0;
   for (const e of batch.events) {
     lastTs = e.timestamp;
-    const json = JSON.stringify(eventToWire(e));
+    const json = wireJson(e);
     switch (e.type) {
       case 'order':
         pubs.push(ch.orderUpdates, json);
