@@ -176,8 +176,10 @@ async function main(): Promise<void> {
       });
       sockets.push(s);
     }
-    log('warm-up: 500/s for 3s (not counted)');
-    await load(stack, traders, sentAt, updates, 500, 3);
+    // every process has to be warmed up (JIT, connection pools) before anything is counted
+    log('warm-up: 1000/s then 2000/s for 4s each (not counted)');
+    await load(stack, traders, sentAt, updates, 1000, 4);
+    await load(stack, traders, sentAt, updates, 2000, 4);
     const results: LoadResult[] = [];
     for (const rate of [...RATES, 'max' as const]) {
       // let the engine, db-writer and ws-server finish the previous phase's work first
