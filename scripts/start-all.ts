@@ -12,7 +12,7 @@ const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 function start(service: string): void {
-  const child = spawn(process.execPath, [join(__dirname, '..', service, 'main.js')], { stdio: 'inherit', env: process.env });
+  const child = spawn(process.execPath, [join(__dirname, 'service.js'), service], { stdio: 'inherit', env: process.env });
   children.set(service, child);
   log.info({ child: service, pid: child.pid }, 'started');
   child.on('exit', (code, signal) => {

@@ -13,7 +13,7 @@ import { migrate } from '../../runtime/migrate';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const PG_URL = process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 export const ADMIN = { username: 'organiser', password: 'organiser-password' };
-// the same compiled entry points `npm start` runs, whether this file runs from source or from dist/
+// the same compiled entry point `npm start` and the image run, whether this file runs from source or from dist/
 const ROOT = basename(join(__dirname, '..', '..')) === 'dist' ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
 
@@ -85,7 +85,7 @@ export class Stack {
 
   /** Starts `name`; `as` and `env` run a second instance of it (say, another ws-server on another port). */
   async startService(name: ServiceName, as: string = name, env: Record<string, string> = {}): Promise<void> {
-    const child = spawn(process.execPath, [join(DIST, name, 'main.js')], { env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(DIST, 'scripts', 'service.js'), name], { env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = this.logs.get(as as ServiceName) ?? [];
     this.logs.set(as as ServiceName, lines);
     child.stdout?.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));

@@ -1,0 +1,21 @@
+# One image for every service; the command picks it: api, engine, ws-server, db-writer, migrate.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# npm ci can refuse lock files written by npm 11 (other platforms' optional packages are left
+# out of them); npm install then installs the same pinned versions
+RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build --chown=node:node /app/package.json ./
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build --chown=node:node /app/prisma ./prisma
+USER node
+EXPOSE 3000 3001 3002 3003
+ENTRYPOINT ["node", "dist/scripts/service.js"]
+CMD ["api"]
