@@ -32,6 +32,8 @@ export function createApp(ctx: ApiContext): Express {
   });
   app.use(express.json({ limit: ctx.config.BODY_LIMIT, strict: true }));
 
+  // liveness: the process answers; /health (readiness) also needs Redis and PostgreSQL
+  app.get('/live', (_req, res) => ok(res, { status: 'ok' }));
   app.get('/health', async (_req, res) => {
     const checks = await Promise.allSettled([ctx.redis.ping(), ctx.prisma.$queryRawUnsafe('SELECT 1')]);
     const [redis, postgres] = checks.map((c) => c.status === 'fulfilled');

@@ -91,6 +91,7 @@ describe('bad input over HTTP', () => {
 
   test('when all the bad requests are done, then the services are healthy and only the one real order exists', async () => {
     expect((await http(stack, 'GET', '/health')).status).toBe(200);
+    expect((await http(stack, 'GET', '/live')).status).toBe(200);
     expect((await fetch(stack.healthUrl('engine'))).status).toBe(200);
     expect((await fetch(stack.healthUrl('ws-server'))).status).toBe(200);
     const pg = stack.pg();
