@@ -51,3 +51,11 @@ export const creditBody = z
   .strict();
 
 export const sessionBody = z.object({ state: z.enum(['OPEN', 'HALTED', 'CLOSED']) }).strict();
+
+export const botsBody = z
+  .object({
+    enabled: z.boolean().optional(),
+    /** noise orders per symbol per step, shared by the noise traders */
+    intensity: z.number().min(0).max(20).optional(),
+  })
+  .strict();

@@ -56,10 +56,36 @@ export const dbWriterConfigSchema = z.object({
   DB_WRITER_CONCURRENCY: int(1),
 });
 
+export const dataServerConfigSchema = z.object({
+  ...common,
+  DATA_SERVER_HEALTH_PORT: int(3004),
+  /** the api the bots trade through, like every participant */
+  API_URL: z.string().url().default('http://127.0.0.1:3000'),
+  REFERENCE_INTERVAL_MS: int(1000),
+  /** expected relative change of the reference price per step */
+  REFERENCE_DRIFT: z.coerce.number().min(-0.1).max(0.1).default(0),
+  /** standard deviation of the relative change per step */
+  REFERENCE_VOLATILITY: z.coerce.number().min(0).max(0.5).default(0.002),
+  /** where a symbol's reference starts when it has no trade yet, in currency units */
+  REFERENCE_START_PRICE: z.coerce.number().positive().default(100),
+  RANDOM_SEED: z.coerce.number().int().optional(),
+  BOTS_ENABLED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  BOT_INTENSITY: z.coerce.number().min(0).max(20).default(1),
+  BOT_MARKET_MAKERS: z.coerce.number().int().min(0).max(20).default(2),
+  BOT_NOISE_TRADERS: z.coerce.number().int().min(0).max(50).default(3),
+  BOT_PASSWORD: z.string().min(8).default('bot-password-change-me'),
+  /** cash (currency units) and shares per symbol each bot is credited once */
+  BOT_CASH: z.coerce.number().positive().default(1_000_000),
+  BOT_SHARES: z.coerce.number().int().positive().default(10_000),
+  ADMIN_USERNAME: z.string().default('organiser'),
+  ADMIN_PASSWORD: z.string().default('organiser-password'),
+});
+
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 export type WsConfig = z.infer<typeof wsConfigSchema>;
 export type DbWriterConfig = z.infer<typeof dbWriterConfigSchema>;
+export type DataServerConfig = z.infer<typeof dataServerConfigSchema>;
 
 export class ConfigError extends Error {}
 

@@ -15,6 +15,8 @@ export function names(prefix = '') {
       errors: `${prefix}errors`,
       exchangeEvents: `${prefix}exchange_events`,
       balances: `${prefix}balance_updates`,
+      /** the data-server's reference prices: never the engine's market data */
+      referencePrices: `${prefix}reference_prices`,
       /** the engine's verdict for one command, to the api instance that sent it */
       replies: (instanceId: string) => `${prefix}replies:${instanceId}`,
     },
@@ -26,6 +28,10 @@ export function names(prefix = '') {
       quote: (symbol: string) => `${prefix}quote:${symbol}`,
       trade: (tradeId: number | string) => `${prefix}trade:${tradeId}`,
       symbols: `${prefix}symbols`,
+      reference: (symbol: string) => `${prefix}reference:${symbol}`,
+      /** liquidity bots' switch and intensity, set by organisers */
+      botsConfig: `${prefix}bots:config`,
+      botsFunded: `${prefix}bots:funded`,
       session: `${prefix}session`,
       engineSnapshot: `${prefix}engine:snapshot`,
       rateLimit: (who: string, windowStart: number) => `${prefix}ratelimit:${who}:${windowStart}`,

@@ -8,6 +8,7 @@ export const SERVICE_ENTRIES = {
   engine: '../engine/main',
   'ws-server': '../ws-server/main',
   'db-writer': '../db-writer/main',
+  'data-server': '../data-server/main',
   migrate: './migrate',
   all: './start-all',
 } as const;

@@ -6,7 +6,7 @@ import { createLogger } from '../runtime/logger';
  * npm start: runs every service of the exchange as its own process, restarts one that dies (as
  * Kubernetes would), and passes SIGTERM on for a clean stop of all of them.
  */
-export const SERVICES = ['engine', 'db-writer', 'api', 'ws-server'] as const;
+export const SERVICES = ['engine', 'db-writer', 'api', 'ws-server', 'data-server'] as const;
 const log = createLogger('supervisor');
 const children = new Map<string, ChildProcess>();
 let stopping = false;

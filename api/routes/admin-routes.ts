@@ -4,7 +4,7 @@ import { wireToCents } from '../../contracts/money';
 import type { ApiContext } from '../context';
 import { ApiError, fail, ok, statusForCode } from '../http-errors';
 import { requireAdmin } from '../middleware';
-import { addSymbolBody, creditBody, sessionBody } from '../schemas';
+import { addSymbolBody, botsBody, creditBody, sessionBody } from '../schemas';
 import type { Reply } from '../../contracts/wire';
 
 /** Organiser commands: they travel the input stream like orders, so the engine's state stays a function of it. */
@@ -43,6 +43,18 @@ export function adminRoutes(ctx: ApiContext): Router {
     const body = sessionBody.parse(req.body);
     const { reply } = await ctx.engine.submit({ action: 'session', state: body.state }, ctx.config.PLACE_TIMEOUT_MS);
     answer(res, reply, { state: body.state });
+  });
+  // the liquidity bots' switch and intensity, which data-server reads every step
+  r.get('/bots', async (_req, res) => {
+    const raw = await ctx.redis.get(ctx.n.keys.botsConfig);
+    ok(res, raw === null ? {} : JSON.parse(raw));
+  });
+  r.post('/bots', async (req, res) => {
+    const body = botsBody.parse(req.body);
+    const raw = await ctx.redis.get(ctx.n.keys.botsConfig);
+    const next = { ...(raw === null ? {} : (JSON.parse(raw) as object)), ...body };
+    await ctx.redis.set(ctx.n.keys.botsConfig, JSON.stringify(next));
+    ok(res, next);
   });
   return r;
 }

@@ -43,7 +43,7 @@ const appServices = Object.entries(services).filter(([, s]) => s.image === 'mock
 describe('docker-compose.yml', () => {
   test('when it is parsed, then every variable it needs is in .env.example and every app service runs the one image', () => {
     expect(() => interpolate(text)).not.toThrow();
-    expect(appServices.map(([name]) => name).sort()).toEqual(['api', 'db-writer', 'engine', 'migrate', 'ws-server']);
+    expect(appServices.map(([name]) => name).sort()).toEqual(['api', 'data-server', 'db-writer', 'engine', 'migrate', 'ws-server']);
     for (const [, s] of appServices) {
       expect(s.build).toBe('.');
       expect(Object.keys(SERVICE_ENTRIES)).toContain(s.command?.[0]);
@@ -63,7 +63,7 @@ describe('docker-compose.yml', () => {
       expect(s.healthcheck?.test.length).toBeGreaterThan(1);
     }
     expect(services.migrate.restart).toBe('no');
-    for (const name of ['engine', 'db-writer', 'api', 'ws-server']) {
+    for (const name of ['engine', 'db-writer', 'api', 'ws-server', 'data-server']) {
       expect(services[name].depends_on).toMatchObject({
         redis: { condition: 'service_healthy' },
         postgres: { condition: 'service_healthy' },
@@ -71,6 +71,7 @@ describe('docker-compose.yml', () => {
       });
     }
     expect(services.api.depends_on?.engine).toEqual({ condition: 'service_healthy' });
+    expect(services['data-server'].depends_on?.api).toEqual({ condition: 'service_healthy' });
   });
 
   describe('when each service is started from its compose command, then its own health check passes', () => {
@@ -94,12 +95,12 @@ describe('docker-compose.yml', () => {
       env.REDIS_URL = REDIS_URL;
       env.DATABASE_URL = `${PG_URL}/${db}`;
       env.KEY_PREFIX = prefix;
-      for (const port of ['API_PORT', 'WS_PORT', 'ENGINE_HEALTH_PORT', 'DB_WRITER_HEALTH_PORT']) if (port in env) env[port] = String(await freePort());
+      for (const port of ['API_PORT', 'WS_PORT', 'ENGINE_HEALTH_PORT', 'DB_WRITER_HEALTH_PORT', 'DATA_SERVER_HEALTH_PORT']) if (port in env) env[port] = String(await freePort());
       return env;
     };
     const healthUrl = (s: ComposeService, env: Record<string, string>) => {
       const url = s.healthcheck!.test[s.healthcheck!.test.length - 1];
-      return url.replace(/:(3000|3001|3002|3003)\//, (_m, p: string) => `:${{ '3000': env.API_PORT, '3001': env.WS_PORT, '3002': env.ENGINE_HEALTH_PORT, '3003': env.DB_WRITER_HEALTH_PORT }[p]}/`);
+      return url.replace(/:(3000|3001|3002|3003|3004)\//, (_m, p: string) => `:${{ '3000': env.API_PORT, '3001': env.WS_PORT, '3002': env.ENGINE_HEALTH_PORT, '3003': env.DB_WRITER_HEALTH_PORT, '3004': env.DATA_SERVER_HEALTH_PORT }[p]}/`);
     };
 
     test('migrate exits 0', async () => {
@@ -108,7 +109,7 @@ describe('docker-compose.yml', () => {
       expect(res.status).toBe(0);
     });
 
-    test.each(['engine', 'db-writer', 'api', 'ws-server'])('%s', async (name) => {
+    test.each(['engine', 'db-writer', 'api', 'ws-server', 'data-server'])('%s', async (name) => {
       const s = services[name];
       const env = await localEnv(s);
       const child = spawn(process.execPath, [join(ROOT, 'dist/scripts/service.js'), ...s.command!], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });

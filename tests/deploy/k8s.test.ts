@@ -68,7 +68,7 @@ describe('k8s/ (kustomize)', () => {
   });
 
   test('when it is built, then every container has liveness and readiness probes, requests and limits, and a grace period', () => {
-    expect(workloads.map((w) => w.metadata.name).sort()).toEqual(['api', 'db-writer', 'engine', 'postgres', 'redis', 'ws-server']);
+    expect(workloads.map((w) => w.metadata.name).sort()).toEqual(['api', 'data-server', 'db-writer', 'engine', 'postgres', 'redis', 'ws-server']);
     for (const w of workloads) {
       expect(podSpec(w).terminationGracePeriodSeconds).toBeGreaterThanOrEqual(30);
       for (const c of podSpec(w).containers) {
@@ -85,6 +85,7 @@ describe('k8s/ (kustomize)', () => {
     expect([paths('api').readinessProbe.httpGet.path, paths('api').livenessProbe.httpGet.path]).toEqual(['/health', '/live']);
     expect(paths('ws-server').readinessProbe.httpGet.path).toBe('/ready');
     expect(paths('db-writer').readinessProbe.httpGet.path).toBe('/ready');
+    expect(paths('data-server').readinessProbe.httpGet.path).toBe('/ready');
   });
 
   test('when it is built, then api and ws-server scale horizontally behind Services with disruption budgets', () => {

@@ -17,7 +17,7 @@ export const ADMIN = { username: 'organiser', password: 'organiser-password' };
 const ROOT = basename(join(__dirname, '..', '..')) === 'dist' ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
 
-export type ServiceName = 'engine' | 'db-writer' | 'api' | 'ws-server';
+export type ServiceName = 'engine' | 'db-writer' | 'api' | 'ws-server' | 'data-server';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -58,7 +58,7 @@ export class Stack {
     });
     redis.disconnect();
     await migrate(this.databaseUrl);
-    for (const key of ['API_PORT', 'WS_PORT', 'ENGINE_HEALTH_PORT', 'DB_WRITER_HEALTH_PORT']) this.ports[key] = await freePort();
+    for (const key of ['API_PORT', 'WS_PORT', 'ENGINE_HEALTH_PORT', 'DB_WRITER_HEALTH_PORT', 'DATA_SERVER_HEALTH_PORT']) this.ports[key] = await freePort();
     this.env = {
       PATH: process.env.PATH ?? '',
       REDIS_URL,
@@ -72,6 +72,7 @@ export class Stack {
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
       SNAPSHOT_INTERVAL_MS: '1000',
       ...Object.fromEntries(Object.entries(this.ports).map(([k, v]) => [k, String(v)])),
+      API_URL: `http://127.0.0.1:${this.ports.API_PORT}`,
       ...extraEnv,
     };
     this.apiUrl = `http://127.0.0.1:${this.env.API_PORT}`;
@@ -79,7 +80,7 @@ export class Stack {
   }
 
   healthUrl(name: ServiceName): string {
-    const port = { engine: this.env.ENGINE_HEALTH_PORT, 'db-writer': this.env.DB_WRITER_HEALTH_PORT, api: this.env.API_PORT, 'ws-server': this.env.WS_PORT }[name];
+    const port = { engine: this.env.ENGINE_HEALTH_PORT, 'db-writer': this.env.DB_WRITER_HEALTH_PORT, api: this.env.API_PORT, 'ws-server': this.env.WS_PORT, 'data-server': this.env.DATA_SERVER_HEALTH_PORT }[name];
     return `http://127.0.0.1:${port}/${name === 'api' ? 'health' : 'ready'}`;
   }
 

@@ -1,0 +1,184 @@
+import type Redis from 'ioredis';
+import { Counter } from 'prom-client';
+import type { DataServerConfig } from '../contracts/config';
+import { centsToWire, wireToCents } from '../contracts/money';
+import { names, type Names } from '../contracts/names';
+import type { Logger } from '../runtime/logger';
+import { connectRedis } from '../runtime/redis';
+import { ApiClient } from './api-client';
+import { makerQuotes, noiseOrders, type MakerParams } from './bots';
+import { nextReference, seeded } from './reference-price';
+
+const botOrders = new Counter({ name: 'data_server_bot_orders_total', help: 'Orders the liquidity bots sent through the api', labelNames: ['bot', 'outcome'] });
+const MAKER: MakerParams = { spreadTicks: 2, levels: 2, quantity: 10, maxInventory: 0, minInventory: 0 };
+
+export interface BotsConfig {
+  enabled: boolean;
+  intensity: number;
+}
+
+interface Listed {
+  symbol: string;
+  tickCents: number;
+}
+
+/**
+ * data-server: a reference price per symbol on a channel of its own, and liquidity bots (market
+ * makers and noise traders) that trade as registered participants through the public api.
+ */
+export class DataServerService {
+  private readonly n: Names;
+  private readonly redis: Redis;
+  private readonly random: () => number;
+  private readonly references = new Map<string, number>();
+  private readonly makers: ApiClient[] = [];
+  private readonly noise: ApiClient[] = [];
+  /** each maker's resting quotes, to cancel before quoting again */
+  private readonly quotes = new Map<ApiClient, string[]>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> = Promise.resolve();
+  private botsReady = false;
+  ready = false;
+
+  constructor(
+    private readonly config: DataServerConfig,
+    private readonly log: Logger,
+  ) {
+    this.n = names(config.KEY_PREFIX);
+    this.redis = connectRedis(config.REDIS_URL, log, 'data-server', { enableAutoPipelining: true });
+    this.random = config.RANDOM_SEED === undefined ? Math.random : seeded(config.RANDOM_SEED);
+    for (let i = 1; i <= config.BOT_MARKET_MAKERS; i++) this.makers.push(new ApiClient(config.API_URL, `bot-maker-${i}`, config.BOT_PASSWORD));
+    for (let i = 1; i <= config.BOT_NOISE_TRADERS; i++) this.noise.push(new ApiClient(config.API_URL, `bot-noise-${i}`, config.BOT_PASSWORD));
+  }
+
+  async start(): Promise<void> {
+    await this.redis.ping();
+    this.ready = true;
+    const loop = () => {
+      this.running = this.tick()
+        .catch((err: unknown) => this.log.warn({ err: String(err) }, 'data-server step failed'))
+        .finally(() => {
+          if (this.ready) this.timer = setTimeout(loop, this.config.REFERENCE_INTERVAL_MS);
+        });
+    };
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    if (this.timer !== null) clearTimeout(this.timer);
+    await this.running;
+    await this.cancelQuotes().catch(() => undefined);
+    await this.redis.quit();
+  }
+
+  async botsConfig(): Promise<BotsConfig> {
+    const raw = await this.redis.get(this.n.keys.botsConfig);
+    const stored = raw === null ? {} : (JSON.parse(raw) as Partial<BotsConfig>);
+    return { enabled: stored.enabled ?? this.config.BOTS_ENABLED, intensity: stored.intensity ?? this.config.BOT_INTENSITY };
+  }
+
+  private async tick(): Promise<void> {
+    const [symbolsRaw, sessionRaw] = await Promise.all([this.redis.hgetall(this.n.keys.symbols), this.redis.get(this.n.keys.session)]);
+    const listed: Listed[] = Object.values(symbolsRaw).map((s) => {
+      const { symbol, tickSize } = JSON.parse(s) as { symbol: string; tickSize: number };
+      return { symbol, tickCents: wireToCents(tickSize) ?? 1 };
+    });
+    await this.stepReferences(listed);
+    const bots = await this.botsConfig();
+    const open = sessionRaw !== null && (JSON.parse(sessionRaw) as { state: string }).state === 'OPEN';
+    if (!bots.enabled || !open) {
+      await this.cancelQuotes();
+      return;
+    }
+    if (!this.botsReady) await this.prepareBots(listed);
+    await this.cancelQuotes();
+    await this.quote(listed);
+    for (const s of listed) await this.noiseTrade(s, bots.intensity);
+  }
+
+  private async stepReferences(listed: Listed[]): Promise<void> {
+    const now = Date.now();
+    const pipe = this.redis.pipeline();
+    for (const { symbol, tickCents } of listed) {
+      let ref = this.references.get(symbol);
+      if (ref === undefined) {
+        // start where the market is, if it has traded, else at the configured price
+        const quote = await this.redis.get(this.n.keys.quote(symbol));
+        const last = quote === null ? null : (JSON.parse(quote) as { lastTradePrice: number | null }).lastTradePrice;
+        ref = wireToCents(last ?? this.config.REFERENCE_START_PRICE) ?? 10_000;
+        ref = Math.max(tickCents, Math.round(ref / tickCents) * tickCents);
+      } else {
+        ref = nextReference(ref, tickCents, { drift: this.config.REFERENCE_DRIFT, volatility: this.config.REFERENCE_VOLATILITY }, this.random);
+      }
+      this.references.set(symbol, ref);
+      const json = JSON.stringify({ type: 'reference', symbol, price: centsToWire(ref), timestamp: now });
+      pipe.set(this.n.keys.reference(symbol), json);
+      pipe.publish(this.n.channels.referencePrices, json);
+    }
+    await pipe.exec();
+  }
+
+  /** Logs every bot in (registering it the first time) and has the organiser fund it once per asset. */
+  private async prepareBots(listed: Listed[]): Promise<void> {
+    const admin = new ApiClient(this.config.API_URL, this.config.ADMIN_USERNAME, this.config.ADMIN_PASSWORD);
+    for (const bot of [...this.makers, ...this.noise]) {
+      await bot.login();
+      for (const asset of ['CASH', ...listed.map((l) => l.symbol)]) {
+        if ((await this.redis.sadd(this.n.keys.botsFunded, `${bot.userId}:${asset}`)) === 0) continue;
+        const amount = asset === 'CASH' ? this.config.BOT_CASH : this.config.BOT_SHARES;
+        const res = await admin.call('POST', '/admin/credit', { userId: bot.userId, asset, amount });
+        if (res.status !== 200 && res.status !== 202) {
+          await this.redis.srem(this.n.keys.botsFunded, `${bot.userId}:${asset}`);
+          throw new Error(`funding ${bot.username} with ${asset} failed: ${res.status} ${JSON.stringify(res.body)}`);
+        }
+      }
+    }
+    this.botsReady = true;
+    this.log.info({ makers: this.makers.length, noise: this.noise.length }, 'bots ready');
+  }
+
+  /** Every maker quotes every symbol around its reference, leaning against what it holds. */
+  private async quote(listed: Listed[]): Promise<void> {
+    for (const maker of this.makers) {
+      const balance = await maker.call('GET', '/account/balance');
+      const positions = (balance.body?.data?.positions ?? {}) as Record<string, { available: number; locked: number }>;
+      const ids: string[] = [];
+      for (const s of listed) {
+        const ref = this.references.get(s.symbol);
+        if (ref === undefined) continue;
+        const pos = positions[s.symbol];
+        const inventory = pos === undefined ? 0 : pos.available + pos.locked;
+        for (const q of makerQuotes(ref, s.tickCents, inventory, { ...MAKER, maxInventory: this.config.BOT_SHARES * 2, minInventory: 0 })) {
+          const id = await this.place(maker, 'maker', { symbol: s.symbol, side: q.side, type: 'LIMIT', timeInForce: 'GFD', price: centsToWire(q.priceCents), quantity: q.quantity });
+          if (id !== null) ids.push(id);
+        }
+      }
+      this.quotes.set(maker, ids);
+    }
+  }
+
+  private async noiseTrade(s: Listed, intensity: number): Promise<void> {
+    const ref = this.references.get(s.symbol);
+    if (ref === undefined) return;
+    for (const trader of this.noise) {
+      for (const o of noiseOrders(ref, s.tickCents, intensity / Math.max(1, this.noise.length), 20, this.random)) {
+        await this.place(trader, 'noise', { symbol: s.symbol, side: o.side, type: o.type, timeInForce: 'IOC', price: o.priceCents === null ? undefined : centsToWire(o.priceCents), quantity: o.quantity });
+      }
+    }
+  }
+
+  private async place(bot: ApiClient, kind: string, order: Record<string, unknown>): Promise<string | null> {
+    const res = await bot.call('POST', '/order/place', order);
+    const ok = res.status === 201 || res.status === 202;
+    botOrders.inc({ bot: kind, outcome: ok ? 'accepted' : String(res.status) });
+    return ok && res.body.data.status !== 'FILLED' ? (res.body.data.orderId as string) : null;
+  }
+
+  private async cancelQuotes(): Promise<void> {
+    for (const [maker, ids] of this.quotes) {
+      for (const orderId of ids) await maker.call('POST', '/order/cancel', { orderId });
+      this.quotes.delete(maker);
+    }
+  }
+}
