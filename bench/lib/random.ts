@@ -1,14 +1,5 @@
-/** mulberry32: a tiny seeded PRNG so every run (and every peer) sees the same command stream. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benchmarks use the same seeded generator as the data-server's walk, so every run (and every peer) sees the same stream. */
+export { seeded as seededRandom } from '../../data-server/reference-price';
 
 export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
