@@ -12,9 +12,17 @@ const common = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 const database = { DATABASE_URL: z.string().min(1).default('postgresql://postgres@127.0.0.1:5432/exchange') };
+const DEV_JWT_SECRET = 'dev-only-secret-change-me-please';
 const jwt = {
-  JWT_SECRET: z.string().min(16, 'JWT_SECRET must be at least 16 characters').default('dev-only-secret-change-me-please'),
+  NODE_ENV: z.string().optional(),
+  JWT_SECRET: z.string().min(16, 'JWT_SECRET must be at least 16 characters').default(DEV_JWT_SECRET),
   JWT_ISSUER: z.string().default('mock-exchange'),
+};
+/** the development default would let anyone mint tokens: a production process must be given its own */
+const realSecretInProduction = (c: { NODE_ENV?: string; JWT_SECRET: string }, ctx: z.RefinementCtx) => {
+  if (c.NODE_ENV === 'production' && c.JWT_SECRET === DEV_JWT_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'JWT_SECRET must be set in production' });
+  }
 };
 
 export const apiConfigSchema = z.object({
@@ -31,7 +39,7 @@ export const apiConfigSchema = z.object({
   ADMIN_USERNAME: z.string().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   BODY_LIMIT: z.string().default('16kb'),
-});
+}).superRefine(realSecretInProduction);
 
 export const engineConfigSchema = z.object({
   ...common,
@@ -43,11 +51,13 @@ export const engineConfigSchema = z.object({
   BOOK_DEPTH: int(20),
 });
 
-export const wsConfigSchema = z.object({
-  ...common,
-  ...jwt,
-  WS_PORT: int(3001),
-});
+export const wsConfigSchema = z
+  .object({
+    ...common,
+    ...jwt,
+    WS_PORT: int(3001),
+  })
+  .superRefine(realSecretInProduction);
 
 export const dbWriterConfigSchema = z.object({
   ...common,

@@ -29,6 +29,8 @@ describe('contracts (pure)', () => {
     expect(() => loadConfig(apiConfigSchema, { API_PORT: 'eighty', JWT_SECRET: 'short' })).toThrow(ConfigError);
     expect(() => loadConfig(apiConfigSchema, { API_PORT: 'eighty', JWT_SECRET: 'short' })).toThrow(/API_PORT.*JWT_SECRET|JWT_SECRET.*API_PORT/);
     expect(loadConfig(apiConfigSchema, {}).API_PORT).toBe(3000);
+    expect(() => loadConfig(apiConfigSchema, { NODE_ENV: 'production' })).toThrow(/JWT_SECRET must be set in production/);
+    expect(loadConfig(apiConfigSchema, { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length' }).JWT_SECRET).toBe('a-real-secret-of-enough-length');
   });
 
   test('when engine messages are routed, then order updates and errors go only to their owner and trades to both parties', () => {
