@@ -7,26 +7,39 @@ import net from 'net';
  * running it. Replies arrive in order, so a batch has landed once its count of replies is in.
  */
 const ASCII = /^[\x00-\x7f]*$/;
+const byteLength = (v: string) => (ASCII.test(v) ? v.length : Buffer.byteLength(v));
+const bulk = (v: string) => `$${byteLength(v)}\r\n${v}\r\n`;
+/** the fixed start of `PUBLISH <channel> …`, per channel */
+const publishPrefixes = new Map<string, string>();
 
 export class RespBatch {
-  private readonly parts: string[] = [];
+  // one growing string: V8 keeps it as a rope and the socket write flattens it once
+  private out = '';
   count = 0;
 
   /** Queues one command; arguments are sent as bulk strings. */
   cmd(...args: (string | number)[]): this {
     let s = `*${args.length}\r\n`;
-    for (const a of args) {
-      const v = typeof a === 'string' ? a : String(a);
-      // most of what the engine sends is ASCII JSON, where bytes = characters; byteLength is a native call
-      s += `$${ASCII.test(v) ? v.length : Buffer.byteLength(v)}\r\n${v}\r\n`;
+    for (const a of args) s += bulk(typeof a === 'string' ? a : String(a));
+    this.out += s;
+    this.count++;
+    return this;
+  }
+
+  /** PUBLISH, the command a batch is mostly made of, without building an argument list. */
+  publish(channel: string, message: string): this {
+    let prefix = publishPrefixes.get(channel);
+    if (prefix === undefined) {
+      prefix = `*3\r\n$7\r\nPUBLISH\r\n${bulk(channel)}`;
+      publishPrefixes.set(channel, prefix);
     }
-    this.parts.push(s);
+    this.out += prefix + bulk(message);
     this.count++;
     return this;
   }
 
   text(): string {
-    return this.parts.join('');
+    return this.out;
   }
 }
 

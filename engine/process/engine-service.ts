@@ -187,7 +187,7 @@ export class EngineService {
     const now = Date.now();
     if (this.market.pending) {
       const out = new RespBatch();
-      this.market.due(force ? Number.MAX_SAFE_INTEGER : now, (book, tick) => out.cmd('PUBLISH', this.n.channels.marketData, book).cmd('PUBLISH', this.n.channels.marketData, tick));
+      this.market.due(force ? Number.MAX_SAFE_INTEGER : now, (book, tick) => out.publish(this.n.channels.marketData, book).publish(this.n.channels.marketData, tick));
       if (out.count > 0) this.inflight.push(this.output.send(out).then(() => undefined));
     }
     if (force || this.persist.due(now)) {

@@ -118,7 +118,7 @@ export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, b
     out.cmd('LPUSH', key, ...list.slice(-RECENT_TRADES));
     out.cmd('LTRIM', key, 0, RECENT_TRADES - 1);
   }
-  for (let i = 0; i < pubs.length; i += 2) out.cmd('PUBLISH', pubs[i], pubs[i + 1]);
+  for (let i = 0; i < pubs.length; i += 2) out.publish(pubs[i], pubs[i + 1]);
 }
 
 /**
