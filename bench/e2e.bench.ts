@@ -20,22 +20,29 @@ const ENGINE_COMMANDS = Number(process.env.BENCH_ENGINE_COMMANDS ?? 200_000);
 const log = (msg: string) => process.stderr.write(`[bench:e2e] ${msg}\n`);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
-function post(url: URL, token: string, body: string): Promise<number> {
+function post(url: URL, token: string, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
     const req = http.request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
     });
-    req.on('error', () => resolve(0));
+    req.on('error', () => resolve({ status: 0, body: '' }));
     req.end(body);
   });
 }
+
+/** each trader keeps at most this many orders resting and cancels its oldest beyond that, as real traders do */
+const RESTING_PER_TRADER = 20;
 
 interface LoadResult {
   offered: number | 'max';
   sent: number;
   ok: number;
   ordersPerSec: number;
+  /** cancels sent on top, to keep each trader's resting orders bounded */
+  cancelsPerSec: number;
   p50ms: number;
   p99ms: number;
   updateP50ms: number;
@@ -43,30 +50,45 @@ interface LoadResult {
 }
 
 let seq = 0;
+const resting = new Map<Participant, string[]>();
 async function load(stack: Stack, traders: Participant[], sentAt: Map<string, number>, updates: Map<string, number>, rate: number | 'max', seconds = SECONDS): Promise<LoadResult> {
   const url = new URL('/order/place', stack.apiUrl);
   const latencies: number[] = [];
   let ok = 0;
   let sent = 0;
+  let cancels = 0;
   const inflight = new Set<Promise<void>>();
   const started = performance.now();
   const end = started + seconds * 1000;
   const ids: string[] = [];
+  const cancelUrl = new URL('/order/cancel', stack.apiUrl);
   const one = () => {
     const t = traders[sent % traders.length];
     const clientOrderId = `b${++seq}`;
     ids.push(clientOrderId);
     const side = seq % 2 === 0 ? 'BUY' : 'SELL';
-    // mostly resting near the touch, every tenth crossing
-    const price = side === 'BUY' ? (seq % 10 === 0 ? 101 : 99 - (seq % 5)) : seq % 10 === 5 ? 99 : 101 + (seq % 5);
-    const body = JSON.stringify({ symbol: 'BENCH', side, type: 'LIMIT', timeInForce: seq % 10 === 0 || seq % 10 === 5 ? 'IOC' : 'GFD', price, quantity: 1, clientOrderId });
+    // mostly limits resting a few cents behind 100.00, every tenth an IOC crossing it
+    const crossing = seq % 10 === 0;
+    const offset = crossing ? 3 : 1 + (seq % 4);
+    const price = (10_000 + (side === 'BUY' ? (crossing ? offset : -offset) : crossing ? -offset : offset)) / 100;
+    const body = JSON.stringify({ symbol: 'BENCH', side, type: 'LIMIT', timeInForce: crossing ? 'IOC' : 'GFD', price, quantity: 1 + (seq % 3), clientOrderId });
     const t0 = performance.now();
     sentAt.set(clientOrderId, Date.now());
     sent++;
-    const p = post(url, t.token, body).then((status) => {
+    const p = post(url, t.token, body).then(async ({ status, body: text }) => {
       if (status === 201 || status === 202) {
         ok++;
         latencies.push(performance.now() - t0);
+        const data = (JSON.parse(text) as { data: { orderId: string; status: string } }).data;
+        if (data.status === 'PENDING' || data.status === 'PARTIALLY_FILLED') {
+          const queue = resting.get(t) ?? [];
+          queue.push(data.orderId);
+          resting.set(t, queue);
+          if (queue.length > RESTING_PER_TRADER) {
+            cancels++;
+            await post(cancelUrl, t.token, JSON.stringify({ orderId: queue.shift() }));
+          }
+        }
       }
       inflight.delete(p);
     });
@@ -105,6 +127,7 @@ async function load(stack: Stack, traders: Participant[], sentAt: Map<string, nu
     sent,
     ok,
     ordersPerSec: Math.round(ok / elapsed),
+    cancelsPerSec: Math.round(cancels / elapsed),
     p50ms: round(percentile(sorted, 50)),
     p99ms: round(percentile(sorted, 99)),
     updateP50ms: round(percentile(upd, 50)),
@@ -193,6 +216,8 @@ async function main(): Promise<void> {
     log(`engine process fed ${ENGINE_COMMANDS} commands directly`);
     const engineOps = await engineDirect(stack);
     log(`engine process: ${engineOps} commands/s`);
+    const book = (await (await fetch(`${stack.apiUrl}/market/orderbook/BENCH`)).json()) as { data: { bids: { orders: number }[]; asks: { orders: number }[] } };
+    log(`book at the end: ${book.data.bids.length + book.data.asks.length} levels, ${[...book.data.bids, ...book.data.asks].reduce((n, l) => n + l.orders, 0)} orders in the top levels`);
     const at = (rate: number | 'max') => results.find((r) => r.offered === rate);
     console.log(
       JSON.stringify({
