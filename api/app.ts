@@ -9,6 +9,8 @@ import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
 import { marketRoutes } from './routes/market-routes';
 import { orderRoutes } from './routes/order-routes';
+import { historyRoutes } from './routes/history-routes';
+import { openApiDocument } from './openapi';
 
 const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'] });
 const latency = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route'], buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 2] });
@@ -40,6 +42,8 @@ export function createApp(ctx: ApiContext): Express {
     if (redis && postgres) return ok(res, { status: 'ok', redis, postgres });
     fail(res, 503, ErrorCode.SYSTEM_ERROR, 'dependencies unavailable', { redis, postgres });
   });
+  const openapi = openApiDocument();
+  app.get('/openapi.json', (_req, res) => res.json(openapi));
   app.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', register.contentType);
     res.send(await register.metrics());
@@ -54,6 +58,7 @@ export function createApp(ctx: ApiContext): Express {
   app.use('/market', mount, marketRoutes(ctx));
   app.use('/order', mount, requireAuth(ctx), userLimit, orderRoutes(ctx));
   app.use('/account', mount, requireAuth(ctx), userLimit, accountRoutes(ctx));
+  app.use('/history', mount, requireAuth(ctx), userLimit, historyRoutes(ctx));
   app.use('/admin', mount, requireAuth(ctx), userLimit, adminRoutes(ctx));
   app.use((_req, res) => fail(res, 404, ErrorCode.NOT_FOUND, 'No such endpoint'));
   app.use(errorHandler(ctx.log));

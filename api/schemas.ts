@@ -59,3 +59,20 @@ export const botsBody = z
     intensity: z.number().min(0).max(20).optional(),
   })
   .strict();
+
+export const bulkCreditBody = z
+  .object({
+    asset: z.string().min(1).max(10),
+    amount: money,
+    /** every participant when left out */
+    userIds: z.array(z.string().min(1).max(64)).min(1).max(10_000).optional(),
+  })
+  .strict();
+
+export const volumeQuery = z
+  .object({
+    period: z.enum(['1m', '5m', '15m', '1h', '1d']).default('1h'),
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+  })
+  .strict();

@@ -4,7 +4,9 @@ import { wireToCents } from '../../contracts/money';
 import type { ApiContext } from '../context';
 import { ApiError, fail, ok, statusForCode } from '../http-errors';
 import { requireAdmin } from '../middleware';
-import { addSymbolBody, botsBody, creditBody, sessionBody } from '../schemas';
+import { addSymbolBody, botsBody, bulkCreditBody, creditBody, sessionBody, volumeQuery } from '../schemas';
+import { centsToWire } from '../../contracts/money';
+import { CANDLE_INTERVALS } from './market-routes';
 import type { Reply } from '../../contracts/wire';
 
 /** Organiser commands: they travel the input stream like orders, so the engine's state stays a function of it. */
@@ -37,6 +39,44 @@ export function adminRoutes(ctx: ApiContext): Router {
     }
     const { reply } = await ctx.engine.submit({ action: 'credit', userId: body.userId, asset: body.asset, amount }, ctx.config.PLACE_TIMEOUT_MS);
     answer(res, reply, { userId: body.userId, asset: body.asset, amount: body.amount });
+  });
+
+  // the same credit for many participants at once (every participant when no ids are given)
+  r.post('/credit/bulk', async (req, res) => {
+    const body = bulkCreditBody.parse(req.body);
+    const isCash = body.asset === 'CASH';
+    const amount = isCash ? wireToCents(body.amount) : typeof body.amount === 'number' ? body.amount : Number.NaN;
+    if (amount === null || !Number.isSafeInteger(amount) || amount <= 0) throw new ApiError(400, ErrorCode.INVALID_AMOUNT, 'amount must be positive (currency with two decimals, or whole shares)');
+    const users = await ctx.prisma.user.findMany({
+      where: body.userIds === undefined ? { role: 'PARTICIPANT' } : { id: { in: body.userIds } },
+      select: { id: true },
+    });
+    if (body.userIds !== undefined && users.length !== new Set(body.userIds).size) throw new ApiError(404, ErrorCode.NOT_FOUND, 'some userIds are not participants');
+    const replies = await Promise.all(users.map((u) => ctx.engine.submit({ action: 'credit', userId: u.id, asset: body.asset, amount }, ctx.config.PLACE_TIMEOUT_MS)));
+    const failed = replies.filter((r) => r.reply?.error).map((r) => r.reply!.error!);
+    if (failed.length > 0) return fail(res, statusForCode(failed[0].code), failed[0].code, `${failed.length} of ${users.length} credits refused: ${failed[0].message}`);
+    ok(res, { credited: users.length, asset: body.asset, amount: body.amount });
+  });
+
+  r.get('/participants', async (_req, res) => {
+    const rows = await ctx.prisma.$queryRawUnsafe<Record<string, any>[]>(
+      `SELECT u.id, u.username, u.role, u.created_at, b.available, b.locked
+       FROM users u LEFT JOIN balances b ON b.user_id = u.id AND b.asset = 'CASH' ORDER BY u.created_at, u.id`,
+    );
+    ok(res, rows.map((u) => ({ id: u.id, username: u.username, role: u.role, createdAt: u.created_at, cash: { available: centsToWire(Number(u.available ?? 0)), locked: centsToWire(Number(u.locked ?? 0)) } })));
+  });
+
+  // traded volume per symbol per period, newest period first
+  r.get('/volume', async (req, res) => {
+    const q = volumeQuery.parse(req.query);
+    const rows = await ctx.prisma.$queryRawUnsafe<Record<string, any>[]>(
+      `SELECT symbol, date_bin($1::interval, executed_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS period,
+              sum(quantity) AS volume, sum(price * quantity) AS notional, count(*) AS trades
+       FROM trades WHERE ($2::timestamptz IS NULL OR executed_at >= $2) AND ($3::timestamptz IS NULL OR executed_at < $3)
+       GROUP BY symbol, period ORDER BY period DESC, symbol`,
+      CANDLE_INTERVALS[q.period], q.from ?? null, q.to ?? null,
+    );
+    ok(res, rows.map((v) => ({ symbol: v.symbol, period: v.period, volume: Number(v.volume), notional: centsToWire(Number(v.notional)), trades: Number(v.trades) })));
   });
 
   r.post('/session', async (req, res) => {

@@ -1,7 +1,19 @@
 import { Router } from 'express';
+import { z } from 'zod';
+import { centsToWire } from '../../contracts/money';
 import type { ApiContext } from '../context';
 import { ok } from '../http-errors';
 import { listedSymbol } from '../symbols';
+
+export const CANDLE_INTERVALS = { '1m': '1 minute', '5m': '5 minutes', '15m': '15 minutes', '1h': '1 hour', '1d': '1 day' } as const;
+export const candlesQuery = z
+  .object({
+    interval: z.enum(Object.keys(CANDLE_INTERVALS) as [keyof typeof CANDLE_INTERVALS]).default('1m'),
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(500),
+  })
+  .strict();
 
 /** Market data from hot state; a listed symbol with no trading yet gets an empty quote and book. */
 export function marketRoutes(ctx: ApiContext): Router {
@@ -27,6 +39,33 @@ export function marketRoutes(ctx: ApiContext): Router {
     const { symbol } = await listedSymbol(ctx, String(req.params.symbol));
     const rows = await ctx.redis.lrange(`${ctx.n.prefix}recent_trades:${symbol}`, 0, 99);
     ok(res, rows.map((x) => JSON.parse(x) as unknown));
+  });
+  // OHLCV from the trades in PostgreSQL, oldest first, buckets aligned to UTC
+  r.get('/candles/:symbol', async (req, res) => {
+    const { symbol } = await listedSymbol(ctx, String(req.params.symbol));
+    const q = candlesQuery.parse(req.query);
+    const rows = await ctx.prisma.$queryRawUnsafe<Record<string, any>[]>(
+      `SELECT date_bin($2::interval, executed_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket,
+              (array_agg(price ORDER BY id))[1] AS open, max(price) AS high, min(price) AS low,
+              (array_agg(price ORDER BY id DESC))[1] AS close, sum(quantity) AS volume, count(*) AS trades
+       FROM trades
+       WHERE symbol = $1 AND ($3::timestamptz IS NULL OR executed_at >= $3) AND ($4::timestamptz IS NULL OR executed_at < $4)
+       GROUP BY bucket ORDER BY bucket DESC LIMIT $5`,
+      symbol, CANDLE_INTERVALS[q.interval], q.from ?? null, q.to ?? null, q.limit,
+    );
+    ok(res, {
+      symbol,
+      interval: q.interval,
+      candles: rows.reverse().map((c) => ({
+        time: c.bucket,
+        open: centsToWire(Number(c.open)),
+        high: centsToWire(Number(c.high)),
+        low: centsToWire(Number(c.low)),
+        close: centsToWire(Number(c.close)),
+        volume: Number(c.volume),
+        trades: Number(c.trades),
+      })),
+    });
   });
   r.get('/session', async (_req, res) => {
     const raw = await ctx.redis.get(ctx.n.keys.session);

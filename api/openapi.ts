@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { ErrorCode } from '../contracts/errors';
+import { historyQuery } from './routes/history-routes';
+import { candlesQuery } from './routes/market-routes';
+import { addSymbolBody, botsBody, bulkCreditBody, cancelBody, credentialsBody, creditBody, placeBody, refreshBody, sessionBody, volumeQuery } from './schemas';
+
+/**
+ * The OpenAPI document of the REST API, built from the same zod schemas that validate the
+ * requests, so it cannot drift from what the api accepts.
+ */
+type Auth = 'none' | 'bearer' | 'organiser';
+interface Route {
+  method: 'get' | 'post';
+  path: string;
+  summary: string;
+  auth: Auth;
+  body?: z.ZodTypeAny;
+  query?: z.ZodObject<z.ZodRawShape>;
+}
+
+export const ROUTES: Route[] = [
+  { method: 'post', path: '/auth/register', summary: 'Create a participant; returns access and refresh tokens', auth: 'none', body: credentialsBody },
+  { method: 'post', path: '/auth/login', summary: 'Log in; returns access and refresh tokens', auth: 'none', body: credentialsBody },
+  { method: 'post', path: '/auth/refresh', summary: 'Rotate a refresh token (single use)', auth: 'none', body: refreshBody },
+  { method: 'post', path: '/auth/logout', summary: 'Revoke a refresh token', auth: 'none', body: refreshBody },
+  { method: 'post', path: '/order/place', summary: "Place an order; answers with the engine's verdict (201), a rejection (4xx) or 202 if the verdict is late", auth: 'bearer', body: placeBody },
+  { method: 'post', path: '/order/cancel', summary: 'Cancel a live order by orderId or clientOrderId', auth: 'bearer', body: cancelBody },
+  { method: 'get', path: '/order/status/{orderId}', summary: "An order's latest state (yours only)", auth: 'bearer' },
+  { method: 'get', path: '/order/user/{userId}', summary: 'Your orders, newest first', auth: 'bearer' },
+  { method: 'get', path: '/account/me', summary: 'Who the token belongs to', auth: 'bearer' },
+  { method: 'get', path: '/account/balance', summary: 'Cash and positions, available and locked', auth: 'bearer' },
+  { method: 'get', path: '/history/orders', summary: 'Your orders from the database, filtered and paginated', auth: 'bearer', query: historyQuery },
+  { method: 'get', path: '/history/trades', summary: 'Your trades from the database, filtered and paginated', auth: 'bearer', query: historyQuery.omit({ status: true }) },
+  { method: 'get', path: '/market/symbols', summary: 'Listed symbols with tick and lot size', auth: 'none' },
+  { method: 'get', path: '/market/quote/{symbol}', summary: 'Best bid and ask, last trade, volume', auth: 'none' },
+  { method: 'get', path: '/market/orderbook/{symbol}', summary: 'Aggregated book with the seq it reflects', auth: 'none' },
+  { method: 'get', path: '/market/trades/{symbol}', summary: 'Recent trades of a symbol', auth: 'none' },
+  { method: 'get', path: '/market/candles/{symbol}', summary: 'OHLCV candles built from trades', auth: 'none', query: candlesQuery },
+  { method: 'get', path: '/market/session', summary: 'Session state', auth: 'none' },
+  { method: 'post', path: '/admin/symbols', summary: 'List a symbol', auth: 'organiser', body: addSymbolBody },
+  { method: 'post', path: '/admin/credit', summary: 'Credit cash or shares to a participant', auth: 'organiser', body: creditBody },
+  { method: 'post', path: '/admin/credit/bulk', summary: 'Credit many (or all) participants', auth: 'organiser', body: bulkCreditBody },
+  { method: 'get', path: '/admin/participants', summary: 'Participants with their cash', auth: 'organiser' },
+  { method: 'get', path: '/admin/volume', summary: 'Traded volume per symbol per period', auth: 'organiser', query: volumeQuery },
+  { method: 'post', path: '/admin/session', summary: 'Open, halt or close the session', auth: 'organiser', body: sessionBody },
+  { method: 'get', path: '/admin/bots', summary: "The liquidity bots' switch and intensity", auth: 'organiser' },
+  { method: 'post', path: '/admin/bots', summary: 'Switch the liquidity bots and set their intensity', auth: 'organiser', body: botsBody },
+  { method: 'get', path: '/health', summary: 'Readiness: Redis and PostgreSQL reachable', auth: 'none' },
+  { method: 'get', path: '/live', summary: 'Liveness', auth: 'none' },
+  { method: 'get', path: '/metrics', summary: 'Prometheus metrics', auth: 'none' },
+  { method: 'get', path: '/openapi.json', summary: 'This document', auth: 'none' },
+];
+
+const jsonSchema = (s: z.ZodTypeAny) => {
+  const { $schema, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  void $schema;
+  return rest;
+};
+
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of ROUTES) {
+    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    if (r.query) {
+      const shape = jsonSchema(r.query) as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, schema] of Object.entries(shape.properties ?? {})) params.push({ name, in: 'query', required: false, schema } as never);
+    }
+    paths[r.path] ??= {};
+    paths[r.path][r.method] = {
+      summary: r.summary,
+      ...(r.auth === 'none' ? { security: [] } : { security: [{ bearer: [] }] }),
+      ...(r.auth === 'organiser' ? { description: 'Organisers (role ADMIN) only.' } : {}),
+      ...(params.length > 0 ? { parameters: params } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
+      responses: {
+        '200': { description: 'success', content: { 'application/json': { schema: { $ref: '#/components/schemas/Success' } } } },
+        default: { description: 'refused', content: { 'application/json': { schema: { $ref: '#/components/schemas/Failure' } } } },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Mock stock exchange',
+      version: '0.1.0',
+      description: 'Prices and cash in currency units with at most two decimals; quantities in whole shares. Error codes: ' + Object.entries(ErrorCode).map(([k, v]) => `${v} ${k}`).join(', '),
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: {
+        Success: { type: 'object', required: ['success', 'data'], properties: { success: { const: true }, data: {} } },
+        Failure: { type: 'object', required: ['success', 'error', 'code'], properties: { success: { const: false }, error: { type: 'string' }, code: { type: 'integer' }, data: {} } },
+      },
+    },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}
