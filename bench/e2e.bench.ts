@@ -33,8 +33,11 @@ function post(url: URL, token: string, body: string): Promise<{ status: number; 
   });
 }
 
-/** each trader keeps at most this many orders resting and cancels its oldest beyond that, as real traders do */
-const RESTING_PER_TRADER = 20;
+/**
+ * Each trader keeps at most this many orders resting and cancels its oldest beyond that, as real
+ * traders do (the cancels come on top of the offered rate); 0 never cancels, and the book grows.
+ */
+const RESTING_PER_TRADER = Number(process.env.BENCH_RESTING_PER_TRADER ?? 20);
 
 interface LoadResult {
   offered: number | 'max';
@@ -84,7 +87,7 @@ async function load(stack: Stack, traders: Participant[], sentAt: Map<string, nu
           const queue = resting.get(t) ?? [];
           queue.push(data.orderId);
           resting.set(t, queue);
-          if (queue.length > RESTING_PER_TRADER) {
+          if (RESTING_PER_TRADER > 0 && queue.length > RESTING_PER_TRADER) {
             cancels++;
             await post(cancelUrl, t.token, JSON.stringify({ orderId: queue.shift() }));
           }
