@@ -32,7 +32,6 @@ export function route(message: { type?: unknown; userId?: unknown; symbol?: unkn
     case 'orderbook':
       return symbol ? { event: message.type, rooms: [rooms.market(symbol)] } : null;
     case 'balance':
-    case 'credit':
       return userId ? { event: 'balance', rooms: [rooms.user(userId)] } : null;
     case 'error':
       return userId ? { event: 'error', rooms: [rooms.user(userId)] } : null;
