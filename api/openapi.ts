@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ErrorCode } from '../contracts/errors';
 import { historyQuery } from './routes/history-routes';
 import { candlesQuery } from './routes/market-routes';
-import { addSymbolBody, botsBody, bulkCreditBody, cancelBody, credentialsBody, creditBody, placeBody, refreshBody, sessionBody, volumeQuery } from './schemas';
+import { addSymbolBody, botsBody, bulkCreditBody, cancelBody, credentialsBody, creditBody, placeBody, refreshBody, scheduleBody, sessionBody, volumeQuery } from './schemas';
 
 /**
  * The OpenAPI document of the REST API, built from the same zod schemas that validate the
@@ -43,6 +43,9 @@ export const ROUTES: Route[] = [
   { method: 'get', path: '/admin/participants', summary: 'Participants with their cash', auth: 'organiser' },
   { method: 'get', path: '/admin/volume', summary: 'Traded volume per symbol per period', auth: 'organiser', query: volumeQuery },
   { method: 'post', path: '/admin/session', summary: 'Open, halt or close the session', auth: 'organiser', body: sessionBody },
+  { method: 'get', path: '/admin/schedule', summary: 'The session schedule', auth: 'organiser' },
+  { method: 'post', path: '/admin/schedule', summary: 'Replace the session schedule (each entry carried out once, on time)', auth: 'organiser', body: scheduleBody },
+  { method: 'get', path: '/admin/audit', summary: 'Organiser actions, newest first', auth: 'organiser' },
   { method: 'get', path: '/admin/bots', summary: "The liquidity bots' switch and intensity", auth: 'organiser' },
   { method: 'post', path: '/admin/bots', summary: 'Switch the liquidity bots and set their intensity', auth: 'organiser', body: botsBody },
   { method: 'get', path: '/health', summary: 'Readiness: Redis and PostgreSQL reachable', auth: 'none' },

@@ -76,3 +76,10 @@ export const volumeQuery = z
     to: z.coerce.date().optional(),
   })
   .strict();
+
+export const scheduleBody = z
+  .object({
+    /** replaces the whole schedule; each entry is carried out once, when its time has come */
+    entries: z.array(z.object({ state: z.enum(['OPEN', 'HALTED', 'CLOSED']), at: z.coerce.date() }).strict()).max(100),
+  })
+  .strict();

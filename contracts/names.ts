@@ -32,6 +32,9 @@ export function names(prefix = '') {
       /** liquidity bots' switch and intensity, set by organisers */
       botsConfig: `${prefix}bots:config`,
       botsFunded: `${prefix}bots:funded`,
+      /** organiser's session schedule, and which of its entries have been carried out */
+      schedule: `${prefix}session:schedule`,
+      scheduleDone: `${prefix}session:schedule:done`,
       session: `${prefix}session`,
       engineSnapshot: `${prefix}engine:snapshot`,
       rateLimit: (who: string, windowStart: number) => `${prefix}ratelimit:${who}:${windowStart}`,

@@ -6,14 +6,17 @@ export class ApiClient {
     private readonly baseUrl: string,
     readonly username: string,
     private readonly password: string,
+    /** bots register themselves; the organiser account must already exist */
+    private readonly mayRegister = true,
   ) {}
 
   userId = '';
 
-  /** Registers the account the first time, logs in after that. */
+  /** Registers the account the first time (if it may), logs in after that. */
   async login(): Promise<void> {
-    let res = await this.raw('POST', '/auth/register', { username: this.username, password: this.password }, false);
-    if (res.status === 409) res = await this.raw('POST', '/auth/login', { username: this.username, password: this.password }, false);
+    const credentials = { username: this.username, password: this.password };
+    let res = this.mayRegister ? await this.raw('POST', '/auth/register', credentials, false) : { status: 409, body: null };
+    if (res.status === 409) res = await this.raw('POST', '/auth/login', credentials, false);
     if (res.status !== 200 && res.status !== 201) throw new Error(`${this.username} cannot log in: ${res.status} ${JSON.stringify(res.body)}`);
     this.token = res.body.data.accessToken;
     this.userId = res.body.data.user.id;

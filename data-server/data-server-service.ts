@@ -38,6 +38,7 @@ export class DataServerService {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
   private botsReady = false;
+  private readonly admin: ApiClient;
   ready = false;
 
   constructor(
@@ -47,6 +48,7 @@ export class DataServerService {
     this.n = names(config.KEY_PREFIX);
     this.redis = connectRedis(config.REDIS_URL, log, 'data-server', { enableAutoPipelining: true });
     this.random = config.RANDOM_SEED === undefined ? Math.random : seeded(config.RANDOM_SEED);
+    this.admin = new ApiClient(config.API_URL, config.ADMIN_USERNAME, config.ADMIN_PASSWORD, false);
     for (let i = 1; i <= config.BOT_MARKET_MAKERS; i++) this.makers.push(new ApiClient(config.API_URL, `bot-maker-${i}`, config.BOT_PASSWORD));
     for (let i = 1; i <= config.BOT_NOISE_TRADERS; i++) this.noise.push(new ApiClient(config.API_URL, `bot-noise-${i}`, config.BOT_PASSWORD));
   }
@@ -78,7 +80,27 @@ export class DataServerService {
     return { enabled: stored.enabled ?? this.config.BOTS_ENABLED, intensity: stored.intensity ?? this.config.BOT_INTENSITY };
   }
 
+  /** Carries out the schedule's entries whose time has come, each once, as the organiser. */
+  private async runSchedule(): Promise<void> {
+    const raw = await this.redis.get(this.n.keys.schedule);
+    if (raw === null) return;
+    const now = Date.now();
+    for (const entry of JSON.parse(raw) as { state: string; at: string }[]) {
+      if (Date.parse(entry.at) > now) break;
+      const key = `${entry.state}@${entry.at}`;
+      if ((await this.redis.sadd(this.n.keys.scheduleDone, key)) === 0) continue;
+      const res = await this.admin.call('POST', '/admin/session', { state: entry.state });
+      // 409: already in that state (say, opened by hand) — the entry is done all the same
+      if (res.status !== 200 && res.status !== 202 && res.status !== 409) {
+        await this.redis.srem(this.n.keys.scheduleDone, key);
+        throw new Error(`scheduled ${key} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      }
+      this.log.info({ state: entry.state, at: entry.at, status: res.status }, 'scheduled session change');
+    }
+  }
+
   private async tick(): Promise<void> {
+    await this.runSchedule();
     const [symbolsRaw, sessionRaw] = await Promise.all([this.redis.hgetall(this.n.keys.symbols), this.redis.get(this.n.keys.session)]);
     const listed: Listed[] = Object.values(symbolsRaw).map((s) => {
       const { symbol, tickSize } = JSON.parse(s) as { symbol: string; tickSize: number };
@@ -121,7 +143,7 @@ export class DataServerService {
 
   /** Logs every bot in (registering it the first time) and has the organiser fund it once per asset. */
   private async prepareBots(listed: Listed[]): Promise<void> {
-    const admin = new ApiClient(this.config.API_URL, this.config.ADMIN_USERNAME, this.config.ADMIN_PASSWORD);
+    const admin = this.admin;
     for (const bot of [...this.makers, ...this.noise]) {
       await bot.login();
       for (const asset of ['CASH', ...listed.map((l) => l.symbol)]) {

@@ -7,6 +7,7 @@ export const rooms = {
   market: (symbol: string) => `market:${symbol}`,
   trades: (symbol: string) => `trades:${symbol}`,
   everyone: 'everyone',
+  organisers: 'organisers',
 };
 
 export interface Route {
@@ -38,6 +39,9 @@ export function route(message: { type?: unknown; userId?: unknown; symbol?: unkn
     case 'session':
     case 'symbolAdded':
       return { event: 'exchange', rooms: [rooms.everyone] };
+    case 'audit':
+      // organiser actions can name participants and amounts: organisers only
+      return { event: 'exchange', rooms: [rooms.organisers] };
     default:
       return null;
   }

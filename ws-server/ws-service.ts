@@ -95,7 +95,7 @@ export class WsService {
 
   private onConnection(socket: IoSocket): void {
     connected.inc();
-    void socket.join([rooms.user(socket.data.userId), rooms.everyone]);
+    void socket.join([rooms.user(socket.data.userId), rooms.everyone, ...(socket.data.role === 'ADMIN' ? [rooms.organisers] : [])]);
     socket.on('subscribe', async (req: SubscribeRequest, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
       if (!req || (req.channel !== 'market' && req.channel !== 'trades') || typeof req.symbol !== 'string' || !SYMBOL.test(req.symbol)) {

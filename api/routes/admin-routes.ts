@@ -4,15 +4,39 @@ import { wireToCents } from '../../contracts/money';
 import type { ApiContext } from '../context';
 import { ApiError, fail, ok, statusForCode } from '../http-errors';
 import { requireAdmin } from '../middleware';
-import { addSymbolBody, botsBody, bulkCreditBody, creditBody, sessionBody, volumeQuery } from '../schemas';
+import { addSymbolBody, botsBody, bulkCreditBody, creditBody, scheduleBody, sessionBody, volumeQuery } from '../schemas';
 import { centsToWire } from '../../contracts/money';
 import { CANDLE_INTERVALS } from './market-routes';
 import type { Reply } from '../../contracts/wire';
+
+async function recordAudit(ctx: ApiContext, actorId: string, actor: string, action: string, details: unknown): Promise<void> {
+  const row = await ctx.prisma.auditLog.create({ data: { actorId, actorUsername: actor, action, details: (details ?? {}) as object } });
+  await ctx.redis.publish(
+    ctx.n.channels.exchangeEvents,
+    JSON.stringify({ type: 'audit', id: Number(row.id), actor, action, details, timestamp: row.createdAt.getTime() }),
+  );
+}
 
 /** Organiser commands: they travel the input stream like orders, so the engine's state stays a function of it. */
 export function adminRoutes(ctx: ApiContext): Router {
   const r = Router();
   r.use(requireAdmin);
+  // every organiser action that succeeded is recorded, then broadcast to the organisers
+  r.use((req, res, next) => {
+    if (req.method !== 'POST') return next();
+    res.on('finish', () => {
+      if (res.statusCode >= 400) return;
+      void recordAudit(ctx, req.auth!.sub, req.auth!.username, req.path, req.body).catch((err: unknown) =>
+        ctx.log.error({ err: String(err), action: req.path }, 'could not record an organiser action'),
+      );
+    });
+    next();
+  });
+  r.get('/audit', async (req, res) => {
+    const limit = Math.min(1000, Math.max(1, Number(req.query.limit ?? 100) || 100));
+    const rows = await ctx.prisma.auditLog.findMany({ orderBy: { id: 'desc' }, take: limit });
+    ok(res, rows.map((a) => ({ id: Number(a.id), actorId: a.actorId, actor: a.actorUsername, action: a.action, details: a.details, at: a.createdAt })));
+  });
 
   const answer = (res: Response, reply: Reply | null, data: unknown) => {
     if (reply === null) return ok(res, { ...(data as object), status: 'SUBMITTED' }, 202);
@@ -84,6 +108,18 @@ export function adminRoutes(ctx: ApiContext): Router {
     const { reply } = await ctx.engine.submit({ action: 'session', state: body.state }, ctx.config.PLACE_TIMEOUT_MS);
     answer(res, reply, { state: body.state });
   });
+  // the session schedule, which data-server carries out
+  r.get('/schedule', async (_req, res) => {
+    const raw = await ctx.redis.get(ctx.n.keys.schedule);
+    ok(res, { entries: raw === null ? [] : JSON.parse(raw) });
+  });
+  r.post('/schedule', async (req, res) => {
+    const { entries } = scheduleBody.parse(req.body);
+    const sorted = entries.map((e) => ({ state: e.state, at: e.at.toISOString() })).sort((a, b) => a.at.localeCompare(b.at));
+    await ctx.redis.multi().set(ctx.n.keys.schedule, JSON.stringify(sorted)).del(ctx.n.keys.scheduleDone).exec();
+    ok(res, { entries: sorted });
+  });
+
   // the liquidity bots' switch and intensity, which data-server reads every step
   r.get('/bots', async (_req, res) => {
     const raw = await ctx.redis.get(ctx.n.keys.botsConfig);

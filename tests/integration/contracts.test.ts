@@ -40,6 +40,7 @@ describe('contracts (pure)', () => {
     expect(route({ type: 'depth', symbol: 'A' })).toEqual({ event: 'depth', rooms: ['market:A'] });
     expect(route({ type: 'balance', userId: 'u2' })).toEqual({ event: 'balance', rooms: ['user:u2'] });
     expect(route({ type: 'session' })).toEqual({ event: 'exchange', rooms: ['everyone'] });
+    expect(route({ type: 'audit' })).toEqual({ event: 'exchange', rooms: ['organisers'] });
     // a credit is followed by the participant's new balance, which is what clients get
     expect(route({ type: 'credit', userId: 'u2' })).toBeNull();
     expect(route({ type: 'order' })).toBeNull();

@@ -15,7 +15,7 @@ interface Column {
   nullable: boolean;
 }
 
-const PG_TYPE: Record<string, string> = { String: 'text', Int: 'integer', BigInt: 'bigint', DateTime: 'timestamp with time zone', Boolean: 'boolean' };
+const PG_TYPE: Record<string, string> = { String: 'text', Int: 'integer', BigInt: 'bigint', DateTime: 'timestamp with time zone', Boolean: 'boolean', Json: 'jsonb' };
 
 function parseSchema(text: string): { columns: Column[]; primaryKeys: Record<string, string[]> } {
   const enums = new Set([...text.matchAll(/^enum (\w+) \{/gm)].map((m) => m[1]));
@@ -87,7 +87,7 @@ describe('the database matches schema.prisma', () => {
   test('when migrate runs again, then it applies nothing and records each migration once, as Prisma does', async () => {
     expect(await migrate(dbUrl)).toEqual([]);
     const rows = await pg.query('SELECT migration_name, checksum FROM "_prisma_migrations"');
-    expect(rows.rows.map((r) => r.migration_name)).toEqual(['20261121000000_init']);
+    expect(rows.rows.map((r) => r.migration_name).sort()).toEqual(['20261121000000_init', '20261121010000_audit_log']);
     expect(rows.rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
   });
 });

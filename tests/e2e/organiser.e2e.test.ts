@@ -1,0 +1,60 @@
+import { connectSocket, http, loginAdmin, record, register, waitFor } from '../harness/client';
+import { Stack } from '../harness/stack';
+
+/** Organiser actions are audited and broadcast to organisers; the session follows its schedule. */
+describe('organiser controls', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await Stack.start({ REFERENCE_INTERVAL_MS: '100' }, ['engine', 'db-writer', 'api', 'ws-server', 'data-server']);
+  }, 60_000);
+  afterAll(async () => stack?.stop());
+
+  test('when an organiser acts, then each successful action is in the audit log and reaches organisers, not participants', async () => {
+    const token = await loginAdmin(stack);
+    const participant = await register(stack, 'pat');
+    const organiserSocket = await connectSocket(stack, token);
+    const participantSocket = await connectSocket(stack, participant.token);
+    try {
+      const toOrganiser = record(organiserSocket, ['exchange']);
+      const toParticipant = record(participantSocket, ['exchange']);
+      expect((await http(stack, 'POST', '/admin/symbols', { token, body: { symbol: 'ACME' } })).status).toBe(200);
+      expect((await http(stack, 'POST', '/admin/credit', { token, body: { userId: participant.id, asset: 'CASH', amount: 250 } })).status).toBe(200);
+      expect((await http(stack, 'POST', '/admin/symbols', { token, body: { symbol: 'bad' } })).status).toBe(400);
+      const log = await waitFor('two audit entries', async () => {
+        const rows = (await http(stack, 'GET', '/admin/audit', { token })).body.data;
+        return rows.length >= 2 ? rows : null;
+      });
+      expect(log.map((a: any) => [a.actor, a.action])).toEqual([
+        ['organiser', '/credit'],
+        ['organiser', '/symbols'],
+      ]);
+      expect(log[0].details).toEqual({ userId: participant.id, asset: 'CASH', amount: 250 });
+      await waitFor('the broadcast to organisers', () => toOrganiser.filter((e) => e.data.type === 'audit').length === 2);
+      expect(toParticipant.filter((e) => e.data.type === 'audit')).toEqual([]);
+      expect(toParticipant.some((e) => e.data.type === 'symbolAdded')).toBe(true);
+    } finally {
+      organiserSocket.disconnect();
+      participantSocket.disconnect();
+    }
+  });
+
+  test('when a schedule is set, then the session opens, halts and closes on time, once each, as audited organiser actions', async () => {
+    const token = await loginAdmin(stack);
+    const now = Date.now();
+    const at = (ms: number) => new Date(now + ms).toISOString();
+    const set = await http(stack, 'POST', '/admin/schedule', { token, body: { entries: [{ state: 'HALTED', at: at(1200) }, { state: 'OPEN', at: at(300) }, { state: 'CLOSED', at: at(2400) }] } });
+    expect(set.body.data.entries.map((e: any) => e.state)).toEqual(['OPEN', 'HALTED', 'CLOSED']);
+    const states: string[] = [];
+    await waitFor('the schedule to run to the end', async () => {
+      const s = (await http(stack, 'GET', '/market/session')).body.data.state as string;
+      if (states[states.length - 1] !== s) states.push(s);
+      return s === 'CLOSED' && states.includes('HALTED');
+    }, 10_000);
+    expect(states).toEqual(expect.arrayContaining(['OPEN', 'HALTED', 'CLOSED']));
+    expect(Date.now() - now).toBeGreaterThanOrEqual(2400);
+    const audit = (await http(stack, 'GET', '/admin/audit', { token })).body.data.filter((a: any) => a.action === '/session');
+    expect(audit.map((a: any) => a.details.state).reverse()).toEqual(['OPEN', 'HALTED', 'CLOSED']);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await http(stack, 'GET', '/admin/audit', { token })).body.data.filter((a: any) => a.action === '/session')).toHaveLength(3);
+  });
+});
