@@ -10,6 +10,7 @@ import { authRoutes } from './routes/auth-routes';
 import { marketRoutes } from './routes/market-routes';
 import { orderRoutes } from './routes/order-routes';
 import { historyRoutes } from './routes/history-routes';
+import { leaderboardRoutes } from './routes/leaderboard-routes';
 import { openApiDocument } from './openapi';
 
 const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'] });
@@ -56,6 +57,7 @@ export function createApp(ctx: ApiContext): Express {
   };
   app.use('/auth', mount, authRoutes(ctx));
   app.use('/market', mount, marketRoutes(ctx));
+  app.use('/leaderboard', mount, leaderboardRoutes(ctx));
   app.use('/order', mount, requireAuth(ctx), userLimit, orderRoutes(ctx));
   app.use('/account', mount, requireAuth(ctx), userLimit, accountRoutes(ctx));
   app.use('/history', mount, requireAuth(ctx), userLimit, historyRoutes(ctx));

@@ -37,6 +37,7 @@ export const ROUTES: Route[] = [
   { method: 'get', path: '/market/trades/{symbol}', summary: 'Recent trades of a symbol', auth: 'none' },
   { method: 'get', path: '/market/candles/{symbol}', summary: 'OHLCV candles built from trades', auth: 'none', query: candlesQuery },
   { method: 'get', path: '/market/session', summary: 'Session state', auth: 'none' },
+  { method: 'get', path: '/leaderboard', summary: 'Participants by equity, with return, maximum drawdown and Sharpe ratio', auth: 'none' },
   { method: 'post', path: '/admin/symbols', summary: 'List a symbol', auth: 'organiser', body: addSymbolBody },
   { method: 'post', path: '/admin/credit', summary: 'Credit cash or shares to a participant', auth: 'organiser', body: creditBody },
   { method: 'post', path: '/admin/credit/bulk', summary: 'Credit many (or all) participants', auth: 'organiser', body: bulkCreditBody },

@@ -72,6 +72,8 @@ export const dataServerConfigSchema = z.object({
   /** the api the bots trade through, like every participant */
   API_URL: z.string().url().default('http://127.0.0.1:3000'),
   REFERENCE_INTERVAL_MS: int(1000),
+  /** how often every participant's equity is marked and ranked */
+  LEADERBOARD_INTERVAL_MS: int(5000),
   /** expected relative change of the reference price per step */
   REFERENCE_DRIFT: z.coerce.number().min(-0.1).max(0.1).default(0),
   /** standard deviation of the relative change per step */

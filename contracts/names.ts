@@ -17,6 +17,8 @@ export function names(prefix = '') {
       balances: `${prefix}balance_updates`,
       /** the data-server's reference prices: never the engine's market data */
       referencePrices: `${prefix}reference_prices`,
+      /** the leaderboard's top, after every recomputation */
+      leaderboard: `${prefix}leaderboard_updates`,
       /** the engine's verdict for one command, to the api instance that sent it */
       replies: (instanceId: string) => `${prefix}replies:${instanceId}`,
     },
@@ -32,9 +34,16 @@ export function names(prefix = '') {
       /** liquidity bots' switch and intensity, set by organisers */
       botsConfig: `${prefix}bots:config`,
       botsFunded: `${prefix}bots:funded`,
+      /** the bots' user ids: they provide liquidity and are not ranked */
+      botIds: `${prefix}bots:ids`,
       /** organiser's session schedule, and which of its entries have been carried out */
       schedule: `${prefix}session:schedule`,
       scheduleDone: `${prefix}session:schedule:done`,
+      /** participants by equity (a sorted set) and each one's equity curve ("time:cents" samples) */
+      leaderboard: `${prefix}leaderboard`,
+      leaderboardUpdatedAt: `${prefix}leaderboard:updated_at`,
+      equity: (userId: string) => `${prefix}equity:${userId}`,
+      balancePattern: `${prefix}balance:*`,
       session: `${prefix}session`,
       engineSnapshot: `${prefix}engine:snapshot`,
       rateLimit: (who: string, windowStart: number) => `${prefix}ratelimit:${who}:${windowStart}`,

@@ -1,15 +1,16 @@
 import type { WireBalance, WireBook, WireEvent, WireTick } from './wire';
 
 /** Typed Socket.IO events between ws-server and its clients. */
-export type SubscribeChannel = 'market' | 'trades';
+export type SubscribeChannel = 'market' | 'trades' | 'leaderboard';
 
 export interface SubscribeRequest {
   channel: SubscribeChannel;
-  symbol: string;
+  /** for market and trades */
+  symbol?: string;
 }
 
 export type SubscribeAck =
-  | { ok: true; channel: SubscribeChannel; symbol: string; snapshot: WireBook | null; tick: WireTick | null }
+  | { ok: true; channel: SubscribeChannel; symbol: string | null; snapshot: WireBook | null; tick: WireTick | null }
   | { ok: false; code: number; message: string };
 
 export interface ServerToClientEvents {
@@ -24,8 +25,10 @@ export interface ServerToClientEvents {
   balance: (e: WireBalance) => void;
   /** a refused cancel or admin command of this participant */
   error: (e: Extract<WireEvent, { type: 'error' }>) => void;
-  /** session changes, new symbols: to everyone */
+  /** session changes, new symbols: to everyone (organiser actions: to organisers) */
   exchange: (e: WireEvent) => void;
+  /** the leaderboard's top after every recomputation, to its subscribers */
+  leaderboard: (e: { type: 'leaderboard'; timestamp: number; entries: { rank: number; userId: string; equity: number }[] }) => void;
 }
 
 export interface ClientToServerEvents {

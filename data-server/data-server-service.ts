@@ -8,6 +8,7 @@ import { connectRedis } from '../runtime/redis';
 import { ApiClient } from './api-client';
 import { makerQuotes, noiseOrders, type MakerParams } from './bots';
 import { nextReference, seeded } from './reference-price';
+import { equityCents } from './equity-stats';
 
 const botOrders = new Counter({ name: 'data_server_bot_orders_total', help: 'Orders the liquidity bots sent through the api', labelNames: ['bot', 'outcome'] });
 const MAKER: MakerParams = { spreadTicks: 2, levels: 2, quantity: 10, maxInventory: 0, minInventory: 0 };
@@ -36,6 +37,8 @@ export class DataServerService {
   /** each maker's resting quotes, to cancel before quoting again */
   private readonly quotes = new Map<ApiClient, string[]>();
   private timer: NodeJS.Timeout | null = null;
+  private leaderboardTimer: NodeJS.Timeout | null = null;
+  private ranking: Promise<void> = Promise.resolve();
   private running: Promise<void> = Promise.resolve();
   private botsReady = false;
   private readonly admin: ApiClient;
@@ -64,12 +67,65 @@ export class DataServerService {
         });
     };
     loop();
+    const rank = () => {
+      this.ranking = this.updateLeaderboard()
+        .catch((err: unknown) => this.log.warn({ err: String(err) }, 'leaderboard update failed'))
+        .finally(() => {
+          if (this.ready) this.leaderboardTimer = setTimeout(rank, this.config.LEADERBOARD_INTERVAL_MS);
+        });
+    };
+    rank();
+  }
+
+  /**
+   * Marks every participant's cash and shares to the last trade (or the reference price before
+   * the first trade), ranks them by equity and appends to each equity curve.
+   */
+  async updateLeaderboard(): Promise<void> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', this.n.keys.balancePattern, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    const symbols = Object.keys(await this.redis.hgetall(this.n.keys.symbols));
+    const marks: Record<string, number> = {};
+    for (const symbol of symbols) {
+      const [quote, reference] = await this.redis.mget(this.n.keys.quote(symbol), this.n.keys.reference(symbol));
+      const last = quote === null ? null : (JSON.parse(quote) as { lastTradePrice: number | null }).lastTradePrice;
+      const ref = reference === null ? null : (JSON.parse(reference) as { price: number }).price;
+      marks[symbol] = wireToCents(last ?? ref ?? 0) ?? 0;
+    }
+    const now = Date.now();
+    const pipe = this.redis.pipeline();
+    const values = keys.length === 0 ? [] : await this.redis.mget(...keys);
+    const bots = new Set(await this.redis.smembers(this.n.keys.botIds));
+    for (const raw of values) {
+      if (raw === null) continue;
+      const b = JSON.parse(raw) as { userId: string; cash: { available: number; locked: number }; positions: Record<string, { available: number; locked: number }> };
+      if (bots.has(b.userId)) continue;
+      const cash = (wireToCents(b.cash.available) ?? 0) + (wireToCents(b.cash.locked) ?? 0);
+      const shares = Object.fromEntries(Object.entries(b.positions).map(([s, p]) => [s, p.available + p.locked]));
+      const equity = equityCents(cash, shares, marks);
+      pipe.zadd(this.n.keys.leaderboard, equity / 100, b.userId);
+      pipe.rpush(this.n.keys.equity(b.userId), `${now}:${equity}`);
+      pipe.ltrim(this.n.keys.equity(b.userId), -10_000, -1);
+    }
+    pipe.set(this.n.keys.leaderboardUpdatedAt, String(now));
+    await pipe.exec();
+    const top = await this.redis.zrevrange(this.n.keys.leaderboard, 0, 19, 'WITHSCORES');
+    const entries = [];
+    for (let i = 0; i < top.length; i += 2) entries.push({ rank: i / 2 + 1, userId: top[i], equity: Number(top[i + 1]) });
+    await this.redis.publish(this.n.channels.leaderboard, JSON.stringify({ type: 'leaderboard', timestamp: now, entries }));
   }
 
   async stop(): Promise<void> {
     this.ready = false;
     if (this.timer !== null) clearTimeout(this.timer);
+    if (this.leaderboardTimer !== null) clearTimeout(this.leaderboardTimer);
     await this.running;
+    await this.ranking;
     await this.cancelQuotes().catch(() => undefined);
     await this.redis.quit();
   }
@@ -146,6 +202,7 @@ export class DataServerService {
     const admin = this.admin;
     for (const bot of [...this.makers, ...this.noise]) {
       await bot.login();
+      await this.redis.sadd(this.n.keys.botIds, bot.userId);
       for (const asset of ['CASH', ...listed.map((l) => l.symbol)]) {
         if ((await this.redis.sadd(this.n.keys.botsFunded, `${bot.userId}:${asset}`)) === 0) continue;
         const amount = asset === 'CASH' ? this.config.BOT_CASH : this.config.BOT_SHARES;

@@ -8,10 +8,11 @@ export const rooms = {
   trades: (symbol: string) => `trades:${symbol}`,
   everyone: 'everyone',
   organisers: 'organisers',
+  leaderboard: 'leaderboard',
 };
 
 export interface Route {
-  event: 'order' | 'trade' | 'depth' | 'tick' | 'orderbook' | 'balance' | 'error' | 'exchange';
+  event: 'order' | 'trade' | 'depth' | 'tick' | 'orderbook' | 'balance' | 'error' | 'exchange' | 'leaderboard';
   rooms: string[];
 }
 
@@ -39,6 +40,8 @@ export function route(message: { type?: unknown; userId?: unknown; symbol?: unkn
     case 'session':
     case 'symbolAdded':
       return { event: 'exchange', rooms: [rooms.everyone] };
+    case 'leaderboard':
+      return { event: 'leaderboard', rooms: [rooms.leaderboard] };
     case 'audit':
       // organiser actions can name participants and amounts: organisers only
       return { event: 'exchange', rooms: [rooms.organisers] };

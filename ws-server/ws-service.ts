@@ -83,7 +83,7 @@ export class WsService {
     this.io.on('connection', (socket) => this.onConnection(socket));
 
     const ch = this.n.channels;
-    const channels = [ch.marketData, ch.orderUpdates, ch.trades, ch.errors, ch.exchangeEvents, ch.balances];
+    const channels = [ch.marketData, ch.orderUpdates, ch.trades, ch.errors, ch.exchangeEvents, ch.balances, ch.leaderboard];
     this.sub.on('message', (_channel: string, message: string) => this.forward(message));
     await this.sub.subscribe(...channels);
     await new Promise<void>((resolve, reject) => {
@@ -98,8 +98,12 @@ export class WsService {
     void socket.join([rooms.user(socket.data.userId), rooms.everyone, ...(socket.data.role === 'ADMIN' ? [rooms.organisers] : [])]);
     socket.on('subscribe', async (req: SubscribeRequest, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
+      if (req?.channel === 'leaderboard') {
+        await socket.join(rooms.leaderboard);
+        return reply({ ok: true, channel: 'leaderboard', symbol: null, snapshot: null, tick: null });
+      }
       if (!req || (req.channel !== 'market' && req.channel !== 'trades') || typeof req.symbol !== 'string' || !SYMBOL.test(req.symbol)) {
-        return reply({ ok: false, code: ErrorCode.VALIDATION_ERROR, message: 'subscribe needs channel market|trades and a symbol' });
+        return reply({ ok: false, code: ErrorCode.VALIDATION_ERROR, message: 'subscribe needs channel market|trades and a symbol, or channel leaderboard' });
       }
       if (!(await this.redis.hexists(this.n.keys.symbols, req.symbol))) {
         return reply({ ok: false, code: ErrorCode.INVALID_SYMBOL, message: `Unknown symbol ${req.symbol}` });
@@ -116,7 +120,8 @@ export class WsService {
       });
     });
     socket.on('unsubscribe', async (req: SubscribeRequest, ack) => {
-      if (req && typeof req.symbol === 'string') await socket.leave(req.channel === 'market' ? rooms.market(req.symbol) : rooms.trades(req.symbol));
+      if (req?.channel === 'leaderboard') await socket.leave(rooms.leaderboard);
+      else if (req && typeof req.symbol === 'string') await socket.leave(req.channel === 'market' ? rooms.market(req.symbol) : rooms.trades(req.symbol));
       if (typeof ack === 'function') ack({ ok: true });
     });
     socket.on('disconnect', () => connected.dec());
