@@ -12,6 +12,7 @@ import { orderRoutes } from './routes/order-routes';
 import { historyRoutes } from './routes/history-routes';
 import { leaderboardRoutes } from './routes/leaderboard-routes';
 import { openApiDocument } from './openapi';
+import { loadPortfolio } from '../portfolio/load';
 
 const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'] });
 const latency = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route'], buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 2] });
@@ -60,6 +61,8 @@ export function createApp(ctx: ApiContext): Express {
   app.use('/leaderboard', mount, leaderboardRoutes(ctx));
   app.use('/order', mount, requireAuth(ctx), userLimit, orderRoutes(ctx));
   app.use('/account', mount, requireAuth(ctx), userLimit, accountRoutes(ctx));
+  // the portfolio also lives at the top level, as participants' tools expect
+  app.get('/portfolio', mount, requireAuth(ctx), userLimit, async (req, res) => ok(res, await loadPortfolio(ctx.prisma, ctx.redis, ctx.n, req.auth!.sub)));
   app.use('/history', mount, requireAuth(ctx), userLimit, historyRoutes(ctx));
   app.use('/admin', mount, requireAuth(ctx), userLimit, adminRoutes(ctx));
   app.use((_req, res) => fail(res, 404, ErrorCode.NOT_FOUND, 'No such endpoint'));

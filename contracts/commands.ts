@@ -46,6 +46,8 @@ export const creditEntry = z.object({
   userId: z.string().min(1).max(64),
   asset: z.string(),
   amount: z.number().int(),
+  /** cost basis per share in cents, for shares */
+  price: z.number().int().nullable().optional(),
   ...routing,
 });
 

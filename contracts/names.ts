@@ -17,6 +17,8 @@ export function names(prefix = '') {
       balances: `${prefix}balance_updates`,
       /** the data-server's reference prices: never the engine's market data */
       referencePrices: `${prefix}reference_prices`,
+      /** a participant's recomputed portfolio, after db-writer persisted their fills */
+      portfolios: `${prefix}portfolio_updates`,
       /** the leaderboard's top, after every recomputation */
       leaderboard: `${prefix}leaderboard_updates`,
       /** the engine's verdict for one command, to the api instance that sent it */

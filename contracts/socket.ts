@@ -23,6 +23,8 @@ export interface ServerToClientEvents {
   tick: (e: WireTick) => void;
   orderbook: (e: WireBook) => void;
   balance: (e: WireBalance) => void;
+  /** the participant's portfolio, recomputed after their fills were persisted (as GET /portfolio) */
+  portfolio: (e: { type: 'portfolio'; userId: string; equity: number | null; positions: unknown[]; [k: string]: unknown }) => void;
   /** a refused cancel or admin command of this participant */
   error: (e: Extract<WireEvent, { type: 'error' }>) => void;
   /** session changes, new symbols: to everyone (organiser actions: to organisers) */

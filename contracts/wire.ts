@@ -20,7 +20,7 @@ export function eventToWire(e: EngineEvent) {
     case 'symbolAdded':
       return { ...e, tickSize: centsToWire(e.tickSize) };
     case 'credit':
-      return { ...e, amount: e.asset === 'CASH' ? centsToWire(e.amount) : e.amount };
+      return { ...e, amount: e.asset === 'CASH' ? centsToWire(e.amount) : e.amount, price: price(e.price) };
     default:
       return e;
   }

@@ -8,6 +8,8 @@ import type { Logger } from '../runtime/logger';
 import { createPrisma, type PrismaClient } from '../runtime/prisma';
 import { connectRedis } from '../runtime/redis';
 import { persistBatch } from './persist';
+import type Redis from 'ioredis';
+import { loadPortfolio } from '../portfolio/load';
 
 const rowsWritten = new Counter({ name: 'db_writer_rows_total', help: 'Rows written', labelNames: ['kind'] });
 const jobsParked = new Counter({ name: 'db_writer_jobs_parked_total', help: 'Jobs given up on and parked in the failed set' });
@@ -19,6 +21,7 @@ const jobShape = z.object({
   events: z.array(z.array(z.unknown()).length(7)),
   trades: z.array(z.array(z.unknown()).length(11)),
   symbols: z.array(z.array(z.unknown()).length(4)),
+  credits: z.array(z.array(z.unknown()).length(6)),
   balances: z.array(z.tuple([z.string(), z.string(), z.number().int(), z.number().int()])),
   seq: z.number().int().nonnegative(),
 });
@@ -31,6 +34,10 @@ const jobShape = z.object({
 export class DbWriterService {
   private readonly prisma: PrismaClient;
   private worker: Worker | null = null;
+  private readonly redis: Redis;
+  /** participants whose fills were persisted since their portfolio was last sent */
+  private readonly touched = new Set<string>();
+  private portfolioTimer: NodeJS.Timeout | null = null;
   ready = false;
 
   constructor(
@@ -38,6 +45,7 @@ export class DbWriterService {
     private readonly log: Logger,
   ) {
     this.prisma = createPrisma(config.DATABASE_URL);
+    this.redis = connectRedis(config.REDIS_URL, log, 'db-writer-portfolios');
   }
 
   async start(): Promise<void> {
@@ -66,16 +74,38 @@ export class DbWriterService {
   private async process(job: Job): Promise<void> {
     const shape = jobShape.safeParse(job.data);
     if (!shape.success) throw new UnrecoverableError(`malformed job: ${shape.error.issues[0]?.message ?? 'invalid'}`);
-    const counts = await persistBatch(this.prisma, job.data as PersistJob);
+    const data = job.data as PersistJob;
+    const counts = await persistBatch(this.prisma, data);
+    for (const t of data.trades) this.touched.add(t[7]).add(t[8]);
+    for (const c of data.credits) this.touched.add(c[1]);
+    // portfolios go out at most twice a second per participant, however busy the batches
+    if (this.touched.size > 0 && this.portfolioTimer === null) this.portfolioTimer = setTimeout(() => void this.sendPortfolios(), 500);
     rowsWritten.inc({ kind: 'orders' }, counts.orders);
     rowsWritten.inc({ kind: 'trades' }, counts.trades);
     rowsWritten.inc({ kind: 'balances' }, counts.balances);
     this.log.debug({ jobId: job.id, ...counts }, 'batch persisted');
   }
 
+  private async sendPortfolios(): Promise<void> {
+    this.portfolioTimer = null;
+    const users = [...this.touched];
+    this.touched.clear();
+    const n = names(this.config.KEY_PREFIX);
+    for (const userId of users) {
+      try {
+        const portfolio = await loadPortfolio(this.prisma, this.redis, n, userId);
+        await this.redis.publish(n.channels.portfolios, JSON.stringify({ type: 'portfolio', timestamp: Date.now(), ...portfolio }));
+      } catch (err) {
+        this.log.warn({ err: String(err), userId }, 'could not send a portfolio update');
+      }
+    }
+  }
+
   async stop(): Promise<void> {
     this.ready = false;
+    if (this.portfolioTimer !== null) clearTimeout(this.portfolioTimer);
     await this.worker?.close();
     await this.prisma.$disconnect();
+    this.redis.disconnect();
   }
 }

@@ -54,6 +54,13 @@ export async function persistBatch(prisma: PrismaClient, job: PersistJob): Promi
       col(job.trades, (t) => at(t[10])),
     ),
     prisma.$executeRawUnsafe(
+      `INSERT INTO credits (seq, user_id, asset, amount, price, created_at)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[])
+       ON CONFLICT (seq) DO NOTHING`,
+      col(job.credits, (c) => String(c[0])), col(job.credits, (c) => c[1]), col(job.credits, (c) => c[2]),
+      col(job.credits, (c) => String(c[3])), col(job.credits, (c) => str(c[4])), col(job.credits, (c) => at(c[5])),
+    ),
+    prisma.$executeRawUnsafe(
       `INSERT INTO balances (user_id, asset, available, locked, seq)
        SELECT u.user_id, u.asset, u.available, u.locked, $5::bigint
        FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS u(user_id, asset, available, locked)

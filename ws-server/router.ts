@@ -12,7 +12,7 @@ export const rooms = {
 };
 
 export interface Route {
-  event: 'order' | 'trade' | 'depth' | 'tick' | 'orderbook' | 'balance' | 'error' | 'exchange' | 'leaderboard';
+  event: 'order' | 'trade' | 'depth' | 'tick' | 'orderbook' | 'balance' | 'portfolio' | 'error' | 'exchange' | 'leaderboard';
   rooms: string[];
 }
 
@@ -34,7 +34,8 @@ export function route(message: { type?: unknown; userId?: unknown; symbol?: unkn
     case 'orderbook':
       return symbol ? { event: message.type, rooms: [rooms.market(symbol)] } : null;
     case 'balance':
-      return userId ? { event: 'balance', rooms: [rooms.user(userId)] } : null;
+    case 'portfolio':
+      return userId ? { event: message.type, rooms: [rooms.user(userId)] } : null;
     case 'error':
       return userId ? { event: 'error', rooms: [rooms.user(userId)] } : null;
     case 'session':

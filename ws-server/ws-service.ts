@@ -83,7 +83,7 @@ export class WsService {
     this.io.on('connection', (socket) => this.onConnection(socket));
 
     const ch = this.n.channels;
-    const channels = [ch.marketData, ch.orderUpdates, ch.trades, ch.errors, ch.exchangeEvents, ch.balances, ch.leaderboard];
+    const channels = [ch.marketData, ch.orderUpdates, ch.trades, ch.errors, ch.exchangeEvents, ch.balances, ch.leaderboard, ch.portfolios];
     this.sub.on('message', (_channel: string, message: string) => this.forward(message));
     await this.sub.subscribe(...channels);
     await new Promise<void>((resolve, reject) => {

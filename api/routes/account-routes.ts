@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { ApiContext } from '../context';
 import { ok } from '../http-errors';
 import { userOf } from '../middleware';
+import { loadPortfolio } from '../../portfolio/load';
 
 export function accountRoutes(ctx: ApiContext): Router {
   const r = Router();
@@ -11,5 +12,6 @@ export function accountRoutes(ctx: ApiContext): Router {
     const raw = await ctx.redis.get(ctx.n.keys.balance(userId));
     ok(res, raw !== null ? JSON.parse(raw) : { type: 'balance', seq: 0, userId, cash: { available: 0, locked: 0 }, positions: {} });
   });
+  r.get('/portfolio', async (req, res) => ok(res, await loadPortfolio(ctx.prisma, ctx.redis, ctx.n, userOf(req))));
   return r;
 }

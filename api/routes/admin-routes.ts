@@ -7,6 +7,7 @@ import { requireAdmin } from '../middleware';
 import { addSymbolBody, botsBody, bulkCreditBody, creditBody, scheduleBody, sessionBody, volumeQuery } from '../schemas';
 import { centsToWire } from '../../contracts/money';
 import { CANDLE_INTERVALS } from './market-routes';
+import { markCents } from '../../portfolio/load';
 import type { Reply } from '../../contracts/wire';
 
 async function recordAudit(ctx: ApiContext, actorId: string, actor: string, action: string, details: unknown): Promise<void> {
@@ -61,7 +62,9 @@ export function adminRoutes(ctx: ApiContext): Router {
     if (amount === null || !Number.isSafeInteger(amount) || amount <= 0) {
       throw new ApiError(400, ErrorCode.INVALID_AMOUNT, isCash ? 'amount must be positive with at most two decimals' : 'amount must be a positive whole number of shares');
     }
-    const { reply } = await ctx.engine.submit({ action: 'credit', userId: body.userId, asset: body.asset, amount }, ctx.config.PLACE_TIMEOUT_MS);
+    // credited shares count as bought at the market price of the moment (their cost basis)
+    const price = isCash ? null : await markCents(ctx.redis, ctx.n, body.asset);
+    const { reply } = await ctx.engine.submit({ action: 'credit', userId: body.userId, asset: body.asset, amount, price }, ctx.config.PLACE_TIMEOUT_MS);
     answer(res, reply, { userId: body.userId, asset: body.asset, amount: body.amount });
   });
 
@@ -76,7 +79,8 @@ export function adminRoutes(ctx: ApiContext): Router {
       select: { id: true },
     });
     if (body.userIds !== undefined && users.length !== new Set(body.userIds).size) throw new ApiError(404, ErrorCode.NOT_FOUND, 'some userIds are not participants');
-    const replies = await Promise.all(users.map((u) => ctx.engine.submit({ action: 'credit', userId: u.id, asset: body.asset, amount }, ctx.config.PLACE_TIMEOUT_MS)));
+    const price = isCash ? null : await markCents(ctx.redis, ctx.n, body.asset);
+    const replies = await Promise.all(users.map((u) => ctx.engine.submit({ action: 'credit', userId: u.id, asset: body.asset, amount, price }, ctx.config.PLACE_TIMEOUT_MS)));
     const failed = replies.filter((r) => r.reply?.error).map((r) => r.reply!.error!);
     if (failed.length > 0) return fail(res, statusForCode(failed[0].code), failed[0].code, `${failed.length} of ${users.length} credits refused: ${failed[0].message}`);
     ok(res, { credited: users.length, asset: body.asset, amount: body.amount });

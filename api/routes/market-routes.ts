@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { centsToWire } from '../../contracts/money';
 import type { ApiContext } from '../context';
-import { ok } from '../http-errors';
+import { ApiError, ok } from '../http-errors';
+import { ErrorCode } from '../../contracts/errors';
 import { listedSymbol } from '../symbols';
 
 export const CANDLE_INTERVALS = { '1m': '1 minute', '5m': '5 minutes', '15m': '15 minutes', '1h': '1 hour', '1d': '1 day' } as const;
@@ -29,6 +30,13 @@ export function marketRoutes(ctx: ApiContext): Router {
     const { symbol } = await listedSymbol(ctx, String(req.params.symbol));
     const raw = await ctx.redis.get(ctx.n.keys.quote(symbol));
     ok(res, raw !== null ? JSON.parse(raw) : { type: 'tick', seq: 0, symbol, lastTradePrice: null, lastTradeQuantity: 0, bidPrice: null, bidQuantity: 0, askPrice: null, askQuantity: 0, totalVolume: 0, timestamp: null });
+  });
+  // the data-server's reference price: a guide, not a trade
+  r.get('/reference/:symbol', async (req, res) => {
+    const { symbol } = await listedSymbol(ctx, String(req.params.symbol));
+    const raw = await ctx.redis.get(ctx.n.keys.reference(symbol));
+    if (raw === null) throw new ApiError(404, ErrorCode.NOT_FOUND, `No reference price for ${symbol} yet`);
+    ok(res, JSON.parse(raw));
   });
   r.get('/orderbook/:symbol', async (req, res) => {
     const { symbol } = await listedSymbol(ctx, String(req.params.symbol));

@@ -443,6 +443,8 @@ export class MatchingEngine {
     const isCash = c.asset === CASH;
     const book = isCash ? undefined : this.books.get(c.asset);
     if (!isCash && book === undefined) return this.error(ErrorCode.INVALID_SYMBOL, `Unknown asset ${String(c.asset)}`, c);
+    const price = isCash || c.price === undefined || c.price === null ? null : c.price;
+    if (price !== null && !(Number.isSafeInteger(price) && price >= 0 && price <= MAX_PRICE)) return this.error(ErrorCode.INVALID_PRICE, 'price must be a whole number of cents', c);
     // Trading conserves totals, so bounding what is credited keeps every balance an exact integer.
     const total = isCash ? this.totalCash : this.totalShares[(book as Book).index];
     if (total + c.amount > Number.MAX_SAFE_INTEGER) return this.error(ErrorCode.INVALID_AMOUNT, 'credit would exceed the exchange-wide limit', c);
@@ -455,7 +457,7 @@ export class MatchingEngine {
       account.sharesAvailable[book.index] += c.amount;
     }
     this.markDirty(account);
-    this.out.push({ type: 'credit', seq: ++this.seq, userId: c.userId, asset: c.asset, amount: c.amount, timestamp: this.ts });
+    this.out.push({ type: 'credit', seq: ++this.seq, userId: c.userId, asset: c.asset, amount: c.amount, price, timestamp: this.ts });
   }
 
   private setSession(c: SessionCommand): void {

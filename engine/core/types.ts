@@ -54,12 +54,16 @@ export interface AddSymbolCommand {
   ts: number;
 }
 
-/** Adds cash (asset CASH, in cents) or shares (asset = symbol) to a participant's available balance. */
+/**
+ * Adds cash (asset CASH, in cents) or shares (asset = symbol) to a participant's available
+ * balance. Shares may carry the price per share they count as bought at (their cost basis).
+ */
 export interface CreditCommand {
   action: 'credit';
   userId: string;
   asset: string;
   amount: number;
+  price?: number | null;
   ts: number;
 }
 
@@ -155,6 +159,8 @@ export interface CreditEvent {
   userId: string;
   asset: string;
   amount: number;
+  /** cost basis per share in cents, for credited shares; null for cash or when none was given */
+  price: number | null;
   timestamp: number;
 }
 

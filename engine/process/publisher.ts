@@ -136,6 +136,8 @@ export interface PersistJob {
   trades: [number, number, string, number, number, string, string, string, string, string, number][];
   /** symbol, tickSize, lotSize, timestamp */
   symbols: [string, number, number, number][];
+  /** seq, userId, asset, amount, price (cost basis of credited shares), timestamp */
+  credits: [number, string, string, number, number | null, number][];
   /** userId, asset, available, locked: every asset of every touched participant, zeros included */
   balances: [string, string, number, number][];
   /** the engine seq the balances are as of */
@@ -160,7 +162,7 @@ export class PersistBuffer {
 
   add(batch: BatchResult, balances: BalanceView[], seq: number, symbols: string[], now: number): void {
     if (this.job === null) {
-      this.job = { v: 1, orders: [], events: [], trades: [], symbols: [], balances: [], seq };
+      this.job = { v: 1, orders: [], events: [], trades: [], symbols: [], credits: [], balances: [], seq };
       this.firstAt = now;
     }
     const job = this.job;
@@ -176,6 +178,8 @@ export class PersistBuffer {
         job.trades.push([e.tradeId, e.seq, e.symbol, e.price, e.quantity, e.buyOrderId, e.sellOrderId, e.buyUserId, e.sellUserId, e.takerSide, e.timestamp]);
       } else if (e.type === 'symbolAdded') {
         job.symbols.push([e.symbol, e.tickSize, e.lotSize, e.timestamp]);
+      } else if (e.type === 'credit') {
+        job.credits.push([e.seq, e.userId, e.asset, e.amount, e.price, e.timestamp]);
       }
     }
     // the latest balance of each participant and asset wins; views leave out empty positions,
@@ -201,6 +205,6 @@ export class PersistBuffer {
     this.job = null;
     this.orderIds = new Set();
     this.balanceRows = new Map();
-    return job.events.length + job.trades.length + job.symbols.length + job.balances.length === 0 ? null : job;
+    return job.events.length + job.trades.length + job.symbols.length + job.credits.length + job.balances.length === 0 ? null : job;
   }
 }

@@ -35,7 +35,7 @@ describe('db-writer poison jobs', () => {
     // an event for an order the job does not describe: the write throws every time
     const job = await queue.add(
       'batch',
-      { v: 1, orders: [], events: [[1, 'ghost', 'PENDING', 0, 0, null, Date.now()]], trades: [], symbols: [], balances: [], seq: 1 },
+      { v: 1, orders: [], events: [[1, 'ghost', 'PENDING', 0, 0, null, Date.now()]], trades: [], symbols: [], credits: [], balances: [], seq: 1 },
       { attempts: 3, backoff: { type: 'exponential', delay: 100 } },
     );
     await waitFor('the job to be parked', async () => (await job.getState()) === 'failed', 20_000);

@@ -39,6 +39,8 @@ describe('contracts (pure)', () => {
     expect(route({ type: 'trade', symbol: 'A', buyUserId: 'b', sellUserId: 's' })).toEqual({ event: 'trade', rooms: ['trades:A', 'user:b', 'user:s'] });
     expect(route({ type: 'depth', symbol: 'A' })).toEqual({ event: 'depth', rooms: ['market:A'] });
     expect(route({ type: 'balance', userId: 'u2' })).toEqual({ event: 'balance', rooms: ['user:u2'] });
+    expect(route({ type: 'portfolio', userId: 'u2' })).toEqual({ event: 'portfolio', rooms: ['user:u2'] });
+    expect(route({ type: 'leaderboard' })).toEqual({ event: 'leaderboard', rooms: ['leaderboard'] });
     expect(route({ type: 'session' })).toEqual({ event: 'exchange', rooms: ['everyone'] });
     expect(route({ type: 'audit' })).toEqual({ event: 'exchange', rooms: ['organisers'] });
     // a credit is followed by the participant's new balance, which is what clients get

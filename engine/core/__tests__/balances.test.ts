@@ -109,8 +109,10 @@ describe('balances', () => {
   test('when a credit is given, then it adds to available and a credit event is emitted', () => {
     const { engine, s } = openMarket();
     const ev = apply(engine, s.credit('zoe', 'CASH', 5_000));
-    expect(ev).toEqual([expect.objectContaining({ type: 'credit', userId: 'zoe', asset: 'CASH', amount: 5_000 })]);
-    apply(engine, s.credit('zoe', 'ACME', 7));
+    expect(ev).toEqual([expect.objectContaining({ type: 'credit', userId: 'zoe', asset: 'CASH', amount: 5_000, price: null })]);
+    expect(apply(engine, { ...s.credit('zoe', 'ACME', 2), price: 1_234 } as never)).toEqual([expect.objectContaining({ type: 'credit', asset: 'ACME', amount: 2, price: 1_234 })]);
+    expect(apply(engine, { ...s.credit('zoe', 'ACME', 2), price: -1 } as never)).toEqual([expect.objectContaining({ type: 'error', code: 3 })]);
+    apply(engine, s.credit('zoe', 'ACME', 5));
     expect(engine.balance('zoe')).toEqual({ userId: 'zoe', cash: { available: 5_000, locked: 0 }, positions: { ACME: { available: 7, locked: 0 } } });
   });
 

@@ -1,0 +1,36 @@
+import { portfolioView, positionsFrom } from '../positions';
+
+describe('positions with average cost', () => {
+  test('when shares are bought at two prices and some sold, then the sale realises against the average cost', () => {
+    const p = positionsFrom([
+      { seq: 1, symbol: 'A', kind: 'BUY', quantity: 10, price: 100 },
+      { seq: 2, symbol: 'A', kind: 'BUY', quantity: 10, price: 200 },
+      { seq: 3, symbol: 'A', kind: 'SELL', quantity: 5, price: 300 },
+    ]).get('A')!;
+    // average 150: selling 5 at 300 realises 750; 15 left at 150
+    expect(p).toEqual({ symbol: 'A', quantity: 15, cost: 2_250, realized: 750 });
+  });
+
+  test('when fills arrive out of order, then they are applied in seq order', () => {
+    const inOrder = positionsFrom([
+      { seq: 1, symbol: 'A', kind: 'CREDIT', quantity: 4, price: 50 },
+      { seq: 5, symbol: 'A', kind: 'SELL', quantity: 4, price: 70 },
+    ]);
+    const shuffled = positionsFrom([
+      { seq: 5, symbol: 'A', kind: 'SELL', quantity: 4, price: 70 },
+      { seq: 1, symbol: 'A', kind: 'CREDIT', quantity: 4, price: 50 },
+    ]);
+    expect(shuffled).toEqual(inOrder);
+    expect(inOrder.get('A')).toEqual({ symbol: 'A', quantity: 0, cost: 0, realized: 80 });
+  });
+
+  test('when marked, then value, unrealized P&L and equity follow the marks and cash', () => {
+    const positions = positionsFrom([{ seq: 1, symbol: 'A', kind: 'BUY', quantity: 3, price: 100 }, { seq: 2, symbol: 'B', kind: 'BUY', quantity: 1, price: 10 }]);
+    const view = portfolioView('u', { available: 1_000, locked: 50 }, positions, { A: 120, B: null });
+    expect(view.positions).toEqual([
+      { symbol: 'A', quantity: 3, averageCost: 100, marketPrice: 120, marketValue: 360, unrealizedPnl: 60, realizedPnl: 0 },
+      { symbol: 'B', quantity: 1, averageCost: 10, marketPrice: null, marketValue: 0, unrealizedPnl: 0, realizedPnl: 0 },
+    ]);
+    expect(view).toMatchObject({ equity: 1_410, unrealizedPnl: 60, realizedPnl: 0 });
+  });
+});

@@ -1,0 +1,51 @@
+import type Redis from 'ioredis';
+import { centsToWire, wireToCents } from '../contracts/money';
+import type { Names } from '../contracts/names';
+import type { PrismaClient } from '../runtime/prisma';
+import { portfolioView, positionsFrom, type Fill } from './positions';
+
+/**
+ * A participant's portfolio: cash from the live balance, positions with average cost and realized
+ * P&L from their fills and share credits in PostgreSQL, marked to the last trade (or the reference
+ * price before the first one). Money in currency units.
+ */
+export async function loadPortfolio(prisma: PrismaClient, redis: Redis, n: Names, userId: string) {
+  const [balanceRaw, trades, credits, symbols] = await Promise.all([
+    redis.get(n.keys.balance(userId)),
+    prisma.$queryRawUnsafe<{ seq: bigint; symbol: string; price: bigint; quantity: bigint; buy_user_id: string; sell_user_id: string }[]>(
+      'SELECT seq, symbol, price, quantity, buy_user_id, sell_user_id FROM trades WHERE buy_user_id = $1 OR sell_user_id = $1',
+      userId,
+    ),
+    prisma.credit.findMany({ where: { userId, NOT: { asset: 'CASH' } } }),
+    redis.hkeys(n.keys.symbols),
+  ]);
+  const fills: Fill[] = [];
+  for (const t of trades) {
+    // a trade with oneself cannot happen (self-trade prevention), so each is one side
+    fills.push({ seq: Number(t.seq), symbol: t.symbol, kind: t.buy_user_id === userId ? 'BUY' : 'SELL', quantity: Number(t.quantity), price: Number(t.price) });
+  }
+  for (const c of credits) fills.push({ seq: Number(c.seq), symbol: c.asset, kind: 'CREDIT', quantity: Number(c.amount), price: c.price === null ? 0 : Number(c.price) });
+  const marks: Record<string, number | null> = {};
+  for (const symbol of symbols) marks[symbol] = await markCents(redis, n, symbol);
+  const balance = balanceRaw === null ? null : (JSON.parse(balanceRaw) as { cash: { available: number; locked: number } });
+  const cash = { available: wireToCents(balance?.cash.available ?? 0) ?? 0, locked: wireToCents(balance?.cash.locked ?? 0) ?? 0 };
+  const view = portfolioView(userId, cash, positionsFrom(fills), marks);
+  const w = (c: number | null) => (c === null ? null : centsToWire(c));
+  return {
+    userId,
+    cash: { available: w(cash.available), locked: w(cash.locked) },
+    positions: view.positions.map((p) => ({ ...p, averageCost: p.averageCost === null ? null : Math.round(p.averageCost * 100) / 10_000, marketPrice: w(p.marketPrice), marketValue: w(p.marketValue), unrealizedPnl: w(p.unrealizedPnl), realizedPnl: w(p.realizedPnl) })),
+    equity: w(view.equity),
+    realizedPnl: w(view.realizedPnl),
+    unrealizedPnl: w(view.unrealizedPnl),
+  };
+}
+
+/** The last trade price, or the reference price before any trade, in cents; null if neither. */
+export async function markCents(redis: Redis, n: Names, symbol: string): Promise<number | null> {
+  const [quote, reference] = await redis.mget(n.keys.quote(symbol), n.keys.reference(symbol));
+  const last = quote === null ? null : (JSON.parse(quote) as { lastTradePrice: number | null }).lastTradePrice;
+  const ref = reference === null ? null : (JSON.parse(reference) as { price: number }).price;
+  const price = last ?? ref;
+  return price === null ? null : wireToCents(price);
+}
