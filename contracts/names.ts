@@ -46,6 +46,8 @@ export function names(prefix = '') {
       leaderboardUpdatedAt: `${prefix}leaderboard:updated_at`,
       equity: (userId: string) => `${prefix}equity:${userId}`,
       balancePattern: `${prefix}balance:*`,
+      /** the highest engine seq db-writer has persisted */
+      persistedSeq: `${prefix}db_writer:persisted_seq`,
       session: `${prefix}session`,
       engineSnapshot: `${prefix}engine:snapshot`,
       rateLimit: (who: string, windowStart: number) => `${prefix}ratelimit:${who}:${windowStart}`,

@@ -90,5 +90,7 @@ export const replySchema = z.object({
   /** trades the command caused */
   trades: z.array(z.record(z.string(), z.unknown())),
   error: z.object({ code: z.number(), message: z.string() }).nullable(),
+  /** the engine's seq once this command was applied: everything up to it reflects the command */
+  seq: z.number(),
 });
 export type Reply = z.infer<typeof replySchema>;

@@ -14,6 +14,8 @@ import { loadPortfolio } from '../portfolio/load';
 const rowsWritten = new Counter({ name: 'db_writer_rows_total', help: 'Rows written', labelNames: ['kind'] });
 const jobsParked = new Counter({ name: 'db_writer_jobs_parked_total', help: 'Jobs given up on and parked in the failed set' });
 
+const RAISE_TO = "local v = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > v then redis.call('SET', KEYS[1], ARGV[1]) end return 1";
+
 /** Only the shape needed to write safely; anything else is a poison job. */
 const jobShape = z.object({
   v: z.literal(1),
@@ -76,6 +78,8 @@ export class DbWriterService {
     if (!shape.success) throw new UnrecoverableError(`malformed job: ${shape.error.issues[0]?.message ?? 'invalid'}`);
     const data = job.data as PersistJob;
     const counts = await persistBatch(this.prisma, data);
+    // a watermark for those who must wait for the database (the end-of-session snapshot)
+    await this.redis.eval(RAISE_TO, 1, names(this.config.KEY_PREFIX).keys.persistedSeq, data.seq);
     for (const t of data.trades) this.touched.add(t[7]).add(t[8]);
     for (const c of data.credits) this.touched.add(c[1]);
     // portfolios go out at most twice a second per participant, however busy the batches

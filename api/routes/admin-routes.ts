@@ -7,8 +7,31 @@ import { requireAdmin } from '../middleware';
 import { addSymbolBody, botsBody, bulkCreditBody, creditBody, scheduleBody, sessionBody, volumeQuery } from '../schemas';
 import { centsToWire } from '../../contracts/money';
 import { CANDLE_INTERVALS } from './market-routes';
-import { markCents } from '../../portfolio/load';
+import { loadPortfolio, markCents } from '../../portfolio/load';
 import type { Reply } from '../../contracts/wire';
+
+/**
+ * The end-of-session snapshot of every participant's portfolio. It waits (boundedly) until
+ * db-writer has persisted everything up to the close, so the expiries and last fills are in it.
+ */
+async function snapshotPortfolios(ctx: ApiContext, closeSeq: number): Promise<{ participants: number; complete: boolean }> {
+  const deadline = Date.now() + 15_000;
+  let complete = false;
+  while (!(complete = Number((await ctx.redis.get(ctx.n.keys.persistedSeq)) ?? 0) >= closeSeq) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!complete) ctx.log.warn({ closeSeq }, 'db-writer had not caught up with the close; snapshot taken anyway');
+  const closedAt = new Date();
+  const users = await ctx.prisma.user.findMany({ where: { role: 'PARTICIPANT' }, select: { id: true, username: true } });
+  const cents = (x: number | null) => BigInt(Math.round((x ?? 0) * 100));
+  const rows = [];
+  for (const u of users) {
+    const p = await loadPortfolio(ctx.prisma, ctx.redis, ctx.n, u.id);
+    rows.push({ closedAt, userId: u.id, username: u.username, equity: cents(p.equity), cash: cents((p.cash.available ?? 0) + (p.cash.locked ?? 0)), realizedPnl: cents(p.realizedPnl), unrealizedPnl: cents(p.unrealizedPnl), positions: p.positions as object });
+  }
+  await ctx.prisma.portfolioSnapshot.createMany({ data: rows });
+  return { participants: rows.length, complete };
+}
 
 async function recordAudit(ctx: ApiContext, actorId: string, actor: string, action: string, details: unknown): Promise<void> {
   const row = await ctx.prisma.auditLog.create({ data: { actorId, actorUsername: actor, action, details: (details ?? {}) as object } });
@@ -110,7 +133,14 @@ export function adminRoutes(ctx: ApiContext): Router {
   r.post('/session', async (req, res) => {
     const body = sessionBody.parse(req.body);
     const { reply } = await ctx.engine.submit({ action: 'session', state: body.state }, ctx.config.PLACE_TIMEOUT_MS);
-    answer(res, reply, { state: body.state });
+    if (body.state !== 'CLOSED' || reply === null || reply.error !== null) return answer(res, reply, { state: body.state });
+    ok(res, { state: body.state, snapshot: await snapshotPortfolios(ctx, reply.seq) });
+  });
+
+  r.get('/snapshots', async (req, res) => {
+    const limit = Math.min(10_000, Math.max(1, Number(req.query.limit ?? 1000) || 1000));
+    const rows = await ctx.prisma.portfolioSnapshot.findMany({ orderBy: [{ closedAt: 'desc' }, { equity: 'desc' }], take: limit });
+    ok(res, rows.map((s) => ({ closedAt: s.closedAt, userId: s.userId, username: s.username, equity: centsToWire(Number(s.equity)), cash: centsToWire(Number(s.cash)), realizedPnl: centsToWire(Number(s.realizedPnl)), unrealizedPnl: centsToWire(Number(s.unrealizedPnl)), positions: s.positions })));
   });
   // the session schedule, which data-server carries out
   r.get('/schedule', async (_req, res) => {

@@ -47,13 +47,13 @@ export function applyBatch(engine: MatchingEngine, records: StreamRecord[]): Bat
     const start = events.length;
     engine.apply(cmd, events);
     if (typeof cmd.replyTo === 'string' && typeof cmd.requestId === 'string') {
-      replies.push({ replyTo: cmd.replyTo, reply: verdict(cmd.requestId, cmd.orderId, events, start) });
+      replies.push({ replyTo: cmd.replyTo, reply: verdict(cmd.requestId, cmd.orderId, events, start, engine.seq) });
     }
   }
   return { events, replies, lastId: records.length > 0 ? records[records.length - 1].id : '' };
 }
 
-function verdict(requestId: string, orderId: unknown, events: EngineEvent[], start: number): Reply {
+function verdict(requestId: string, orderId: unknown, events: EngineEvent[], start: number, seq: number): Reply {
   let order: OrderEvent | null = null;
   let error: Reply['error'] = null;
   const trades: TradeEvent[] = [];
@@ -68,5 +68,6 @@ function verdict(requestId: string, orderId: unknown, events: EngineEvent[], sta
     order: order === null ? null : (eventToWire(order) as Record<string, unknown>),
     trades: trades.map((t) => eventToWire(t) as Record<string, unknown>),
     error,
+    seq,
   };
 }

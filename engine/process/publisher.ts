@@ -154,6 +154,8 @@ export class PersistBuffer {
   private firstAt = 0;
   private orderIds = new Set<string>();
   private balanceRows = new Map<string, PersistJob['balances'][number]>();
+  /** a session change travels even in an empty job: db-writer's watermark then passes it */
+  private sessionChanged = false;
 
   constructor(
     private readonly maxEvents: number,
@@ -180,6 +182,8 @@ export class PersistBuffer {
         job.symbols.push([e.symbol, e.tickSize, e.lotSize, e.timestamp]);
       } else if (e.type === 'credit') {
         job.credits.push([e.seq, e.userId, e.asset, e.amount, e.price, e.timestamp]);
+      } else if (e.type === 'session') {
+        this.sessionChanged = true;
       }
     }
     // the latest balance of each participant and asset wins; views leave out empty positions,
@@ -205,6 +209,9 @@ export class PersistBuffer {
     this.job = null;
     this.orderIds = new Set();
     this.balanceRows = new Map();
-    return job.events.length + job.trades.length + job.symbols.length + job.credits.length + job.balances.length === 0 ? null : job;
+    const empty = job.events.length + job.trades.length + job.symbols.length + job.credits.length + job.balances.length === 0;
+    const send = !empty || this.sessionChanged;
+    this.sessionChanged = false;
+    return send ? job : null;
   }
 }

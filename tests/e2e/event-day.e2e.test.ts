@@ -58,7 +58,9 @@ describe('event day', () => {
     await admin(stack, token, 'session', { state: 'OPEN' });
     await trade(6);
     await http(stack, 'POST', '/admin/bots', { token, body: { enabled: false } });
-    await admin(stack, token, 'session', { state: 'CLOSED' });
+    const close = await http(stack, 'POST', '/admin/session', { token, body: { state: 'CLOSED' } });
+    // every portfolio: the four traders and the three bots
+    expect(close.body.data).toEqual({ state: 'CLOSED', snapshot: { participants: 7, complete: true } });
     const closedAt = Date.now();
 
     // every GFD order expired: nothing rests, in hot state or in PostgreSQL
@@ -108,6 +110,12 @@ describe('event day', () => {
       });
       expect(board.entries.map((e: { username: string }) => e.username).sort()).toEqual(['trader1', 'trader2', 'trader3', 'trader4']);
       for (const e of board.entries) expect([e.username, Math.round(e.equity * 100)]).toEqual([e.username, expected.get(e.userId)]);
+      // the end-of-session snapshot holds the same equity, computed from the database at the close
+      const snapshot = (await http(stack, 'GET', '/admin/snapshots', { token })).body.data as { userId: string; equity: number }[];
+      expect(snapshot).toHaveLength(7);
+      const traders = snapshot.filter((s) => expected.has(s.userId));
+      expect(traders).toHaveLength(4);
+      for (const s of traders) expect(Math.round(s.equity * 100)).toBe(expected.get(s.userId));
       const equities = board.entries.map((e: { equity: number }) => e.equity);
       expect(equities).toEqual([...equities].sort((a, b) => b - a));
       for (const e of board.entries) {
