@@ -52,7 +52,11 @@ describe('organiser controls', () => {
     }, 10_000);
     expect(states).toEqual(expect.arrayContaining(['OPEN', 'HALTED', 'CLOSED']));
     expect(Date.now() - now).toBeGreaterThanOrEqual(2400);
-    const audit = (await http(stack, 'GET', '/admin/audit', { token })).body.data.filter((a: any) => a.action === '/session');
+    // the close is recorded when its answer is complete, after the end-of-session snapshot
+    const audit = await waitFor('three audited session changes', async () => {
+      const rows = (await http(stack, 'GET', '/admin/audit', { token })).body.data.filter((a: any) => a.action === '/session');
+      return rows.length === 3 ? rows : null;
+    });
     expect(audit.map((a: any) => a.details.state).reverse()).toEqual(['OPEN', 'HALTED', 'CLOSED']);
     await new Promise((r) => setTimeout(r, 500));
     expect((await http(stack, 'GET', '/admin/audit', { token })).body.data.filter((a: any) => a.action === '/session')).toHaveLength(3);
