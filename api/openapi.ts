@@ -50,6 +50,7 @@ export const ROUTES: Route[] = [
   { method: 'get', path: '/admin/schedule', summary: 'The session schedule', auth: 'organiser' },
   { method: 'post', path: '/admin/schedule', summary: 'Replace the session schedule (each entry carried out once, on time)', auth: 'organiser', body: scheduleBody },
   { method: 'get', path: '/admin/audit', summary: 'Organiser actions, newest first', auth: 'organiser' },
+  { method: 'post', path: '/admin/reset', summary: 'Start a new event: every balance to zero, leaderboard and equity curves cleared (session must be closed)', auth: 'organiser' },
   { method: 'get', path: '/admin/snapshots', summary: "Every participant's portfolio at each close", auth: 'organiser' },
   { method: 'get', path: '/admin/bots', summary: "The liquidity bots' switch and intensity", auth: 'organiser' },
   { method: 'post', path: '/admin/bots', summary: 'Switch the liquidity bots and set their intensity', auth: 'organiser', body: botsBody },

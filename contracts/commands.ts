@@ -57,7 +57,12 @@ export const sessionEntry = z.object({
   ...routing,
 });
 
-export const streamEntry = z.discriminatedUnion('action', [placeEntry, cancelEntry, addSymbolEntry, creditEntry, sessionEntry]);
+export const resetEntry = z.object({
+  action: z.literal('reset'),
+  ...routing,
+});
+
+export const streamEntry = z.discriminatedUnion('action', [placeEntry, cancelEntry, addSymbolEntry, creditEntry, sessionEntry, resetEntry]);
 export type StreamEntry = z.infer<typeof streamEntry>;
 /** the stream entry's single field, holding the entry as JSON */
 export const ENTRY_FIELD = 'c';

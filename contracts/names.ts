@@ -46,6 +46,10 @@ export function names(prefix = '') {
       leaderboardUpdatedAt: `${prefix}leaderboard:updated_at`,
       equity: (userId: string) => `${prefix}equity:${userId}`,
       balancePattern: `${prefix}balance:*`,
+      /** the engine seq of the last reset: the current event's fills come after it */
+      eventStartSeq: `${prefix}event:start_seq`,
+      recentTrades: (symbol: string) => `${prefix}recent_trades:${symbol}`,
+      equityPattern: `${prefix}equity:*`,
       /** the highest engine seq db-writer has persisted */
       persistedSeq: `${prefix}db_writer:persisted_seq`,
       session: `${prefix}session`,

@@ -108,6 +108,11 @@ export class DataServerService {
       const cash = (wireToCents(b.cash.available) ?? 0) + (wireToCents(b.cash.locked) ?? 0);
       const shares = Object.fromEntries(Object.entries(b.positions).map(([s, p]) => [s, p.available + p.locked]));
       const equity = equityCents(cash, shares, marks);
+      if (equity === 0) {
+        // nothing to rank yet (say, right after a reset, before the new event's credits)
+        pipe.zrem(this.n.keys.leaderboard, b.userId);
+        continue;
+      }
       pipe.zadd(this.n.keys.leaderboard, equity / 100, b.userId);
       pipe.rpush(this.n.keys.equity(b.userId), `${now}:${equity}`);
       pipe.ltrim(this.n.keys.equity(b.userId), -10_000, -1);

@@ -10,13 +10,16 @@ import { portfolioView, positionsFrom, type Fill } from './positions';
  * price before the first one). Money in currency units.
  */
 export async function loadPortfolio(prisma: PrismaClient, redis: Redis, n: Names, userId: string) {
+  // only the current event counts: fills after the last reset
+  const since = BigInt((await redis.get(n.keys.eventStartSeq)) ?? '0');
   const [balanceRaw, trades, credits, symbols] = await Promise.all([
     redis.get(n.keys.balance(userId)),
     prisma.$queryRawUnsafe<{ seq: bigint; symbol: string; price: bigint; quantity: bigint; buy_user_id: string; sell_user_id: string }[]>(
-      'SELECT seq, symbol, price, quantity, buy_user_id, sell_user_id FROM trades WHERE buy_user_id = $1 OR sell_user_id = $1',
+      'SELECT seq, symbol, price, quantity, buy_user_id, sell_user_id FROM trades WHERE (buy_user_id = $1 OR sell_user_id = $1) AND seq > $2',
       userId,
+      since,
     ),
-    prisma.credit.findMany({ where: { userId, NOT: { asset: 'CASH' } } }),
+    prisma.credit.findMany({ where: { userId, NOT: { asset: 'CASH' }, seq: { gt: since } } }),
     redis.hkeys(n.keys.symbols),
   ]);
   const fills: Fill[] = [];

@@ -39,6 +39,7 @@ export function route(message: { type?: unknown; userId?: unknown; symbol?: unkn
     case 'error':
       return userId ? { event: 'error', rooms: [rooms.user(userId)] } : null;
     case 'session':
+    case 'reset':
     case 'symbolAdded':
       return { event: 'exchange', rooms: [rooms.everyone] };
     case 'leaderboard':

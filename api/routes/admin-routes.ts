@@ -137,6 +137,23 @@ export function adminRoutes(ctx: ApiContext): Router {
     ok(res, { state: body.state, snapshot: await snapshotPortfolios(ctx, reply.seq) });
   });
 
+  // a new event on the same exchange: balances to zero (the engine refuses unless closed), and the
+  // leaderboard, equity curves, bot funding and recent trades start again; history stays
+  r.post('/reset', async (_req, res) => {
+    const { reply } = await ctx.engine.submit({ action: 'reset' }, ctx.config.PLACE_TIMEOUT_MS);
+    if (reply === null || reply.error !== null) return answer(res, reply, { reset: false });
+    const curves: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', ctx.n.keys.equityPattern, 'COUNT', 1000);
+      cursor = next;
+      curves.push(...keys);
+    } while (cursor !== '0');
+    const symbols = await ctx.redis.hkeys(ctx.n.keys.symbols);
+    await ctx.redis.del(ctx.n.keys.leaderboard, ctx.n.keys.leaderboardUpdatedAt, ctx.n.keys.botsFunded, ...curves, ...symbols.map((s) => ctx.n.keys.recentTrades(s)));
+    ok(res, { reset: true, seq: reply.seq });
+  });
+
   r.get('/snapshots', async (req, res) => {
     const limit = Math.min(10_000, Math.max(1, Number(req.query.limit ?? 1000) || 1000));
     const rows = await ctx.prisma.portfolioSnapshot.findMany({ orderBy: [{ closedAt: 'desc' }, { equity: 'desc' }], take: limit });

@@ -15,6 +15,7 @@ import {
   type MarketStats,
   type OrderEvent,
   type PlaceCommand,
+  type ResetCommand,
   type SessionCommand,
   type SessionState,
   type StpMode,
@@ -95,6 +96,9 @@ export class MatchingEngine {
         break;
       case 'session':
         this.setSession(cmd);
+        break;
+      case 'reset':
+        this.reset(cmd);
         break;
       default:
         this.error(ErrorCode.INVALID_COMMAND, `Unknown action ${JSON.stringify((cmd as { action?: unknown }).action)}`, cmd);
@@ -472,6 +476,27 @@ export class MatchingEngine {
     this.session = next;
     this.out.push({ type: 'session', seq: ++this.seq, state: next, previous, timestamp: this.ts });
     if (next === 'CLOSED') this.expireAll();
+  }
+
+  private reset(c: ResetCommand): void {
+    // closed means no order rests, so nothing holds a lock and zeroing cannot strand one
+    if (this.session !== 'CLOSED') return this.error(ErrorCode.INVALID_SESSION_TRANSITION, 'a reset needs the session closed', c);
+    for (const a of this.accounts.values()) {
+      a.ensureSymbols(this.bookList.length);
+      a.cashAvailable = 0;
+      a.cashLocked = 0;
+      a.sharesAvailable.fill(0);
+      a.sharesLocked.fill(0);
+      this.markDirty(a);
+    }
+    this.totalCash = 0;
+    this.totalShares.fill(0);
+    for (const b of this.bookList) {
+      b.lastPrice = null;
+      b.lastQuantity = 0;
+      b.volume = 0;
+    }
+    this.out.push({ type: 'reset', seq: ++this.seq, timestamp: this.ts });
   }
 
   /** Good-for-day orders end with the session: every resting order expires, best price first, in queue order. */

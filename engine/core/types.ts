@@ -73,7 +73,13 @@ export interface SessionCommand {
   ts: number;
 }
 
-export type Command = PlaceCommand | CancelCommand | AddSymbolCommand | CreditCommand | SessionCommand;
+/** Starts a new event: every balance goes to zero (symbols stay). Only while the session is closed. */
+export interface ResetCommand {
+  action: 'reset';
+  ts: number;
+}
+
+export type Command = PlaceCommand | CancelCommand | AddSymbolCommand | CreditCommand | SessionCommand | ResetCommand;
 
 export interface OrderEvent {
   type: 'order';
@@ -164,7 +170,14 @@ export interface CreditEvent {
   timestamp: number;
 }
 
+export interface ResetEvent {
+  type: 'reset';
+  seq: number;
+  timestamp: number;
+}
+
 export type EngineEvent =
+  | ResetEvent
   | OrderEvent
   | TradeEvent
   | DepthEvent

@@ -82,6 +82,12 @@ export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, b
         pubs.push(ch.exchangeEvents, json);
         state.set(n.keys.session, json);
         break;
+      case 'reset':
+        // a new event: every quote and book restarts, and the event's fills count from here
+        pubs.push(ch.exchangeEvents, json);
+        state.set(n.keys.eventStartSeq, String(e.seq));
+        for (const symbol of engine.symbols()) touched.add(symbol);
+        break;
       case 'symbolAdded':
         pubs.push(ch.exchangeEvents, json);
         out.cmd('HSET', n.keys.symbols, e.symbol, json);
@@ -114,7 +120,7 @@ export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, b
   if (state.size > 0) out.cmd('MSET', ...[...state].flat());
   for (const [key, score, orderId] of newOrders) out.cmd('ZADD', key, 'NX', score, orderId);
   for (const [symbol, list] of recent) {
-    const key = `${n.prefix}recent_trades:${symbol}`;
+    const key = n.keys.recentTrades(symbol);
     out.cmd('LPUSH', key, ...list.slice(-RECENT_TRADES));
     out.cmd('LTRIM', key, 0, RECENT_TRADES - 1);
   }
@@ -154,7 +160,7 @@ export class PersistBuffer {
   private firstAt = 0;
   private orderIds = new Set<string>();
   private balanceRows = new Map<string, PersistJob['balances'][number]>();
-  /** a session change travels even in an empty job: db-writer's watermark then passes it */
+  /** a session change or reset travels even in an empty job: db-writer's watermark then passes it */
   private sessionChanged = false;
 
   constructor(
@@ -182,7 +188,7 @@ export class PersistBuffer {
         job.symbols.push([e.symbol, e.tickSize, e.lotSize, e.timestamp]);
       } else if (e.type === 'credit') {
         job.credits.push([e.seq, e.userId, e.asset, e.amount, e.price, e.timestamp]);
-      } else if (e.type === 'session') {
+      } else if (e.type === 'session' || e.type === 'reset') {
         this.sessionChanged = true;
       }
     }

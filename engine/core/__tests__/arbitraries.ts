@@ -10,7 +10,8 @@ export type Intent =
   | { kind: 'market'; user: number; symbol: number; side: Side; quantity: number; tif: TimeInForce; stp: StpMode }
   | { kind: 'cancel'; user: number; pick: number; own: boolean }
   | { kind: 'credit'; user: number; asset: number; amount: number }
-  | { kind: 'session'; to: 'OPEN' | 'HALTED' | 'CLOSED' };
+  | { kind: 'session'; to: 'OPEN' | 'HALTED' | 'CLOSED' }
+  | { kind: 'reset' };
 
 const side = fc.constantFrom<Side>('BUY', 'SELL');
 const tif = fc.constantFrom<TimeInForce>('GFD', 'GFD', 'GFD', 'IOC', 'FOK');
@@ -24,6 +25,7 @@ export function intents(users: number): fc.Arbitrary<Intent[]> {
     { weight: 8, arbitrary: fc.record({ kind: fc.constant('market' as const), user, symbol, side, quantity: fc.integer({ min: 1, max: 60 }), tif: fc.constantFrom<TimeInForce>('IOC', 'FOK', 'GFD'), stp }) },
     { weight: 20, arbitrary: fc.record({ kind: fc.constant('cancel' as const), user, pick: fc.nat(), own: fc.boolean() }) },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('credit' as const), user, asset: fc.integer({ min: -1, max: SYMBOLS.length - 1 }), amount: fc.integer({ min: 1, max: 50_000 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('reset' as const) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('session' as const), to: fc.constantFrom<'OPEN' | 'HALTED' | 'CLOSED'>('OPEN', 'OPEN', 'OPEN', 'HALTED', 'CLOSED') }) },
   );
   return fc.array(intent, { minLength: 1, maxLength: 250, size: 'max' });
@@ -68,6 +70,9 @@ export function toCommands(list: Intent[], users: number): Command[] {
         break;
       case 'session':
         cmds.push({ action: 'session', state: it.to, ts });
+        break;
+      case 'reset':
+        cmds.push({ action: 'reset', ts });
         break;
     }
   }

@@ -74,7 +74,10 @@ describe('engine invariants over random command streams', () => {
           engine.apply(cmd, out);
           for (const e of out) {
             must(e.seq === ++lastSeq, 'seq gap', e.seq);
-            if (e.type === 'credit') {
+            if (e.type === 'reset') {
+              credited.cash = 0;
+              credited.shares.clear();
+            } else if (e.type === 'credit') {
               if (e.asset === 'CASH') credited.cash += e.amount;
               else credited.shares.set(e.asset, (credited.shares.get(e.asset) ?? 0) + e.amount);
             } else if (e.type === 'trade') {

@@ -74,6 +74,10 @@ export class ReferenceExchange {
       if (!this.allowed[s.session].includes(c.state)) return;
       s.session = c.state;
       if (c.state === 'CLOSED') for (const o of [...s.resting]) this.removeResting(s, o, 'CANCELLED');
+    } else if (c.action === 'reset') {
+      if (s.session !== 'CLOSED') return;
+      for (const v of Object.values(s.cash)) v.avail = v.locked = 0;
+      for (const v of Object.values(s.shares)) v.avail = v.locked = 0;
     } else if (c.action === 'cancel') {
       const o = s.resting.find((r) => r.id === c.orderId);
       if (o && o.user === c.userId) this.removeResting(s, o, 'CANCELLED');

@@ -70,6 +70,26 @@ describe('session and admin commands', () => {
     expect(engine.balance('alice')?.positions).toEqual({ ACME: { available: 5, locked: 0 }, NEW: { available: 0, locked: 3 } });
   });
 
+  test('when a reset comes while trading, then it is refused; once closed, every balance goes to zero and the market stats restart', () => {
+    const { engine, s } = openMarket({ alice: { cash: 10_000, shares: 10 }, bob: { cash: 10_000 } });
+    apply(engine, s.limit('alice', 'SELL', 100, 5));
+    apply(engine, s.limit('bob', 'BUY', 100, 5));
+    expect(errors(apply(engine, { action: 'reset', ts: s.tick() }))[0].code).toBe(ErrorCode.INVALID_SESSION_TRANSITION);
+    apply(engine, s.session('CLOSED'));
+    engine.takeDirtyBalances();
+    const ev = apply(engine, { action: 'reset', ts: s.tick() });
+    expect(ev).toEqual([expect.objectContaining({ type: 'reset' })]);
+    expect(engine.balance('alice')).toEqual({ userId: 'alice', cash: { available: 0, locked: 0 }, positions: {} });
+    expect(engine.takeDirtyBalances().map((b) => b.userId).sort()).toEqual(['alice', 'bob']);
+    expect(engine.market('ACME')).toMatchObject({ lastTradePrice: null, totalVolume: 0 });
+    expect(engine.symbols()).toEqual(['ACME']);
+    // a new event: credit and trade again
+    apply(engine, s.credit('bob', 'CASH', 500));
+    apply(engine, s.session('OPEN'));
+    const o = s.limit('bob', 'BUY', 100, 5);
+    expect(lastOrder(apply(engine, o), o.orderId)).toMatchObject({ status: 'PENDING' });
+  });
+
   test('when the command action is unknown, then an INVALID_COMMAND error is emitted', () => {
     const engine = new MatchingEngine();
     const out = apply(engine, { action: 'explode', ts: 1 } as never);
