@@ -39,6 +39,8 @@ export const addSymbolBody = z
     symbol: z.string().regex(/^[A-Z][A-Z0-9.]{0,9}$/, 'symbol: 1 to 10 of A-Z 0-9 . starting with a letter'),
     tickSize: money.default(0.01),
     lotSize: z.number().int().positive().default(1),
+    /** where the data-server's reference price starts, in currency units */
+    referencePrice: money.optional(),
   })
   .strict();
 

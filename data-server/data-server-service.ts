@@ -186,10 +186,11 @@ export class DataServerService {
     for (const { symbol, tickCents } of listed) {
       let ref = this.references.get(symbol);
       if (ref === undefined) {
-        // start where the market is, if it has traded, else at the configured price
-        const quote = await this.redis.get(this.n.keys.quote(symbol));
+        // start where the organiser set it, else where the market has traded, else at the configured price
+        const [quote, given] = await this.redis.mget(this.n.keys.quote(symbol), this.n.keys.reference(symbol));
         const last = quote === null ? null : (JSON.parse(quote) as { lastTradePrice: number | null }).lastTradePrice;
-        ref = wireToCents(last ?? this.config.REFERENCE_START_PRICE) ?? 10_000;
+        const organiser = given === null ? null : (JSON.parse(given) as { price: number }).price;
+        ref = wireToCents(organiser ?? last ?? this.config.REFERENCE_START_PRICE) ?? 10_000;
         ref = Math.max(tickCents, Math.round(ref / tickCents) * tickCents);
       } else {
         ref = nextReference(ref, tickCents, { drift: this.config.REFERENCE_DRIFT, volatility: this.config.REFERENCE_VOLATILITY }, this.random);

@@ -72,8 +72,15 @@ export function adminRoutes(ctx: ApiContext): Router {
     const body = addSymbolBody.parse(req.body);
     const tick = wireToCents(body.tickSize);
     if (tick === null || tick <= 0) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'tickSize must be positive with at most two decimals');
+    const reference = body.referencePrice === undefined ? null : wireToCents(body.referencePrice);
+    if (reference !== null && (reference <= 0 || reference % tick !== 0)) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'referencePrice must be positive and on the tick');
+    if (body.referencePrice !== undefined && reference === null) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'referencePrice must have at most two decimals');
+    if (reference !== null && !(await ctx.redis.hexists(ctx.n.keys.symbols, body.symbol))) {
+      // set before the symbol exists, so that the data-server's walk can only ever start here
+      await ctx.redis.set(ctx.n.keys.reference(body.symbol), JSON.stringify({ type: 'reference', symbol: body.symbol, price: reference / 100, timestamp: Date.now() }));
+    }
     const { reply } = await ctx.engine.submit({ action: 'addSymbol', symbol: body.symbol, tickSize: tick, lotSize: body.lotSize }, ctx.config.PLACE_TIMEOUT_MS);
-    answer(res, reply, { symbol: body.symbol, tickSize: tick / 100, lotSize: body.lotSize });
+    answer(res, reply, { symbol: body.symbol, tickSize: tick / 100, lotSize: body.lotSize, referencePrice: reference === null ? null : reference / 100 });
   });
 
   r.post('/credit', async (req, res) => {

@@ -24,7 +24,7 @@ describe('data-server', () => {
     sub.on('message', (channel: string, message: string) => seen.get(channel)?.push(JSON.parse(message)));
     await sub.subscribe(...channels);
     const token = await loginAdmin(stack);
-    await admin(stack, token, 'symbols', { symbol: 'ACME', tickSize: 0.05 });
+    await admin(stack, token, 'symbols', { symbol: 'ACME', tickSize: 0.05, referencePrice: 42.5 });
     await admin(stack, token, 'session', { state: 'OPEN' });
   }, 60_000);
 
@@ -39,7 +39,7 @@ describe('data-server', () => {
       const r = seen.get(ch.referencePrices)!.filter((m) => m.symbol === 'ACME');
       return r.length >= 5 ? r : null;
     });
-    expect(refs[0].price).toBe(100);
+    expect(refs[0].price).toBe(42.5); // where the organiser listed it
     for (const r of refs) {
       expect(r.type).toBe('reference');
       expect(Math.round(r.price! * 100) % 5).toBe(0);
@@ -75,16 +75,19 @@ describe('data-server', () => {
   test('when the bots are switched off, then their quotes are withdrawn and they stop sending orders', async () => {
     const token = await loginAdmin(stack);
     await http(stack, 'POST', '/admin/bots', { token, body: { enabled: false } });
-    await waitFor('an empty book', async () => {
-      const b = (await http(stack, 'GET', '/market/orderbook/ACME')).body.data;
-      return b.bids.length === 0 && b.asks.length === 0;
-    });
     const redis = new Redis(REDIS_URL);
     try {
       const added = async () => {
         const info = (await redis.xinfo('STREAM', names(stack.prefix).inputStream)) as unknown[];
         return Number(info[info.indexOf('entries-added') + 1]);
       };
+      // a step already under way when the switch flipped may still finish; then everything stops
+      await waitFor('the bots to fall silent with an empty book', async () => {
+        const before = await added();
+        await new Promise((r) => setTimeout(r, 400));
+        const b = (await http(stack, 'GET', '/market/orderbook/ACME')).body.data;
+        return (await added()) === before && b.bids.length === 0 && b.asks.length === 0;
+      });
       const before = await added();
       await new Promise((r) => setTimeout(r, 800));
       expect(await added()).toBe(before);
