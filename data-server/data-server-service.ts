@@ -4,7 +4,7 @@ import type { DataServerConfig } from '../contracts/config';
 import { centsToWire, wireToCents } from '../contracts/money';
 import { names, type Names } from '../contracts/names';
 import type { Logger } from '../runtime/logger';
-import { connectRedis } from '../runtime/redis';
+import { connectRedis, scanKeys } from '../runtime/redis';
 import { ApiClient } from './api-client';
 import { makerQuotes, noiseOrders, type MakerParams } from './bots';
 import { nextReference, seeded } from './reference-price';
@@ -82,13 +82,7 @@ export class DataServerService {
    * the first trade), ranks them by equity and appends to each equity curve.
    */
   async updateLeaderboard(): Promise<void> {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', this.n.keys.balancePattern, 'COUNT', 1000);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
+    const keys = await scanKeys(this.redis, this.n.keys.balancePattern);
     const symbols = Object.keys(await this.redis.hgetall(this.n.keys.symbols));
     const marks: Record<string, number> = {};
     for (const symbol of symbols) {

@@ -8,6 +8,7 @@ import { addSymbolBody, botsBody, bulkCreditBody, creditBody, scheduleBody, sess
 import { centsToWire } from '../../contracts/money';
 import { CANDLE_INTERVALS } from './market-routes';
 import { loadPortfolio, markCents } from '../../portfolio/load';
+import { scanKeys } from '../../runtime/redis';
 import type { Reply } from '../../contracts/wire';
 
 /**
@@ -149,13 +150,7 @@ export function adminRoutes(ctx: ApiContext): Router {
   r.post('/reset', async (_req, res) => {
     const { reply } = await ctx.engine.submit({ action: 'reset' }, ctx.config.PLACE_TIMEOUT_MS);
     if (reply === null || reply.error !== null) return answer(res, reply, { reset: false });
-    const curves: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', ctx.n.keys.equityPattern, 'COUNT', 1000);
-      cursor = next;
-      curves.push(...keys);
-    } while (cursor !== '0');
+    const curves = await scanKeys(ctx.redis, ctx.n.keys.equityPattern);
     const symbols = await ctx.redis.hkeys(ctx.n.keys.symbols);
     await ctx.redis.del(ctx.n.keys.leaderboard, ctx.n.keys.leaderboardUpdatedAt, ctx.n.keys.botsFunded, ...curves, ...symbols.map((s) => ctx.n.keys.recentTrades(s)));
     ok(res, { reset: true, seq: reply.seq });

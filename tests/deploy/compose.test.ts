@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { SERVICE_ENTRIES } from '../../scripts/service';
 import { freePort, PG_URL, REDIS_URL } from '../harness/stack';
 import Redis from 'ioredis';
+import { scanKeys } from '../../runtime/redis';
 
 /**
  * No Docker engine runs here, so docker-compose.yml is parsed and checked, and every service it
@@ -83,7 +84,7 @@ describe('docker-compose.yml', () => {
       await new Promise((r) => setTimeout(r, 500));
       spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-c', `DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`]);
       const redis = new Redis(REDIS_URL);
-      const keys = await redis.keys(`${prefix}*`);
+      const keys = await scanKeys(redis, `${prefix}*`);
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();
     });

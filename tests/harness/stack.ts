@@ -5,6 +5,7 @@ import { basename, join } from 'path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { migrate } from '../../runtime/migrate';
+import { scanKeys } from '../../runtime/redis';
 
 /**
  * Starts the real services (the compiled entry points `npm start` runs) against the real local
@@ -122,12 +123,8 @@ export class Stack {
     if (process.env.SHOW_SERVICE_LOGS) for (const [name, lines] of this.logs) process.stderr.write(`--- ${name}\n${lines.join('\n')}\n`);
     for (const name of [...this.procs.keys()]) await this.stopService(name);
     const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    const keys = await scanKeys(redis, `${this.prefix}*`);
+    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
     redis.disconnect();
     const pg = new Client({ connectionString: `${PG_URL}/postgres` });
     await pg.connect();
