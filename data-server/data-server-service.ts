@@ -36,10 +36,7 @@ export class DataServerService {
   private readonly noise: ApiClient[] = [];
   /** each maker's resting quotes, to cancel before quoting again */
   private readonly quotes = new Map<ApiClient, string[]>();
-  private timer: NodeJS.Timeout | null = null;
-  private leaderboardTimer: NodeJS.Timeout | null = null;
-  private ranking: Promise<void> = Promise.resolve();
-  private running: Promise<void> = Promise.resolve();
+  private readonly loops: { stop: () => Promise<void> }[] = [];
   private botsReady = false;
   private readonly admin: ApiClient;
   ready = false;
@@ -59,22 +56,28 @@ export class DataServerService {
   async start(): Promise<void> {
     await this.redis.ping();
     this.ready = true;
-    const loop = () => {
-      this.running = this.tick()
-        .catch((err: unknown) => this.log.warn({ err: String(err) }, 'data-server step failed'))
+    this.loops.push(this.repeat('data-server step', this.config.REFERENCE_INTERVAL_MS, () => this.tick()));
+    this.loops.push(this.repeat('leaderboard update', this.config.LEADERBOARD_INTERVAL_MS, () => this.updateLeaderboard()));
+  }
+
+  /** Runs `step` now and then `ms` after each run ends (never two at once); stop() waits for the one under way. */
+  private repeat(what: string, ms: number, step: () => Promise<void>): { stop: () => Promise<void> } {
+    let timer: NodeJS.Timeout | null = null;
+    let running: Promise<void> = Promise.resolve();
+    const run = () => {
+      running = step()
+        .catch((err: unknown) => this.log.warn({ err: String(err) }, `${what} failed`))
         .finally(() => {
-          if (this.ready) this.timer = setTimeout(loop, this.config.REFERENCE_INTERVAL_MS);
+          if (this.ready) timer = setTimeout(run, ms);
         });
     };
-    loop();
-    const rank = () => {
-      this.ranking = this.updateLeaderboard()
-        .catch((err: unknown) => this.log.warn({ err: String(err) }, 'leaderboard update failed'))
-        .finally(() => {
-          if (this.ready) this.leaderboardTimer = setTimeout(rank, this.config.LEADERBOARD_INTERVAL_MS);
-        });
+    run();
+    return {
+      stop: async () => {
+        if (timer !== null) clearTimeout(timer);
+        await running;
+      },
     };
-    rank();
   }
 
   /**
@@ -121,10 +124,7 @@ export class DataServerService {
 
   async stop(): Promise<void> {
     this.ready = false;
-    if (this.timer !== null) clearTimeout(this.timer);
-    if (this.leaderboardTimer !== null) clearTimeout(this.leaderboardTimer);
-    await this.running;
-    await this.ranking;
+    await Promise.all(this.loops.map((l) => l.stop()));
     await this.cancelQuotes().catch(() => undefined);
     await this.redis.quit();
   }

@@ -34,6 +34,19 @@ async function snapshotPortfolios(ctx: ApiContext, closeSeq: number): Promise<{ 
   return { participants: rows.length, complete };
 }
 
+/**
+ * A credit's amount in the engine's units (cents for CASH, whole shares otherwise), and for shares
+ * the cost basis they count as bought at: the market price of the moment.
+ */
+async function creditTerms(ctx: ApiContext, asset: string, wireAmount: number | string): Promise<{ amount: number; price: number | null }> {
+  const isCash = asset === 'CASH';
+  const amount = isCash ? wireToCents(wireAmount) : typeof wireAmount === 'number' ? wireAmount : Number.NaN;
+  if (amount === null || !Number.isSafeInteger(amount) || amount <= 0) {
+    throw new ApiError(400, ErrorCode.INVALID_AMOUNT, isCash ? 'amount must be positive with at most two decimals' : 'amount must be a positive whole number of shares');
+  }
+  return { amount, price: isCash ? null : await markCents(ctx.redis, ctx.n, asset) };
+}
+
 async function recordAudit(ctx: ApiContext, actorId: string, actor: string, action: string, details: unknown): Promise<void> {
   const row = await ctx.prisma.auditLog.create({ data: { actorId, actorUsername: actor, action, details: (details ?? {}) as object } });
   await ctx.redis.publish(
@@ -88,13 +101,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     const body = creditBody.parse(req.body);
     const user = await ctx.prisma.user.findUnique({ where: { id: body.userId } });
     if (user === null) throw new ApiError(404, ErrorCode.NOT_FOUND, `No participant ${body.userId}`);
-    const isCash = body.asset === 'CASH';
-    const amount = isCash ? wireToCents(body.amount) : typeof body.amount === 'number' ? body.amount : Number.NaN;
-    if (amount === null || !Number.isSafeInteger(amount) || amount <= 0) {
-      throw new ApiError(400, ErrorCode.INVALID_AMOUNT, isCash ? 'amount must be positive with at most two decimals' : 'amount must be a positive whole number of shares');
-    }
-    // credited shares count as bought at the market price of the moment (their cost basis)
-    const price = isCash ? null : await markCents(ctx.redis, ctx.n, body.asset);
+    const { amount, price } = await creditTerms(ctx, body.asset, body.amount);
     const { reply } = await ctx.engine.submit({ action: 'credit', userId: body.userId, asset: body.asset, amount, price }, ctx.config.PLACE_TIMEOUT_MS);
     answer(res, reply, { userId: body.userId, asset: body.asset, amount: body.amount });
   });
@@ -102,15 +109,12 @@ export function adminRoutes(ctx: ApiContext): Router {
   // the same credit for many participants at once (every participant when no ids are given)
   r.post('/credit/bulk', async (req, res) => {
     const body = bulkCreditBody.parse(req.body);
-    const isCash = body.asset === 'CASH';
-    const amount = isCash ? wireToCents(body.amount) : typeof body.amount === 'number' ? body.amount : Number.NaN;
-    if (amount === null || !Number.isSafeInteger(amount) || amount <= 0) throw new ApiError(400, ErrorCode.INVALID_AMOUNT, 'amount must be positive (currency with two decimals, or whole shares)');
+    const { amount, price } = await creditTerms(ctx, body.asset, body.amount);
     const users = await ctx.prisma.user.findMany({
       where: body.userIds === undefined ? { role: 'PARTICIPANT' } : { id: { in: body.userIds } },
       select: { id: true },
     });
     if (body.userIds !== undefined && users.length !== new Set(body.userIds).size) throw new ApiError(404, ErrorCode.NOT_FOUND, 'some userIds are not participants');
-    const price = isCash ? null : await markCents(ctx.redis, ctx.n, body.asset);
     const replies = await Promise.all(users.map((u) => ctx.engine.submit({ action: 'credit', userId: u.id, asset: body.asset, amount, price }, ctx.config.PLACE_TIMEOUT_MS)));
     const failed = replies.filter((r) => r.reply?.error).map((r) => r.reply!.error!);
     if (failed.length > 0) return fail(res, statusForCode(failed[0].code), failed[0].code, `${failed.length} of ${users.length} credits refused: ${failed[0].message}`);
