@@ -8,5 +8,7 @@ module.exports = {
     // tsconfig sets isolatedModules: ts-jest transpiles per file; `tsc --noEmit` in `npm test` type-checks once.
     '^.+\\.ts$': 'ts-jest',
   },
+  // the browser UI's modules import each other as './x.js', as browsers need
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60000,
 };

@@ -13,6 +13,7 @@ import { historyRoutes } from './routes/history-routes';
 import { leaderboardRoutes } from './routes/leaderboard-routes';
 import { openApiDocument } from './openapi';
 import { loadPortfolio } from '../portfolio/load';
+import { uiRoutes } from './ui-routes';
 
 const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'] });
 const latency = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route'], buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 2] });
@@ -50,6 +51,8 @@ export function createApp(ctx: ApiContext): Express {
     res.setHeader('content-type', register.contentType);
     res.send(await register.metrics());
   });
+
+  app.use(uiRoutes(ctx.config.PUBLIC_WS_URL));
 
   const userLimit = rateLimit(ctx, 'api', ctx.config.RATE_LIMIT_PER_SECOND, 1000);
   const mount: express.RequestHandler = (req, res, next) => {

@@ -39,6 +39,11 @@ export const apiConfigSchema = z.object({
   ADMIN_USERNAME: z.string().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   BODY_LIMIT: z.string().default('16kb'),
+  /**
+   * where the browser UI finds Socket.IO: `same-origin` (one ingress in front of both), `:PORT`
+   * (the page's host on that port), or an absolute URL
+   */
+  PUBLIC_WS_URL: z.string().regex(/^(same-origin|:\d{1,5}|https?:\/\/\S+)$/, 'PUBLIC_WS_URL: same-origin, :PORT or an http(s) URL').default(':3001'),
 }).superRefine(realSecretInProduction);
 
 export const engineConfigSchema = z.object({

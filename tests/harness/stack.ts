@@ -74,6 +74,7 @@ export class Stack {
       SNAPSHOT_INTERVAL_MS: '1000',
       ...Object.fromEntries(Object.entries(this.ports).map(([k, v]) => [k, String(v)])),
       API_URL: `http://127.0.0.1:${this.ports.API_PORT}`,
+      PUBLIC_WS_URL: `:${this.ports.WS_PORT}`,
       ...extraEnv,
     };
     this.apiUrl = `http://127.0.0.1:${this.env.API_PORT}`;

@@ -1,0 +1,109 @@
+/**
+ * The browser's REST client: the exchange's `{success, data}` envelope, the session kept in
+ * localStorage, and one silent token refresh when the access token has expired.
+ */
+export interface SessionUser {
+  id: string;
+  username: string;
+  role: 'PARTICIPANT' | 'ADMIN' | string;
+}
+
+export interface ApiResult<T = any> {
+  ok: boolean;
+  status: number;
+  data: T;
+  /** the exchange's message and code when !ok */
+  error: string;
+  code: number;
+}
+
+interface StoredSession {
+  accessToken: string;
+  refreshToken: string;
+  user: SessionUser;
+}
+
+const STORAGE_KEY = 'mock-exchange.session';
+const UNAUTHORIZED = 18;
+
+export class Api {
+  private session: StoredSession | null;
+  private refreshing: Promise<boolean> | null = null;
+  onSignedOut: () => void = () => {};
+
+  constructor() {
+    const raw = localStorage.getItem(STORAGE_KEY);
+    this.session = raw === null ? null : (JSON.parse(raw) as StoredSession);
+  }
+
+  get user(): SessionUser | null {
+    return this.session?.user ?? null;
+  }
+
+  get accessToken(): string | null {
+    return this.session?.accessToken ?? null;
+  }
+
+  async signIn(kind: 'login' | 'register', username: string, password: string): Promise<ApiResult> {
+    const res = await this.send<any>('POST', `/auth/${kind}`, { username, password }, null);
+    if (res.ok) this.store({ accessToken: res.data.accessToken, refreshToken: res.data.refreshToken, user: res.data.user });
+    return res;
+  }
+
+  async signOut(): Promise<void> {
+    const refreshToken = this.session?.refreshToken;
+    this.store(null);
+    if (refreshToken !== undefined) await this.send('POST', '/auth/logout', { refreshToken }, null).catch(() => undefined);
+    this.onSignedOut();
+  }
+
+  /** Rotates the tokens once, however many callers found theirs expired at the same moment. */
+  refresh(): Promise<boolean> {
+    if (this.refreshing !== null) return this.refreshing;
+    const session = this.session;
+    if (session === null) return Promise.resolve(false);
+    this.refreshing = this.send<any>('POST', '/auth/refresh', { refreshToken: session.refreshToken }, null)
+      .then((res) => {
+        if (!res.ok) {
+          this.store(null);
+          this.onSignedOut();
+          return false;
+        }
+        this.store({ ...session, accessToken: res.data.accessToken, refreshToken: res.data.refreshToken });
+        return true;
+      })
+      .finally(() => {
+        this.refreshing = null;
+      });
+    return this.refreshing;
+  }
+
+  async call<T = any>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+    const res = await this.send<T>(method, path, body, this.accessToken);
+    if (res.status === 401 && res.code === UNAUTHORIZED && this.session !== null && (await this.refresh())) {
+      return this.send<T>(method, path, body, this.accessToken);
+    }
+    return res;
+  }
+
+  private async send<T>(method: string, path: string, body: unknown, token: string | null): Promise<ApiResult<T>> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    let res: Response;
+    try {
+      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (err) {
+      return { ok: false, status: 0, data: undefined as T, error: `The exchange cannot be reached (${String(err)})`, code: -1 };
+    }
+    const parsed = (await res.json().catch(() => null)) as { success?: boolean; data?: T; error?: string; code?: number } | null;
+    if (parsed !== null && parsed.success === true) return { ok: true, status: res.status, data: parsed.data as T, error: '', code: 0 };
+    return { ok: false, status: res.status, data: parsed?.data as T, error: parsed?.error ?? `HTTP ${res.status}`, code: parsed?.code ?? -1 };
+  }
+
+  private store(session: StoredSession | null): void {
+    this.session = session;
+    if (session === null) localStorage.removeItem(STORAGE_KEY);
+    else localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+  }
+}

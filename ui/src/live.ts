@@ -1,0 +1,47 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../contracts/socket';
+import type { Api } from './api.js';
+
+/**
+ * The live connection to ws-server. Socket.IO reconnects by itself after a drop; every (re)connect
+ * calls `onSync`, which subscribes again and reloads what may have been missed, so the screen is
+ * rebuilt from a consistent snapshot instead of patched across a gap.
+ */
+export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+/** Where browsers reach Socket.IO: `same-origin` (behind one ingress), `:PORT` (this host, that port), or a URL. */
+export function resolveWsUrl(setting: string, location: { protocol: string; hostname: string; origin: string }): string {
+  if (setting === '' || setting === 'same-origin') return location.origin;
+  if (setting.startsWith(':')) return `${location.protocol}//${location.hostname}${setting}`;
+  return setting;
+}
+
+export function connectLive(url: string, api: Api, onState: (s: ConnectionState, detail?: string) => void, onSync: (socket: LiveSocket) => void): LiveSocket {
+  const socket: LiveSocket = io(url, {
+    // read at every attempt, so a reconnect presents the freshest token
+    auth: (cb) => cb({ token: api.accessToken ?? '' }),
+    transports: ['websocket'],
+    reconnectionDelay: 300,
+    reconnectionDelayMax: 3000,
+  });
+  onState('connecting');
+  socket.on('connect', () => {
+    onState('live');
+    onSync(socket);
+  });
+  socket.on('disconnect', (reason) => {
+    // a disconnect we asked for stays down; anything else comes back by itself
+    onState(reason === 'io client disconnect' ? 'offline' : 'reconnecting', reason);
+  });
+  socket.on('connect_error', (err) => {
+    if (err.message === 'unauthorized') {
+      // an expired access token: refused at the handshake, and Socket.IO does not retry that alone
+      onState('reconnecting', 'refreshing the session');
+      void api.refresh().then((ok) => (ok ? socket.connect() : onState('offline', 'signed out')));
+    } else {
+      onState('reconnecting', err.message);
+    }
+  });
+  return socket;
+}

@@ -1,0 +1,75 @@
+/**
+ * The order ticket's inline validation: the same rules the api enforces (whole shares in lots,
+ * limit prices positive and on the tick, no price on a market order), checked before sending so a
+ * participant sees what is wrong next to the field.
+ */
+export type Side = 'BUY' | 'SELL';
+export type OrderType = 'LIMIT' | 'MARKET';
+export type TimeInForce = 'GFD' | 'IOC' | 'FOK';
+
+export interface TicketInput {
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  timeInForce: TimeInForce;
+  price: string;
+  quantity: string;
+}
+
+export interface SymbolRules {
+  tickSize: number;
+  lotSize: number;
+}
+
+export interface PlaceBody {
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  timeInForce: TimeInForce;
+  price?: number;
+  quantity: number;
+}
+
+export type TicketCheck = { ok: true; body: PlaceBody } | { ok: false; errors: Partial<Record<'price' | 'quantity' | 'symbol', string>> };
+
+const MAX_QUANTITY = 1_000_000_000;
+
+/** Exact cents of a typed price, or null when it is not a plain amount with at most two decimals. */
+export function priceCents(text: string): number | null {
+  const m = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  return m === null ? null : Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+export function checkTicket(input: TicketInput, rules: SymbolRules | null): TicketCheck {
+  const errors: Partial<Record<'price' | 'quantity' | 'symbol', string>> = {};
+  if (rules === null) errors.symbol = 'Choose a listed symbol';
+  const qText = input.quantity.trim();
+  const quantity = /^\d+$/.test(qText) ? Number(qText) : Number.NaN;
+  if (qText === '') errors.quantity = 'Enter a quantity';
+  else if (!Number.isSafeInteger(quantity)) errors.quantity = 'Whole shares only';
+  else if (quantity <= 0) errors.quantity = 'Quantity must be at least 1';
+  else if (quantity > MAX_QUANTITY) errors.quantity = 'Quantity is too large';
+  else if (rules !== null && quantity % rules.lotSize !== 0) errors.quantity = `Quantity must be a multiple of the lot size ${rules.lotSize}`;
+
+  let price: number | undefined;
+  if (input.type === 'LIMIT') {
+    const cents = priceCents(input.price);
+    const tickCents = rules === null ? 1 : Math.round(rules.tickSize * 100);
+    if (input.price.trim() === '') errors.price = 'A limit order needs a price';
+    else if (cents === null) errors.price = 'Price: a positive amount with at most two decimals';
+    else if (cents <= 0) errors.price = 'Price must be above zero';
+    else if (cents % tickCents !== 0) errors.price = `Price must be a multiple of the tick size ${(tickCents / 100).toFixed(2)}`;
+    else price = cents / 100;
+  } else if (input.price.trim() !== '') {
+    errors.price = 'A market order takes no price';
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const body: PlaceBody = { symbol: input.symbol, side: input.side, type: input.type, timeInForce: input.timeInForce, quantity };
+  if (price !== undefined) body.price = price;
+  return { ok: true, body };
+}
+
+/** What the participant is about to commit to, shown under the ticket. */
+export function ticketCost(body: PlaceBody): number | null {
+  return body.price === undefined ? null : Math.round(body.price * 100 * body.quantity) / 100;
+}
