@@ -25,7 +25,7 @@ export function uiRoutes(publicWsUrl: string): Router {
   for (const [name, file] of Object.entries(VENDOR)) {
     r.get(`/app/vendor/${name}`, (_req, res) => res.sendFile(file, { maxAge: '1h', headers: { 'content-type': 'text/javascript; charset=utf-8' } }));
   }
-  r.use('/app/js', express.static(join(DIST, 'ui-js', 'ui', 'src'), { index: false, fallthrough: false }));
-  r.use('/app', express.static(join(DIST, 'ui'), { index: 'index.html', fallthrough: true }));
+  r.use('/app/js', express.static(join(DIST, 'ui-js', 'ui', 'src'), { index: false }));
+  r.use('/app', express.static(join(DIST, 'ui'), { index: 'index.html' }));
   return r;
 }

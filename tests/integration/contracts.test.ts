@@ -33,6 +33,12 @@ describe('contracts (pure)', () => {
     expect(loadConfig(apiConfigSchema, { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length' }).JWT_SECRET).toBe('a-real-secret-of-enough-length');
   });
 
+  test('when the UI\'s Socket.IO address is configured, then same-origin, a port or a URL is taken and anything else refused', () => {
+    expect(loadConfig(apiConfigSchema, {}).PUBLIC_WS_URL).toBe(':3001');
+    for (const ok of ['same-origin', ':443', 'https://ws.exchange.example']) expect(loadConfig(apiConfigSchema, { PUBLIC_WS_URL: ok }).PUBLIC_WS_URL).toBe(ok);
+    for (const bad of ['3001', 'ws.example', 'javascript:alert(1)', ':']) expect(() => loadConfig(apiConfigSchema, { PUBLIC_WS_URL: bad })).toThrow(/PUBLIC_WS_URL/);
+  });
+
   test('when engine messages are routed, then order updates and errors go only to their owner and trades to both parties', () => {
     expect(route({ type: 'order', userId: 'u1', symbol: 'A' })).toEqual({ event: 'order', rooms: ['user:u1'] });
     expect(route({ type: 'error', userId: 'u1' })).toEqual({ event: 'error', rooms: ['user:u1'] });

@@ -10,6 +10,7 @@ import type { TraderScreen } from './trader.js';
  * organiser's actions arrive back live.
  */
 export class OrganiserScreen {
+  private assetsShown = '';
   private participants: { id: string; username: string; role: string; cash: { available: number; locked: number } }[] = [];
 
   constructor(
@@ -80,9 +81,13 @@ export class OrganiserScreen {
     const symbols = [...this.trader.symbols.values()].sort((a, b) => a.symbol.localeCompare(b.symbol));
     byId('org-symbols').innerHTML = symbols.map((s) =>
       `<tr><td>${esc(s.symbol)}</td><td class="num">${formatPrice(s.tickSize)}</td><td class="num">${formatShares(s.lotSize)}</td><td class="num">${formatPrice(s.tick?.lastTradePrice)}</td><td class="num">${formatShares(s.tick?.totalVolume ?? 0)}</td></tr>`).join('') || '<tr><td colspan="5" class="muted">No symbols yet</td></tr>';
+    // rebuilt only when the list changes: rebuilding closes a dropdown the organiser has open
+    const assets = ['CASH', ...symbols.map((s) => s.symbol)];
+    if (assets.join() === this.assetsShown) return;
+    this.assetsShown = assets.join();
     const asset = byId<HTMLSelectElement>('org-credit-asset');
     const chosen = asset.value;
-    asset.innerHTML = ['CASH', ...symbols.map((s) => s.symbol)].map((a) => `<option value="${esc(a)}">${a === 'CASH' ? 'Cash' : `${esc(a)} shares`}</option>`).join('');
+    asset.innerHTML = assets.map((a) => `<option value="${esc(a)}">${a === 'CASH' ? 'Cash' : `${esc(a)} shares`}</option>`).join('');
     if (chosen !== '') asset.value = chosen;
   }
 

@@ -1,0 +1,81 @@
+import { mkdirSync } from 'fs';
+import { join } from 'path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Stack } from '../harness/stack';
+
+/** Debian's Chromium, driven headless by playwright-core; fails loudly when it is not installed. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = join(__dirname, '..', '..', 'artifacts', 'ui');
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'] });
+}
+
+export interface Trader {
+  context: BrowserContext;
+  page: Page;
+  /** what the page threw or logged as an error (network refusals aside): a test fails on any */
+  errors: string[];
+  /** requests the exchange answered with 4xx/5xx, for the tests that expect them */
+  refused: string[];
+}
+
+export async function openTrader(browser: Browser, stack: Stack, width = 1280): Promise<Trader> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const refused: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    // the browser logs every refused request and every failed reconnect attempt itself
+    if (m.type() === 'error' && !/^Failed to load resource|^WebSocket connection to .* failed/.test(m.text())) errors.push(m.text());
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) refused.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+  });
+  await page.goto(`${stack.apiUrl}/`);
+  return { context, page, errors, refused };
+}
+
+export async function signUp(page: Page, username: string, password = 'browser-password'): Promise<void> {
+  await page.click('[data-kind=register]');
+  await page.fill('#auth-form input[name=username]', username);
+  await page.fill('#auth-form input[name=password]', password);
+  await page.click('#auth-submit');
+  await page.waitForSelector('#connection[data-state=live]');
+}
+
+export async function fillTicket(page: Page, t: { side: 'BUY' | 'SELL'; quantity: string; price?: string; type?: 'LIMIT' | 'MARKET'; timeInForce?: string }): Promise<void> {
+  await page.click(`#ticket [data-side=${t.side}]`);
+  await page.selectOption('#ticket select[name=type]', t.type ?? 'LIMIT');
+  await page.selectOption('#ticket select[name=timeInForce]', t.timeInForce ?? 'GFD');
+  await page.fill('#ticket input[name=quantity]', t.quantity);
+  if ((t.type ?? 'LIMIT') === 'LIMIT') await page.fill('#ticket input[name=price]', t.price ?? '');
+}
+
+/** Submits the ticket and returns the verdict the page shows. */
+export async function submitTicket(page: Page): Promise<string> {
+  await page.evaluate(() => {
+    document.getElementById('verdict')!.textContent = '';
+  });
+  await page.click('#ticket-submit');
+  await page.waitForFunction(() => {
+    const text = document.getElementById('verdict')?.textContent ?? '';
+    return text !== '' && text !== 'Sending…';
+  });
+  return (await page.textContent('#verdict')) ?? '';
+}
+
+/** Rows of a table body as their cells' text. */
+export async function rows(page: Page, tbody: string): Promise<string[][]> {
+  return page.$$eval(`${tbody} tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
+}
+
+export async function screenshot(page: Page, name: string, width: number): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.setViewportSize({ width, height: 900 });
+  await page.waitForTimeout(250); // the chart redraws on resize
+  const path = join(ARTIFACTS, `${name}-${width}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
