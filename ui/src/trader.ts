@@ -335,7 +335,9 @@ export class TraderScreen {
     }
     this.candleSeries!.setData(this.candles.map((c) => ({ ...c, time: c.time as UTCTimestamp })));
     this.volumeSeries!.setData(this.candles.map((c) => ({ time: c.time as UTCTimestamp, value: c.volume, color: c.close >= c.open ? 'rgba(46,189,133,.4)' : 'rgba(246,70,93,.4)' })));
-    this.chart.timeScale().fitContent();
+    // fitting a handful of candles would stretch each across the chart
+    if (this.candles.length > 40) this.chart.timeScale().fitContent();
+    else this.chart.timeScale().scrollToRealTime();
   }
 
   private fillSymbolSelect(): void {
