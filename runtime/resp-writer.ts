@@ -6,22 +6,29 @@ import net from 'net';
  * commands a second; a general client spends more time wrapping each one than Redis spends
  * running it. Replies arrive in order, so a batch has landed once its count of replies is in.
  */
-const ASCII = /^[\x00-\x7f]*$/;
-const byteLength = (v: string) => (ASCII.test(v) ? v.length : Buffer.byteLength(v));
-const bulk = (v: string) => `$${byteLength(v)}\r\n${v}\r\n`;
-/** the fixed start of `PUBLISH <channel> …`, per channel */
-const publishPrefixes = new Map<string, string>();
+const CRLF = 0x0d0a;
+/** the fixed start of `PUBLISH <channel> …`, per channel, as bytes */
+const publishPrefixes = new Map<string, Buffer>();
+/** the size the last batch reached: the next one starts there, so a busy engine rarely grows one */
+let lastSize = 64 * 1024;
 
+const digitsOf = (n: number) => (n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10_000 ? 4 : n < 100_000 ? 5 : n < 1_000_000 ? 6 : String(n).length);
+
+/**
+ * Commands encoded straight into one Buffer. Each string is encoded once, where it ends up: its
+ * header is written for its length in characters, which is its length in bytes unless it holds
+ * non-ASCII text, and only then is the header corrected (and the text moved if the byte count has
+ * more digits). No per-string byte counting, no intermediate strings to collect.
+ */
 export class RespBatch {
-  // one growing string: V8 keeps it as a rope and the socket write flattens it once
-  private out = '';
+  private buf: Buffer = Buffer.allocUnsafe(lastSize);
+  private pos = 0;
   count = 0;
 
   /** Queues one command; arguments are sent as bulk strings. */
   cmd(...args: (string | number)[]): this {
-    let s = `*${args.length}\r\n`;
-    for (const a of args) s += bulk(typeof a === 'string' ? a : String(a));
-    this.out += s;
+    this.header(0x2a /* * */, args.length);
+    for (const a of args) this.bulk(typeof a === 'string' ? a : String(a));
     this.count++;
     return this;
   }
@@ -30,16 +37,64 @@ export class RespBatch {
   publish(channel: string, message: string): this {
     let prefix = publishPrefixes.get(channel);
     if (prefix === undefined) {
-      prefix = `*3\r\n$7\r\nPUBLISH\r\n${bulk(channel)}`;
+      const start = new RespBatch();
+      start.header(0x2a, 3);
+      start.bulk('PUBLISH');
+      start.bulk(channel);
+      prefix = Buffer.from(start.bytes());
       publishPrefixes.set(channel, prefix);
     }
-    this.out += prefix + bulk(message);
+    this.reserve(prefix.length);
+    prefix.copy(this.buf, this.pos);
+    this.pos += prefix.length;
+    this.bulk(message);
     this.count++;
     return this;
   }
 
-  text(): string {
-    return this.out;
+  bytes(): Buffer {
+    lastSize = Math.max(64 * 1024, this.pos);
+    return this.buf.subarray(0, this.pos);
+  }
+
+  private bulk(v: string): void {
+    const chars = v.length;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit
+    this.reserve(3 * chars + 16);
+    const digits = digitsOf(chars);
+    const at = this.pos;
+    const textAt = at + 1 + digits + 2;
+    const bytes = this.buf.write(v, textAt, 'utf8');
+    let end = textAt + bytes;
+    if (bytes !== chars && digitsOf(bytes) !== digits) {
+      const shift = digitsOf(bytes) - digits;
+      this.buf.copyWithin(textAt + shift, textAt, end);
+      end += shift;
+    }
+    this.pos = at;
+    this.header(0x24 /* $ */, bytes);
+    this.pos = end;
+    this.buf.writeUInt16BE(CRLF, this.pos);
+    this.pos += 2;
+  }
+
+  /** `*n\r\n` or `$n\r\n` at the current position. */
+  private header(type: number, n: number): void {
+    this.reserve(16);
+    const buf = this.buf;
+    buf[this.pos++] = type;
+    const digits = digitsOf(n);
+    for (let i = digits - 1, m = n; i >= 0; i--, m = Math.floor(m / 10)) buf[this.pos + i] = 0x30 + (m % 10);
+    this.pos += digits;
+    buf.writeUInt16BE(CRLF, this.pos);
+    this.pos += 2;
+  }
+
+  private reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.pos + n));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
   }
 }
 
@@ -91,7 +146,7 @@ export class RespWriter {
     if (batch.count === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.waiters.push({ remaining: batch.count, errors: [], resolve, reject });
-      this.socket.write(batch.text());
+      this.socket.write(batch.bytes());
     });
   }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import { join } from 'path';
 import { createLogger } from '../runtime/logger';
+import { NODE_FLAGS } from './service';
 
 /**
  * npm start: runs every service of the exchange as its own process, restarts one that dies (as
@@ -11,8 +12,8 @@ const log = createLogger('supervisor');
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
-function start(service: string): void {
-  const child = spawn(process.execPath, [join(__dirname, 'service.js'), service], { stdio: 'inherit', env: process.env });
+function start(service: (typeof SERVICES)[number]): void {
+  const child = spawn(process.execPath, [...(NODE_FLAGS[service] ?? []), join(__dirname, 'service.js'), service], { stdio: 'inherit', env: process.env });
   children.set(service, child);
   log.info({ child: service, pid: child.pid }, 'started');
   child.on('exit', (code, signal) => {

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
-import { SERVICE_ENTRIES } from '../../scripts/service';
+import { NODE_FLAGS, SERVICE_ENTRIES } from '../../scripts/service';
 import { freePort, PG_URL, REDIS_URL } from '../harness/stack';
 import Redis from 'ioredis';
 import { scanKeys } from '../../runtime/redis';
@@ -72,6 +72,8 @@ describe('docker-compose.yml', () => {
       });
     }
     expect(services.api.depends_on?.engine).toEqual({ condition: 'service_healthy' });
+    // the same Node flags as npm start and the tests give it
+    expect(services.engine.environment?.NODE_OPTIONS).toBe(NODE_FLAGS.engine!.join(' '));
     expect(services['data-server'].depends_on?.api).toEqual({ condition: 'service_healthy' });
   });
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
+import { NODE_FLAGS } from '../../scripts/service';
 
 /**
  * Builds k8s/ with kustomize (kubectl kustomize), validates every object against the Kubernetes
@@ -65,6 +66,8 @@ describe('k8s/ (kustomize)', () => {
     expect(engine.spec.strategy).toEqual({ type: 'Recreate' });
     expect(podSpec(engine).containers[0].readinessProbe.httpGet.path).toBe('/ready');
     expect(podSpec(engine).containers[0].args).toEqual(['engine']);
+    // the same Node flags as npm start and the tests give it
+    expect(podSpec(engine).containers[0].env).toContainEqual({ name: 'NODE_OPTIONS', value: NODE_FLAGS.engine!.join(' ') });
   });
 
   test('when it is built, then every container has liveness and readiness probes, requests and limits, and a grace period', () => {

@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { migrate } from '../../runtime/migrate';
 import { scanKeys } from '../../runtime/redis';
+import { NODE_FLAGS } from '../../scripts/service';
 
 /**
  * Starts the real services (the compiled entry points `npm start` runs) against the real local
@@ -88,7 +89,7 @@ export class Stack {
 
   /** Starts `name`; `as` and `env` run a second instance of it (say, another ws-server on another port). */
   async startService(name: ServiceName, as: string = name, env: Record<string, string> = {}): Promise<void> {
-    const child = spawn(process.execPath, [join(DIST, 'scripts', 'service.js'), name], { env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(NODE_FLAGS[name] ?? []), join(DIST, 'scripts', 'service.js'), name], { env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = this.logs.get(as as ServiceName) ?? [];
     this.logs.set(as as ServiceName, lines);
     child.stdout?.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));

@@ -1,0 +1,39 @@
+import fc from 'fast-check';
+import { RespBatch } from '../resp-writer';
+
+/** RESP as the protocol defines it, written the obvious way. */
+const reference = (commands: string[][]) =>
+  Buffer.concat(commands.map((args) => Buffer.from(`*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join(''))));
+
+describe('RespBatch', () => {
+  it('encodes commands and publishes byte for byte as RESP, whatever the text', () => {
+    // ASCII, multi-byte UTF-8 whose byte count has more digits than its length, and lone surrogates
+    const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 2000 }), fc.constantFrom('', 'é'.repeat(4), '€'.repeat(5), '€'.repeat(34), '\ud800x'));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.tuple(fc.constant('cmd'), fc.array(text, { minLength: 1, maxLength: 5 })), fc.tuple(fc.constant('pub'), fc.tuple(text, text))), { maxLength: 30 }), (ops) => {
+        const batch = new RespBatch();
+        const expected: string[][] = [];
+        for (const [kind, args] of ops) {
+          if (kind === 'cmd') {
+            batch.cmd(...args);
+            expected.push(args);
+          } else {
+            batch.publish(args[0], args[1]);
+            expected.push(['PUBLISH', args[0], args[1]]);
+          }
+        }
+        expect(batch.count).toBe(ops.length);
+        expect(batch.bytes().equals(reference(expected))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('grows past its starting size and keeps what it had', () => {
+    const batch = new RespBatch();
+    const big = 'x'.repeat(100_000);
+    for (let i = 0; i < 20; i++) batch.cmd('SET', `k${i}`, big);
+    batch.cmd('INCRBY', 'n', 42);
+    expect(batch.bytes().equals(reference([...Array.from({ length: 20 }, (_, i) => ['SET', `k${i}`, big]), ['INCRBY', 'n', '42']]))).toBe(true);
+  });
+});
