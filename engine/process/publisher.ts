@@ -43,7 +43,9 @@ export class MarketThrottle {
 export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, batch: BatchResult, balances: BalanceView[], bookDepth: number, throttle: MarketThrottle): void {
   const ch = n.channels;
   const touched = new Set<string>();
-  const state = new Map<string, string>();
+  // key, value, key, value…: MSET takes the last of a repeated key, so an order changed twice in
+  // a batch needs no de-duplication (which would hash every key)
+  const state: string[] = [];
   const newOrders: [key: string, score: number, orderId: string][] = [];
   const pubs: string[] = [];
   const recent = new Map<string, string[]>();
@@ -54,14 +56,14 @@ export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, b
     switch (e.type) {
       case 'order':
         pubs.push(ch.orderUpdates, json);
-        state.set(n.keys.order(e.orderId), json);
+        state.push(n.keys.order(e.orderId), json);
         if (e.filledQuantity === 0 && (e.status === 'PENDING' || e.status === 'REJECTED')) {
           newOrders.push([n.keys.userOrders(e.userId), e.timestamp, e.orderId]);
         }
         break;
       case 'trade': {
         pubs.push(ch.trades, json);
-        state.set(n.keys.trade(e.tradeId), json);
+        state.push(n.keys.trade(e.tradeId), json);
         const list = recent.get(e.symbol) ?? [];
         list.push(json);
         recent.set(e.symbol, list);
@@ -80,12 +82,12 @@ export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, b
         break;
       case 'session':
         pubs.push(ch.exchangeEvents, json);
-        state.set(n.keys.session, json);
+        state.push(n.keys.session, json);
         break;
       case 'reset':
         // a new event: every quote and book restarts, and the event's fills count from here
         pubs.push(ch.exchangeEvents, json);
-        state.set(n.keys.eventStartSeq, String(e.seq));
+        state.push(n.keys.eventStartSeq, String(e.seq));
         for (const symbol of engine.symbols()) touched.add(symbol);
         break;
       case 'symbolAdded':
@@ -104,20 +106,19 @@ export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, b
     const tickJson = JSON.stringify(tickToWire(market, seq, lastTs));
     // hot state stays exact (a new subscriber's snapshot must match the depth events after it);
     // the messages are a refresh that clients can also build from depth and trades, so they are paced
-    state.set(n.keys.orderbook(symbol), bookJson);
-    state.set(n.keys.quote(symbol), tickJson);
+    state.push(n.keys.orderbook(symbol), bookJson, n.keys.quote(symbol), tickJson);
     throttle.offer(symbol, bookJson, tickJson);
   }
   throttle.due(Date.now(), (bookJson, tickJson) => pubs.push(ch.marketData, bookJson, ch.marketData, tickJson));
   for (const b of balances) {
     const json = JSON.stringify(balanceToWire(b, seq));
-    state.set(n.keys.balance(b.userId), json);
+    state.push(n.keys.balance(b.userId), json);
     pubs.push(ch.balances, json);
   }
   for (const { replyTo, reply } of batch.replies) pubs.push(ch.replies(replyTo), JSON.stringify(reply));
 
   // hot state first, so that anyone reacting to a message can already read the state it describes
-  if (state.size > 0) out.cmd('MSET', ...[...state].flat());
+  if (state.length > 0) out.cmd('MSET', ...state);
   for (const [key, score, orderId] of newOrders) out.cmd('ZADD', key, 'NX', score, orderId);
   for (const [symbol, list] of recent) {
     const key = n.keys.recentTrades(symbol);
