@@ -216,11 +216,12 @@ async function main(): Promise<void> {
       results.push(r);
     }
     sockets.forEach((s) => s.disconnect());
+    // read while the api still runs: the engine measurement stops it
+    const book = (await (await fetch(`${stack.apiUrl}/market/orderbook/BENCH`)).json()) as { data: { bids: { orders: number }[]; asks: { orders: number }[] } };
+    log(`book at the end: ${book.data.bids.length + book.data.asks.length} levels, ${[...book.data.bids, ...book.data.asks].reduce((n, l) => n + l.orders, 0)} orders in the top levels`);
     log(`engine process fed ${ENGINE_COMMANDS} commands directly`);
     const engineOps = await engineDirect(stack);
     log(`engine process: ${engineOps} commands/s`);
-    const book = (await (await fetch(`${stack.apiUrl}/market/orderbook/BENCH`)).json()) as { data: { bids: { orders: number }[]; asks: { orders: number }[] } };
-    log(`book at the end: ${book.data.bids.length + book.data.asks.length} levels, ${[...book.data.bids, ...book.data.asks].reduce((n, l) => n + l.orders, 0)} orders in the top levels`);
     const at = (rate: number | 'max') => results.find((r) => r.offered === rate);
     console.log(
       JSON.stringify({

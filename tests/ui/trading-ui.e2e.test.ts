@@ -48,6 +48,9 @@ describe('browser trading UI', () => {
     alice = await openTrader(browser, stack);
     await signUp(alice.page, 'alice');
     expect(await alice.page.textContent('#who')).toBe('alice');
+    // the organiser screen is for the admin role only
+    expect(await alice.page.isVisible('#nav-organiser')).toBe(false);
+    expect(await alice.page.isVisible('#organiser-view')).toBe(false);
     await admin(stack, adminToken, 'credit', { userId: await userId('alice'), asset: 'CASH', amount: 10_000 });
     // the credit arrives live as a balance event
     await alice.page.waitForFunction(() => document.getElementById('cash-available')?.textContent === '$10,000.00');
@@ -91,6 +94,8 @@ describe('browser trading UI', () => {
       await t.page.waitForFunction(() => document.querySelectorAll('#tape tr').length === 1 && document.querySelector('#tape td')?.textContent === '100.00');
       expect((await rows(t.page, '#tape'))[0].slice(0, 2)).toEqual(['100.00', '10']);
       expect(await bookLevels(t, 'bids')).toEqual([]);
+      // the candle chart is drawn (lightweight-charts paints on canvases)
+      expect(await t.page.$$eval('#chart canvas', (c) => c.length)).toBeGreaterThan(0);
       // the symbol list's last price and volume
       const acme = (await rows(t.page, '#symbol-list'))[0];
       expect([acme[0], acme[1], acme[4]]).toEqual(['ACME', '100.00', '10']);

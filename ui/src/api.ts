@@ -24,6 +24,11 @@ interface StoredSession {
 }
 
 const STORAGE_KEY = 'mock-exchange.session';
+
+function stored(): StoredSession | null {
+  const raw = localStorage.getItem(STORAGE_KEY);
+  return raw === null ? null : (JSON.parse(raw) as StoredSession);
+}
 const UNAUTHORIZED = 18;
 
 export class Api {
@@ -32,8 +37,7 @@ export class Api {
   onSignedOut: () => void = () => {};
 
   constructor() {
-    const raw = localStorage.getItem(STORAGE_KEY);
-    this.session = raw === null ? null : (JSON.parse(raw) as StoredSession);
+    this.session = stored();
   }
 
   get user(): SessionUser | null {
@@ -60,6 +64,13 @@ export class Api {
   /** Rotates the tokens once, however many callers found theirs expired at the same moment. */
   refresh(): Promise<boolean> {
     if (this.refreshing !== null) return this.refreshing;
+    // another tab of this browser may have rotated the tokens already: presenting the spent refresh
+    // token would look like theft and end every session of this participant
+    const latest = stored();
+    if (latest !== null && this.session !== null && latest.refreshToken !== this.session.refreshToken) {
+      this.session = latest;
+      return Promise.resolve(true);
+    }
     const session = this.session;
     if (session === null) return Promise.resolve(false);
     this.refreshing = this.send<any>('POST', '/auth/refresh', { refreshToken: session.refreshToken }, null)

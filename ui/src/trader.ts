@@ -105,7 +105,7 @@ export class TraderScreen {
     if (orders.ok) this.orders.replaceAll(orders.data);
     for (const o of this.syncBuffer) this.orders.upsert(o);
     this.syncBuffer = null;
-    if (balance.ok) this.applyBalance(balance.data, true);
+    if (balance.ok) this.applyBalance(balance.data);
     this.fillSymbolSelect();
     await Promise.all([this.loadSelected(), this.loadPortfolio(), this.loadHistory(), this.loadLeaderboard()]);
     for (const part of ['symbols', 'book', 'tape', 'orders', 'account', 'session']) this.redraw(part);
@@ -136,7 +136,7 @@ export class TraderScreen {
       if (this.tape.add(t as TapeTrade)) this.redraw('tape');
       this.addCandle(t);
     });
-    socket.on('balance', (b) => this.applyBalance(b, false));
+    socket.on('balance', (b) => this.applyBalance(b));
     socket.on('portfolio', (p) => {
       this.portfolio = p;
       this.redraw('account');
@@ -195,8 +195,9 @@ export class TraderScreen {
     this.onMarketChange();
   }
 
-  private applyBalance(b: { seq: number; cash: { available: number; locked: number }; positions: Record<string, { available: number; locked: number }> }, fromLoad: boolean): void {
-    if (!fromLoad && b.seq < this.balanceSeq) return;
+  /** The live event and the reload can cross: the higher seq wins. */
+  private applyBalance(b: { seq: number; cash: { available: number; locked: number }; positions: Record<string, { available: number; locked: number }> }): void {
+    if (b.seq < this.balanceSeq) return;
     this.balanceSeq = b.seq;
     this.cash = { ...b.cash };
     this.shares = b.positions;
