@@ -1,8 +1,8 @@
 import express, { Router } from 'express';
-import { basename, dirname, join } from 'path';
+import { dirname, join } from 'path';
+import { projectRoot } from '../runtime/paths';
 
-/** The compiled tree (dist/) whether this file runs compiled or from source under jest. */
-const DIST = basename(join(__dirname, '..')) === 'dist' ? join(__dirname, '..') : join(__dirname, '..', 'dist');
+const DIST = join(projectRoot(__dirname, 1), 'dist');
 
 /** The browser's two libraries, served from the packages the exchange already installs. */
 const VENDOR = {

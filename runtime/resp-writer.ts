@@ -37,11 +37,7 @@ export class RespBatch {
   publish(channel: string, message: string): this {
     let prefix = publishPrefixes.get(channel);
     if (prefix === undefined) {
-      const start = new RespBatch();
-      start.header(0x2a, 3);
-      start.bulk('PUBLISH');
-      start.bulk(channel);
-      prefix = Buffer.from(start.bytes());
+      prefix = Buffer.from(`*3\r\n$7\r\nPUBLISH\r\n$${Buffer.byteLength(channel)}\r\n${channel}\r\n`);
       publishPrefixes.set(channel, prefix);
     }
     this.reserve(prefix.length);

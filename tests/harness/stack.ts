@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import { createServer } from 'net';
-import { basename, join } from 'path';
+import { join } from 'path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { migrate } from '../../runtime/migrate';
+import { projectRoot } from '../../runtime/paths';
 import { scanKeys } from '../../runtime/redis';
 import { NODE_FLAGS } from '../../scripts/service';
 
@@ -16,7 +17,7 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const PG_URL = process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 export const ADMIN = { username: 'organiser', password: 'organiser-password' };
 // the same compiled entry point `npm start` and the image run, whether this file runs from source or from dist/
-const ROOT = basename(join(__dirname, '..', '..')) === 'dist' ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
+const ROOT = projectRoot(__dirname, 2);
 const DIST = join(ROOT, 'dist');
 
 export type ServiceName = 'engine' | 'db-writer' | 'api' | 'ws-server' | 'data-server';

@@ -1,3 +1,5 @@
+import { esc } from './format.js';
+
 /** The few DOM helpers the screens share. */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -26,6 +28,11 @@ export function frameScheduler(draw: Record<string, () => void>): (part: string)
       for (const p of parts) draw[p]?.();
     });
   };
+}
+
+/** A table body's one row when it has nothing to list. */
+export function emptyRow(columns: number, text: string): string {
+  return `<tr><td colspan="${columns}" class="muted">${esc(text)}</td></tr>`;
 }
 
 export const signClass = (v: number | null | undefined) => (v === null || v === undefined || v === 0 ? '' : v > 0 ? 'up' : 'down');

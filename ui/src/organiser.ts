@@ -1,5 +1,5 @@
 import type { Api } from './api.js';
-import { byId, setText } from './dom.js';
+import { byId, emptyRow, setText } from './dom.js';
 import { esc, formatMoney, formatPrice, formatShares, formatTime } from './format.js';
 import type { LiveSocket } from './live.js';
 import type { TraderScreen } from './trader.js';
@@ -80,7 +80,7 @@ export class OrganiserScreen {
     document.querySelectorAll<HTMLButtonElement>('[data-session]').forEach((b) => (b.disabled = b.dataset.session === state));
     const symbols = [...this.trader.symbols.values()].sort((a, b) => a.symbol.localeCompare(b.symbol));
     byId('org-symbols').innerHTML = symbols.map((s) =>
-      `<tr><td>${esc(s.symbol)}</td><td class="num">${formatPrice(s.tickSize)}</td><td class="num">${formatShares(s.lotSize)}</td><td class="num">${formatPrice(s.tick?.lastTradePrice)}</td><td class="num">${formatShares(s.tick?.totalVolume ?? 0)}</td></tr>`).join('') || '<tr><td colspan="5" class="muted">No symbols yet</td></tr>';
+      `<tr><td>${esc(s.symbol)}</td><td class="num">${formatPrice(s.tickSize)}</td><td class="num">${formatShares(s.lotSize)}</td><td class="num">${formatPrice(s.tick?.lastTradePrice)}</td><td class="num">${formatShares(s.tick?.totalVolume ?? 0)}</td></tr>`).join('') || emptyRow(5, 'No symbols yet');
     // rebuilt only when the list changes: rebuilding closes a dropdown the organiser has open
     const assets = ['CASH', ...symbols.map((s) => s.symbol)];
     if (assets.join() === this.assetsShown) return;
@@ -107,7 +107,7 @@ export class OrganiserScreen {
     const res = await this.api.call('GET', '/admin/volume?period=1h');
     if (!res.ok) return;
     byId('org-volume').innerHTML = res.data.map((v: any) =>
-      `<tr><td>${esc(new Date(v.period).toISOString().slice(0, 13).replace('T', ' '))}:00</td><td>${esc(v.symbol)}</td><td class="num">${formatShares(v.volume)}</td><td class="num">${formatMoney(v.notional)}</td><td class="num">${formatShares(v.trades)}</td></tr>`).join('') || '<tr><td colspan="5" class="muted">No trades yet</td></tr>';
+      `<tr><td>${esc(new Date(v.period).toISOString().slice(0, 13).replace('T', ' '))}:00</td><td>${esc(v.symbol)}</td><td class="num">${formatShares(v.volume)}</td><td class="num">${formatMoney(v.notional)}</td><td class="num">${formatShares(v.trades)}</td></tr>`).join('') || emptyRow(5, 'No trades yet');
   }
 
   private prependAudit(a: { actor: string; action: string; details: unknown; timestamp: number | string }): void {

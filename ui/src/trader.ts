@@ -3,7 +3,7 @@ import type { WireTick } from '../../contracts/wire';
 import type { Api } from './api.js';
 import { LiveBook, type BookMessage } from './book.js';
 import { addTrade, type Candle } from './candles.js';
-import { byId, frameScheduler, setText, signClass } from './dom.js';
+import { byId, emptyRow, frameScheduler, setText, signClass } from './dom.js';
 import { DASH, esc, formatMoney, formatPercent, formatPnl, formatPrice, formatShares, formatTime } from './format.js';
 import type { LiveSocket } from './live.js';
 import { OrderStore, type OrderRow } from './orders.js';
@@ -449,10 +449,6 @@ export class TraderScreen {
       document.querySelectorAll<HTMLElement>('.activity [data-panel]').forEach((p) => (p.hidden = p.dataset.panel !== b.dataset.tab));
     });
   }
-}
-
-function emptyRow(columns: number, text: string): string {
-  return `<tr><td colspan="${columns}" class="muted">${esc(text)}</td></tr>`;
 }
 
 export function describeVerdict(o: { status: string; side: string; quantity: number; filledQuantity: number; symbol: string; price: number | null; reason: string | null }): string {
