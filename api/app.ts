@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import { Counter, Histogram, register } from 'prom-client';
+import { register } from 'prom-client';
 import { ErrorCode } from '../contracts/errors';
 import type { ApiContext } from './context';
 import { errorHandler, fail, ok } from './http-errors';
@@ -14,9 +14,8 @@ import { leaderboardRoutes } from './routes/leaderboard-routes';
 import { openApiDocument } from './openapi';
 import { loadPortfolio } from '../portfolio/load';
 import { uiRoutes } from './ui-routes';
+import { timeRequest } from './request-metrics';
 
-const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'] });
-const latency = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route'], buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 2] });
 
 export function createApp(ctx: ApiContext): Express {
   const app = express();
@@ -25,13 +24,11 @@ export function createApp(ctx: ApiContext): Express {
   app.set('etag', false);
   app.set('trust proxy', 1);
   app.use((req, res, next) => {
-    const end = latency.startTimer();
+    const done = timeRequest();
     res.on('finish', () => {
       const path = (req.route as { path?: string } | undefined)?.path;
       // refused before reaching a route (auth, rate limit): label with the mount point
-      const route = path !== undefined ? `${req.baseUrl}${path}` : ((res.locals.mount as string | undefined) ?? 'unmatched');
-      requests.inc({ method: req.method, route, status: res.statusCode });
-      end({ method: req.method, route });
+      done(req.method, path !== undefined ? `${req.baseUrl}${path}` : ((res.locals.mount as string | undefined) ?? 'unmatched'), res.statusCode);
     });
     next();
   });

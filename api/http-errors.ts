@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler } from 'express';
+import type { ServerResponse } from 'http';
 import { ZodError } from 'zod';
 import { ErrorCode, ErrorMessage, type ErrorCodeValue } from '../contracts/errors';
 import type { Logger } from '../runtime/logger';
@@ -15,30 +16,43 @@ export class ApiError extends Error {
   }
 }
 
-export function ok(res: Response, data: unknown, status = 200): void {
-  res.status(status).json({ success: true, data });
+/** Plain node responses, so the order fast path (api/order-fast-path.ts) and Express answer alike. */
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
 }
 
-export function fail(res: Response, status: number, code: number, error: string, data?: unknown): void {
-  res.status(status).json(data === undefined ? { success: false, error, code } : { success: false, error, code, data });
+export function ok(res: ServerResponse, data: unknown, status = 200): void {
+  send(res, status, { success: true, data });
 }
 
-/** Turns every error into the envelope; nothing escapes as a crash or an HTML page. */
+export function fail(res: ServerResponse, status: number, code: number, error: string, data?: unknown): void {
+  send(res, status, data === undefined ? { success: false, error, code } : { success: false, error, code, data });
+}
+
+/** Answers any error with the envelope; nothing escapes as a crash or an HTML page. */
+export function failWith(res: ServerResponse, err: unknown, log: Logger, path: string): void {
+  if (err instanceof ApiError) return fail(res, err.status, err.code, err.message, err.data);
+  if (err instanceof ZodError) {
+    const first = err.issues[0];
+    const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
+    return fail(res, 400, ErrorCode.VALIDATION_ERROR, `${where}${first?.message ?? 'invalid request'}`, { issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  }
+  const e = err as { type?: string; status?: number };
+  if (e.type === 'entity.parse.failed') return fail(res, 400, ErrorCode.VALIDATION_ERROR, 'Malformed JSON body');
+  if (e.type === 'entity.too.large') return fail(res, 413, ErrorCode.PAYLOAD_TOO_LARGE, 'Request body is too large');
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return fail(res, e.status, ErrorCode.VALIDATION_ERROR, String((err as Error).message ?? 'Bad request'));
+  log.error({ err: err instanceof Error ? err.stack : String(err), path }, 'unhandled error');
+  return fail(res, 500, ErrorCode.SYSTEM_ERROR, 'Internal error');
+}
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     void _next;
-    if (err instanceof ApiError) return fail(res, err.status, err.code, err.message, err.data);
-    if (err instanceof ZodError) {
-      const first = err.issues[0];
-      const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
-      return fail(res, 400, ErrorCode.VALIDATION_ERROR, `${where}${first?.message ?? 'invalid request'}`, { issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
-    }
-    const e = err as { type?: string; status?: number };
-    if (e.type === 'entity.parse.failed') return fail(res, 400, ErrorCode.VALIDATION_ERROR, 'Malformed JSON body');
-    if (e.type === 'entity.too.large') return fail(res, 413, ErrorCode.PAYLOAD_TOO_LARGE, 'Request body is too large');
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return fail(res, e.status, ErrorCode.VALIDATION_ERROR, String((err as Error).message ?? 'Bad request'));
-    log.error({ err: err instanceof Error ? err.stack : String(err), path: req.path }, 'unhandled error');
-    return fail(res, 500, ErrorCode.SYSTEM_ERROR, 'Internal error');
+    failWith(res, err, log, req.path);
   };
 }
 

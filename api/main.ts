@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import type { Server } from 'http';
+import { createServer } from 'http';
 import { apiConfigSchema, loadConfig } from '../contracts/config';
 import { names } from '../contracts/names';
 import { createLogger } from '../runtime/logger';
@@ -8,6 +8,7 @@ import { connectRedis } from '../runtime/redis';
 import { logCrashes, onShutdown } from '../runtime/shutdown';
 import { createApp } from './app';
 import { EngineClient } from './engine-client';
+import { fastRoute, orderFastPath } from './order-fast-path';
 import { hashPassword } from './passwords';
 import { TokenService } from './tokens';
 
@@ -34,8 +35,15 @@ async function main(): Promise<void> {
     log.info({ username: config.ADMIN_USERNAME }, 'organiser account ready');
   }
 
-  const app = createApp({ config, log, redis, prisma, engine, tokens, n });
-  const server: Server = app.listen(config.API_PORT);
+  const ctx = { config, log, redis, prisma, engine, tokens, n };
+  const app = createApp(ctx);
+  const fast = orderFastPath(ctx);
+  const server = createServer((req, res) => {
+    const route = fastRoute(req.method, req.url, req.headers['content-type'], req.headers['content-encoding']);
+    if (route !== null) fast(req, res, route);
+    else void app(req, res);
+  });
+  server.listen(config.API_PORT);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   log.info({ port: config.API_PORT, instanceId: engine.instanceId }, 'api listening');
 

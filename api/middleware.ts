@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'http';
 import { ErrorCode } from '../contracts/errors';
 import type { ApiContext } from './context';
 import { ApiError } from './http-errors';
@@ -10,12 +11,16 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** The caller's claims from an `Authorization: Bearer` header, or 401. */
+export function authenticate(ctx: ApiContext, header: string | undefined): AccessClaims {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  if (match === null) throw new ApiError(401, ErrorCode.UNAUTHORIZED, 'Missing bearer token');
+  return verifyAccessToken(match[1], ctx.config.JWT_SECRET, ctx.config.JWT_ISSUER);
+}
+
 export function requireAuth(ctx: ApiContext): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (match === null) return next(new ApiError(401, ErrorCode.UNAUTHORIZED, 'Missing bearer token'));
-    req.auth = verifyAccessToken(match[1], ctx.config.JWT_SECRET, ctx.config.JWT_ISSUER);
+    req.auth = authenticate(ctx, req.headers.authorization);
     next();
   };
 }
@@ -31,7 +36,36 @@ export function userOf(req: Request): string {
 }
 
 /** one round trip: count the request and make sure the window's key expires */
-const COUNT_IN_WINDOW = "local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return c";
+export const COUNT_IN_WINDOW = "local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return c";
+
+/** One caller's current fixed window of one limit. */
+export interface RateWindow {
+  key: string;
+  limit: number;
+  /** how long the counter is kept: two windows, so a late request of the last one still finds it */
+  keepMs: number;
+  resetSeconds: number;
+}
+
+export function rateWindow(ctx: ApiContext, name: string, who: string, limit: number, windowMs: number): RateWindow {
+  const now = Date.now();
+  const windowStart = now - (now % windowMs);
+  return { key: ctx.n.keys.rateLimit(`${name}:${who}`, windowStart), limit, keepMs: windowMs * 2, resetSeconds: Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000)) };
+}
+
+export async function countRequest(ctx: ApiContext, w: RateWindow): Promise<number> {
+  return (await ctx.redis.eval(COUNT_IN_WINDOW, 1, w.key, w.keepMs)) as number;
+}
+
+/** Sets the rate-limit headers for the `count`th request of the window; the 429 to answer if that is one too many. */
+export function applyRateLimit(res: ServerResponse, w: RateWindow, count: number, windowMs: number): ApiError | null {
+  res.setHeader('RateLimit-Limit', String(w.limit));
+  res.setHeader('RateLimit-Remaining', String(Math.max(0, w.limit - count)));
+  res.setHeader('RateLimit-Reset', String(w.resetSeconds));
+  if (count <= w.limit) return null;
+  res.setHeader('Retry-After', String(w.resetSeconds));
+  return new ApiError(429, ErrorCode.RATE_LIMITED, `Rate limit of ${w.limit} requests per ${windowMs / 1000}s exceeded`);
+}
 
 /**
  * Fixed-window rate limit in Redis, shared by every api instance: `limit` requests per `windowMs`
@@ -39,19 +73,7 @@ const COUNT_IN_WINDOW = "local c = redis.call('INCR', KEYS[1]) if c == 1 then re
  */
 export function rateLimit(ctx: ApiContext, name: string, limit: number, windowMs: number): RequestHandler {
   return async (req, res, next) => {
-    const who = req.auth?.sub ?? `ip:${req.ip}`;
-    const now = Date.now();
-    const windowStart = now - (now % windowMs);
-    const key = ctx.n.keys.rateLimit(`${name}:${who}`, windowStart);
-    const count = (await ctx.redis.eval(COUNT_IN_WINDOW, 1, key, windowMs * 2)) as number;
-    const resetSeconds = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
-    res.setHeader('RateLimit-Limit', String(limit));
-    res.setHeader('RateLimit-Remaining', String(Math.max(0, limit - count)));
-    res.setHeader('RateLimit-Reset', String(resetSeconds));
-    if (count > limit) {
-      res.setHeader('Retry-After', String(resetSeconds));
-      return next(new ApiError(429, ErrorCode.RATE_LIMITED, `Rate limit of ${limit} requests per ${windowMs / 1000}s exceeded`));
-    }
-    next();
+    const w = rateWindow(ctx, name, req.auth?.sub ?? `ip:${req.ip}`, limit, windowMs);
+    next(applyRateLimit(res, w, await countRequest(ctx, w), windowMs) ?? undefined);
   };
 }

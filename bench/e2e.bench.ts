@@ -11,7 +11,9 @@ import { names } from '../contracts/names';
 import type { Command } from '../engine/core/types';
 import { admin, connectSocket, loginAdmin, register, type ClientSocket, type Participant } from '../tests/harness/client';
 import { REDIS_URL, Stack } from '../tests/harness/stack';
+import { startCpuMeter, type CpuReading } from './lib/cpu-meter';
 import { generateEngineStream } from './lib/engine-stream';
+import { startNullServer } from './lib/null-server';
 import { percentile } from './lib/random';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -50,17 +52,20 @@ interface LoadResult {
   p99ms: number;
   updateP50ms: number;
   updateP99ms: number;
+  /** CPU milliseconds each part of the machine spent per accepted order, and cores busy overall */
+  cpu: CpuReading;
 }
 
 let seq = 0;
 const resting = new Map<Participant, string[]>();
-async function load(stack: Stack, traders: Participant[], sentAt: Map<string, number>, updates: Map<string, number>, rate: number | 'max', seconds = SECONDS): Promise<LoadResult> {
-  const url = new URL('/order/place', stack.apiUrl);
+async function load(stack: Stack, traders: Participant[], sentAt: Map<string, number>, updates: Map<string, number>, rate: number | 'max', seconds = SECONDS, baseUrl = stack.apiUrl): Promise<LoadResult> {
+  const url = new URL('/order/place', baseUrl);
   const latencies: number[] = [];
   let ok = 0;
   let sent = 0;
   let cancels = 0;
   const inflight = new Set<Promise<void>>();
+  const meter = startCpuMeter(() => processGroups(stack));
   const started = performance.now();
   const end = started + seconds * 1000;
   const ids: string[] = [];
@@ -120,6 +125,7 @@ async function load(stack: Stack, traders: Participant[], sentAt: Map<string, nu
   }
   await Promise.all(inflight);
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = meter(ok);
   await new Promise((r) => setTimeout(r, 500));
   const updateLatencies = ids.map((id) => (updates.get(id) ?? NaN) - (sentAt.get(id) ?? NaN)).filter((x) => Number.isFinite(x));
   const sorted = Float64Array.from(latencies).sort();
@@ -135,10 +141,20 @@ async function load(stack: Stack, traders: Participant[], sentAt: Map<string, nu
     p99ms: round(percentile(sorted, 99)),
     updateP50ms: round(percentile(upd, 50)),
     updateP99ms: round(percentile(upd, 99)),
+    cpu,
   };
 }
 
-async function engineDirect(stack: Stack): Promise<number> {
+let redisPid = 0;
+/** processes measured besides the services (the null server while it runs) */
+const extraGroups: Record<string, number[]> = {};
+function processGroups(stack: Stack): Record<string, number[]> {
+  const groups: Record<string, number[]> = { redis: [redisPid], ...extraGroups };
+  for (const [name, child] of stack.procs) if (child.pid !== undefined) groups[name] = [child.pid];
+  return groups;
+}
+
+async function engineDirect(stack: Stack): Promise<{ opsPerSec: number; cpu: CpuReading }> {
   const redis = new Redis(REDIS_URL);
   const n = names(stack.prefix);
   const stream = generateEngineStream({ commands: ENGINE_COMMANDS, users: 1000, symbols: 4, restingTarget: 1000, seed: 11 });
@@ -160,6 +176,7 @@ async function engineDirect(stack: Stack): Promise<number> {
   // parsed there, on the same two cores (the engine still publishes all of them and hands jobs to BullMQ)
   for (const other of ['db-writer', 'ws-server', 'api'] as const) await stack.stopService(other);
   const startPromise = stack.startService('engine');
+  let meter: ((units: number) => CpuReading) | null = null;
   let first = 0;
   let startId = '';
   for (;;) {
@@ -167,21 +184,43 @@ async function engineDirect(stack: Stack): Promise<number> {
     if (res !== null && res.ok) {
       const { lastId: at } = (await res.json()) as { lastId: string };
       if (startId === '') startId = at;
-      if (first === 0 && at !== startId) first = performance.now();
+      if (first === 0 && at !== startId) {
+        first = performance.now();
+        meter = startCpuMeter(() => processGroups(stack));
+      }
       if (at === lastId) break;
     }
     await new Promise((r) => setTimeout(r, 5));
   }
   const seconds = (performance.now() - first) / 1000;
+  const cpu = meter!(all.length);
   await startPromise;
   redis.disconnect();
-  return Math.round(all.length / seconds);
+  return { opsPerSec: Math.round(all.length / seconds), cpu };
+}
+
+/**
+ * The peer for the HTTP figures: the same load generator against a server that reads each body and
+ * answers at once, in a process of its own on the same cores — the most any HTTP service could do here.
+ */
+async function nullServerMax(stack: Stack, traders: Participant[]): Promise<LoadResult> {
+  const server = await startNullServer();
+  extraGroups['null-server'] = [server.pid];
+  try {
+    return await load(stack, traders, new Map(), new Map(), 'max', SECONDS, server.url);
+  } finally {
+    delete extraGroups['null-server'];
+    await server.stop();
+  }
 }
 
 async function main(): Promise<void> {
   log('starting the services');
   // the engine's production snapshot interval, not the tests' short one
   const stack = await Stack.start({ SNAPSHOT_INTERVAL_MS: '10000', LOG_LEVEL: 'warn', RATE_LIMIT_PER_SECOND: '1000000', PLACE_TIMEOUT_MS: '5000' });
+  const info = new Redis(REDIS_URL);
+  redisPid = Number(/process_id:(\d+)/.exec(await info.info('server'))?.[1] ?? 0);
+  info.disconnect();
   try {
     const adminToken = await loginAdmin(stack);
     await admin(stack, adminToken, 'symbols', { symbol: 'BENCH' });
@@ -215,18 +254,25 @@ async function main(): Promise<void> {
       log(JSON.stringify(r));
       results.push(r);
     }
+    await new Promise((r) => setTimeout(r, 3000));
+    log(`peer: the same load generator at max against a server that answers without doing anything, for ${SECONDS}s`);
+    const peer = await nullServerMax(stack, traders);
+    log(JSON.stringify(peer));
     sockets.forEach((s) => s.disconnect());
     // read while the api still runs: the engine measurement stops it
     const book = (await (await fetch(`${stack.apiUrl}/market/orderbook/BENCH`)).json()) as { data: { bids: { orders: number }[]; asks: { orders: number }[] } };
     log(`book at the end: ${book.data.bids.length + book.data.asks.length} levels, ${[...book.data.bids, ...book.data.asks].reduce((n, l) => n + l.orders, 0)} orders in the top levels`);
     log(`engine process fed ${ENGINE_COMMANDS} commands directly`);
-    const engineOps = await engineDirect(stack);
-    log(`engine process: ${engineOps} commands/s`);
+    const engine = await engineDirect(stack);
+    log(`engine process: ${engine.opsPerSec} commands/s; CPU ms per command ${JSON.stringify(engine.cpu.msPerUnit)}, ${engine.cpu.coresBusy} cores busy`);
     const at = (rate: number | 'max') => results.find((r) => r.offered === rate);
     console.log(
       JSON.stringify({
-        engineProcessOpsPerSec: engineOps,
+        engineProcessOpsPerSec: engine.opsPerSec,
+        engineProcessCpu: engine.cpu,
         httpMaxOrdersPerSec: at('max')?.ordersPerSec,
+        nullServerMaxPerSec: peer.ordersPerSec,
+        nullServerCpu: peer.cpu,
         http: results,
         p99AcceptMsAt2k: at(2000)?.p99ms ?? null,
         p50AcceptMsAt2k: at(2000)?.p50ms ?? null,

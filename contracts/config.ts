@@ -38,7 +38,7 @@ export const apiConfigSchema = z.object({
   AUTH_RATE_LIMIT_PER_MINUTE: int(30),
   ADMIN_USERNAME: z.string().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
-  BODY_LIMIT: z.string().default('16kb'),
+  BODY_LIMIT: z.string().regex(/^\s*\d+(\.\d+)?\s*(b|kb|mb|gb)?\s*$/i, 'a size such as 16kb or 1mb').default('16kb'),
   /**
    * where the browser UI finds Socket.IO: `same-origin` (one ingress in front of both), `:PORT`
    * (the page's host on that port), or an absolute URL

@@ -1,6 +1,8 @@
 import { ErrorCode } from '../../contracts/errors';
 import { admin, connectSocket, http, loginAdmin, record, register, waitFor } from '../harness/client';
-import { Stack } from '../harness/stack';
+import Redis from 'ioredis';
+import { names } from '../../contracts/names';
+import { REDIS_URL, Stack } from '../harness/stack';
 
 describe('api features: tokens, rate limits, metrics, subscriptions', () => {
   let stack: Stack;
@@ -43,11 +45,48 @@ describe('api features: tokens, rate limits, metrics, subscriptions', () => {
     expect((await http(stack, 'GET', '/account/balance', { token: other.token })).status).toBe(200);
   });
 
+  test('when a participant places orders faster than the limit, then the surplus gets 429 and never reaches the stream, and refused orders count too', async () => {
+    const p = await register(stack, 'eager');
+    await admin(stack, adminToken, 'credit', { userId: p.id, asset: 'CASH', amount: 1_000 });
+    await admin(stack, adminToken, 'symbols', { symbol: 'EAGER' });
+    const redis = new Redis(REDIS_URL);
+    // every order that reached the engine is in hot state (the stream itself is trimmed after snapshots)
+    const mine = async () => redis.zcard(names(stack.prefix).keys.userOrders(p.id));
+    try {
+      // a fresh second, so the whole burst falls in one window
+      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
+      const order = { symbol: 'EAGER', side: 'BUY', price: 1, quantity: 1 };
+      const results = await Promise.all(Array.from({ length: 12 }, () => http(stack, 'POST', '/order/place', { token: p.token, body: order })));
+      const accepted = results.filter((r) => r.status === 201);
+      const limited = results.filter((r) => r.status === 429);
+      expect(accepted.length + limited.length).toBe(12);
+      expect(accepted.length).toBeLessThanOrEqual(5);
+      expect(limited[0].body).toMatchObject({ success: false, code: ErrorCode.RATE_LIMITED });
+      expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(limited[0].headers.get('ratelimit-remaining')).toBe('0');
+      expect(accepted[0].headers.get('ratelimit-limit')).toBe('5');
+      expect(await mine()).toBe(accepted.length);
+
+      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
+      const window = Math.floor(Date.now() / 1000);
+      const invalid = await Promise.all(Array.from({ length: 5 }, () => http(stack, 'POST', '/order/place', { token: p.token, body: { ...order, quantity: 0 } })));
+      expect(invalid.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
+      const next = await http(stack, 'POST', '/order/place', { token: p.token, body: order });
+      expect(Math.floor(Date.now() / 1000)).toBe(window); // all six in one window
+      expect(next.status).toBe(429);
+      expect(await mine()).toBe(accepted.length);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   test('when /metrics is scraped, then it answers in Prometheus format with request counts', async () => {
     const res = await fetch(`${stack.apiUrl}/metrics`);
     const text = await res.text();
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     expect(text).toMatch(/^http_requests_total\{method="GET",route="\/account[^"]*",status="429"\} \d+/m);
+    expect(text).toMatch(/^http_requests_total\{method="POST",route="\/order\/place",status="201"\} \d+/m);
+    expect(text).toMatch(/^http_requests_total\{method="POST",route="\/order\/place",status="429"\} \d+/m);
     expect(await (await fetch(`http://127.0.0.1:${stack.env.ENGINE_HEALTH_PORT}/metrics`)).text()).toMatch(/^engine_commands_total \d+/m);
   });
 

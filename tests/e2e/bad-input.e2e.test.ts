@@ -44,49 +44,61 @@ describe('bad input over HTTP', () => {
   const unsigned = (payload: object) =>
     `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ ...payload, iss: 'mock-exchange', exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url')}.`;
 
-  /** the last element is how many stream entries the request may add: only the engine itself can tell whose order an id is */
-  type Case = [name: string, request: () => Promise<{ status: number; body: any }>, status: number, code: number, entries?: number];
+  /**
+   * Every case is sent twice: as plain JSON, which POST /order/place and /order/cancel answer on
+   * the api's fast path, and with a media-type parameter that path leaves to Express; both must
+   * give the same answer. The last element is how many stream entries one request may add: only
+   * the engine itself can tell whose order an id is.
+   */
+  type Case = [name: string, request: (contentType: string) => Promise<{ status: number; headers: Headers; body: any }>, status: number, code: number, entries?: number];
+  const FAST = 'application/json';
+  const EXPRESS = 'application/json; profile=express';
   const cases: Case[] = [
-    ['malformed JSON', () => http(stack, 'POST', '/order/place', { token: alice.token, rawBody: '{"symbol": "ACME", ' }), 400, ErrorCode.VALIDATION_ERROR],
-    ['a JSON array body', () => http(stack, 'POST', '/order/place', { token: alice.token, rawBody: '[1,2]' }), 400, ErrorCode.VALIDATION_ERROR],
-    ['quantity as a string', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, quantity: 'ten' } }), 400, ErrorCode.VALIDATION_ERROR],
-    ['side as a number', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, side: 5 } }), 400, ErrorCode.VALIDATION_ERROR],
-    ['an unknown field', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, leverage: 100 } }), 400, ErrorCode.VALIDATION_ERROR],
-    ['zero quantity', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, quantity: 0 } }), 400, ErrorCode.INVALID_QUANTITY],
-    ['negative quantity', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, quantity: -3 } }), 400, ErrorCode.INVALID_QUANTITY],
-    ['fractional quantity', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, quantity: 1.5 } }), 400, ErrorCode.INVALID_QUANTITY],
-    ['quantity off the lot size', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, symbol: 'NICKEL', price: 1.05, quantity: 15 } }), 400, ErrorCode.INVALID_QUANTITY],
-    ['a sub-cent price', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, price: 10.005 } }), 400, ErrorCode.INVALID_PRICE],
-    ['an off-tick price', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, symbol: 'NICKEL', price: 1.03, quantity: 10 } }), 400, ErrorCode.INVALID_PRICE],
-    ['a negative price', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, price: -1 } }), 400, ErrorCode.INVALID_PRICE],
-    ['a limit order without price', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, price: undefined } }), 400, ErrorCode.INVALID_PRICE],
-    ['a price on a market order', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, type: 'MARKET', price: 10 } }), 400, ErrorCode.INVALID_PRICE],
-    ['an unknown symbol', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, symbol: 'NOPE' } }), 400, ErrorCode.INVALID_SYMBOL],
-    ['a huge body', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, clientOrderId: 'x'.repeat(100_000) } }), 413, ErrorCode.PAYLOAD_TOO_LARGE],
-    ['a body userId of someone else', () => http(stack, 'POST', '/order/place', { token: alice.token, body: { ...place, userId: bob.id } }), 403, ErrorCode.FORBIDDEN],
-    ['a missing token', () => http(stack, 'POST', '/order/place', { body: place }), 401, ErrorCode.UNAUTHORIZED],
-    ['a forged token', () => http(stack, 'POST', '/order/place', { token: jwt.sign(claims(), 'not-the-secret-at-all', { issuer: 'mock-exchange' }), body: place }), 401, ErrorCode.UNAUTHORIZED],
-    ['an expired token', () => http(stack, 'POST', '/order/place', { token: jwt.sign({ ...claims(), exp: Math.floor(Date.now() / 1000) - 60 }, secret(), { issuer: 'mock-exchange' }), body: place }), 401, ErrorCode.UNAUTHORIZED],
-    ['an alg:none token', () => http(stack, 'POST', '/order/place', { token: unsigned(claims()), body: place }), 401, ErrorCode.UNAUTHORIZED],
-    ['a refresh token used as access token', () => http(stack, 'POST', '/order/place', { token: alice.refreshToken, body: place }), 401, ErrorCode.UNAUTHORIZED],
-    ["another participant's order status", () => http(stack, 'GET', `/order/status/${bobOrderId}`, { token: alice.token }), 404, ErrorCode.ORDER_NOT_FOUND],
-    ["cancelling another participant's order", () => http(stack, 'POST', '/order/cancel', { token: alice.token, body: { orderId: bobOrderId } }), 404, ErrorCode.ORDER_NOT_FOUND, 1],
-    ["listing another participant's orders", () => http(stack, 'GET', `/order/user/${bob.id}`, { token: alice.token }), 403, ErrorCode.FORBIDDEN],
-    ['an admin command from a participant', () => http(stack, 'POST', '/admin/session', { token: alice.token, body: { state: 'HALTED' } }), 403, ErrorCode.FORBIDDEN],
-    ['a cancel with neither id', () => http(stack, 'POST', '/order/cancel', { token: alice.token, body: {} }), 400, ErrorCode.VALIDATION_ERROR],
-    ['an unknown endpoint', () => http(stack, 'GET', '/nope', { token: alice.token }), 404, ErrorCode.NOT_FOUND],
-    ['a register with a short password', () => http(stack, 'POST', '/auth/register', { body: { username: 'mallory', password: 'short' } }), 400, ErrorCode.VALIDATION_ERROR],
-    ['a register of a taken username', () => http(stack, 'POST', '/auth/register', { body: { username: 'alice', password: 'long-enough-password' } }), 409, ErrorCode.USER_EXISTS],
-    ['a login with a wrong password', () => http(stack, 'POST', '/auth/login', { body: { username: 'alice', password: 'wrong-password!' } }), 401, ErrorCode.INVALID_CREDENTIALS],
+    ['malformed JSON', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, rawBody: '{"symbol": "ACME", ' }), 400, ErrorCode.VALIDATION_ERROR],
+    ['a JSON array body', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, rawBody: '[1,2]' }), 400, ErrorCode.VALIDATION_ERROR],
+    ['quantity as a string', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, quantity: 'ten' } }), 400, ErrorCode.VALIDATION_ERROR],
+    ['side as a number', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, side: 5 } }), 400, ErrorCode.VALIDATION_ERROR],
+    ['an unknown field', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, leverage: 100 } }), 400, ErrorCode.VALIDATION_ERROR],
+    ['zero quantity', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, quantity: 0 } }), 400, ErrorCode.INVALID_QUANTITY],
+    ['negative quantity', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, quantity: -3 } }), 400, ErrorCode.INVALID_QUANTITY],
+    ['fractional quantity', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, quantity: 1.5 } }), 400, ErrorCode.INVALID_QUANTITY],
+    ['quantity off the lot size', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, symbol: 'NICKEL', price: 1.05, quantity: 15 } }), 400, ErrorCode.INVALID_QUANTITY],
+    ['a sub-cent price', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, price: 10.005 } }), 400, ErrorCode.INVALID_PRICE],
+    ['an off-tick price', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, symbol: 'NICKEL', price: 1.03, quantity: 10 } }), 400, ErrorCode.INVALID_PRICE],
+    ['a negative price', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, price: -1 } }), 400, ErrorCode.INVALID_PRICE],
+    ['a limit order without price', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, price: undefined } }), 400, ErrorCode.INVALID_PRICE],
+    ['a price on a market order', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, type: 'MARKET', price: 10 } }), 400, ErrorCode.INVALID_PRICE],
+    ['an unknown symbol', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, symbol: 'NOPE' } }), 400, ErrorCode.INVALID_SYMBOL],
+    ['a huge body', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, clientOrderId: 'x'.repeat(100_000) } }), 413, ErrorCode.PAYLOAD_TOO_LARGE],
+    ['a body userId of someone else', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, userId: bob.id } }), 403, ErrorCode.FORBIDDEN],
+    ['a missing token', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, body: place }), 401, ErrorCode.UNAUTHORIZED],
+    ['a forged token', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: jwt.sign(claims(), 'not-the-secret-at-all', { issuer: 'mock-exchange' }), body: place }), 401, ErrorCode.UNAUTHORIZED],
+    ['an expired token', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: jwt.sign({ ...claims(), exp: Math.floor(Date.now() / 1000) - 60 }, secret(), { issuer: 'mock-exchange' }), body: place }), 401, ErrorCode.UNAUTHORIZED],
+    ['an alg:none token', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: unsigned(claims()), body: place }), 401, ErrorCode.UNAUTHORIZED],
+    ['a refresh token used as access token', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.refreshToken, body: place }), 401, ErrorCode.UNAUTHORIZED],
+    ["another participant's order status", (ct) => http(stack, 'GET', `/order/status/${bobOrderId}`, { headers: { 'content-type': ct }, token: alice.token }), 404, ErrorCode.ORDER_NOT_FOUND],
+    ["cancelling another participant's order", (ct) => http(stack, 'POST', '/order/cancel', { headers: { 'content-type': ct }, token: alice.token, body: { orderId: bobOrderId } }), 404, ErrorCode.ORDER_NOT_FOUND, 1],
+    ["listing another participant's orders", (ct) => http(stack, 'GET', `/order/user/${bob.id}`, { headers: { 'content-type': ct }, token: alice.token }), 403, ErrorCode.FORBIDDEN],
+    ['an admin command from a participant', (ct) => http(stack, 'POST', '/admin/session', { headers: { 'content-type': ct }, token: alice.token, body: { state: 'HALTED' } }), 403, ErrorCode.FORBIDDEN],
+    ['a cancel with neither id', (ct) => http(stack, 'POST', '/order/cancel', { headers: { 'content-type': ct }, token: alice.token, body: {} }), 400, ErrorCode.VALIDATION_ERROR],
+    ['an unknown endpoint', (ct) => http(stack, 'GET', '/nope', { headers: { 'content-type': ct }, token: alice.token }), 404, ErrorCode.NOT_FOUND],
+    ['a register with a short password', (ct) => http(stack, 'POST', '/auth/register', { headers: { 'content-type': ct }, body: { username: 'mallory', password: 'short' } }), 400, ErrorCode.VALIDATION_ERROR],
+    ['a register of a taken username', (ct) => http(stack, 'POST', '/auth/register', { headers: { 'content-type': ct }, body: { username: 'alice', password: 'long-enough-password' } }), 409, ErrorCode.USER_EXISTS],
+    ['a login with a wrong password', (ct) => http(stack, 'POST', '/auth/login', { headers: { 'content-type': ct }, body: { username: 'alice', password: 'wrong-password!' } }), 401, ErrorCode.INVALID_CREDENTIALS],
   ];
 
   test.each(cases)('when a request has %s, then it gets the right status and code, and nothing is stored', async (_name, request, status, code, entries = 0) => {
     const before = await entriesAdded();
-    const res = await request();
-    expect(res.status).toBe(status);
-    expect(res.body).toMatchObject({ success: false, code });
-    expect(typeof res.body.error).toBe('string');
-    expect(await entriesAdded()).toBe(before + entries);
+    const fast = await request(FAST);
+    const viaExpress = await request(EXPRESS);
+    for (const res of [fast, viaExpress]) {
+      expect(res.status).toBe(status);
+      expect(res.body).toMatchObject({ success: false, code });
+      expect(typeof res.body.error).toBe('string');
+    }
+    expect(viaExpress.body).toEqual(fast.body);
+    for (const header of ['content-type', 'ratelimit-limit', 'retry-after']) expect([header, fast.headers.get(header)]).toEqual([header, viaExpress.headers.get(header)]);
+    expect(await entriesAdded()).toBe(before + 2 * entries);
   });
 
   test('when all the bad requests are done, then the services are healthy and only the one real order exists', async () => {
@@ -106,5 +118,22 @@ describe('bad input over HTTP', () => {
     }
     const balance = await http(stack, 'GET', '/account/balance', { token: alice.token });
     expect(balance.body.data.cash).toEqual({ available: 1_000, locked: 0 });
+  });
+
+  test('when a good order is placed as plain JSON and through Express, then both answers have the same shape and both orders rest', async () => {
+    const order = { symbol: 'ACME', side: 'BUY', price: 1, quantity: 1 };
+    const fast = await http(stack, 'POST', '/order/place', { token: bob.token, body: { ...order, clientOrderId: 'fast' }, headers: { 'content-type': FAST } });
+    const viaExpress = await http(stack, 'POST', '/order/place', { token: bob.token, body: { ...order, clientOrderId: 'express' }, headers: { 'content-type': EXPRESS } });
+    for (const [res, clientOrderId] of [[fast, 'fast'], [viaExpress, 'express']] as const) {
+      expect(res.status).toBe(201);
+      expect(res.body.data).toMatchObject({ clientOrderId, status: 'PENDING', filledQuantity: 0, order: { symbol: 'ACME', side: 'BUY', price: 1, quantity: 1, userId: bob.id } });
+    }
+    const shape = (b: any) => JSON.stringify(b, (k, v) => (['orderId', 'clientOrderId', 'timestamp', 'seq', 'requestId'].includes(k) ? '*' : v));
+    expect(shape(viaExpress.body)).toBe(shape(fast.body));
+    for (const res of [fast, viaExpress]) {
+      const { orderId } = res.body.data;
+      const cancelled = await http(stack, 'POST', '/order/cancel', { token: bob.token, body: { orderId }, headers: { 'content-type': res === fast ? FAST : EXPRESS } });
+      expect(cancelled.body.data).toMatchObject({ orderId, status: 'CANCELLED' });
+    }
   });
 });

@@ -90,7 +90,9 @@ export class Stack {
 
   /** Starts `name`; `as` and `env` run a second instance of it (say, another ws-server on another port). */
   async startService(name: ServiceName, as: string = name, env: Record<string, string> = {}): Promise<void> {
-    const child = spawn(process.execPath, [...(NODE_FLAGS[name] ?? []), join(DIST, 'scripts', 'service.js'), name], { env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // CPU_PROF=api,engine writes V8 CPU profiles of those services to CPU_PROF_DIR when they stop
+    const profile = (process.env.CPU_PROF ?? '').split(',').includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR ?? 'artifacts/profiles'}`] : [];
+    const child = spawn(process.execPath, [...(NODE_FLAGS[name] ?? []), ...profile, join(DIST, 'scripts', 'service.js'), name], { env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = this.logs.get(as as ServiceName) ?? [];
     this.logs.set(as as ServiceName, lines);
     child.stdout?.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));

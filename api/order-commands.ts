@@ -1,0 +1,84 @@
+import { randomUUID } from 'crypto';
+import type { ServerResponse } from 'http';
+import { Counter } from 'prom-client';
+import { MAX_QUANTITY } from '../engine/core/engine';
+import { ErrorCode } from '../contracts/errors';
+import { wireToCents } from '../contracts/money';
+import type { Reply } from '../contracts/wire';
+import type { ApiContext } from './context';
+import type { Submittable } from './engine-client';
+import { ApiError, fail, ok, statusForCode } from './http-errors';
+import { cancelBody, placeBody } from './schemas';
+import { listedSymbol } from './symbols';
+
+/**
+ * Placing and cancelling, apart from how the request arrived: the Express routes and the order fast
+ * path both turn a body into a stream entry here and answer the engine's verdict here.
+ */
+
+const ordersSubmitted = new Counter({ name: 'api_orders_submitted_total', help: 'Orders appended to the input stream', labelNames: ['outcome'] });
+
+export interface PreparedOrder {
+  orderId: string | null;
+  clientOrderId: string | null;
+  entry: Submittable;
+}
+
+export async function preparePlace(ctx: ApiContext, raw: unknown, userId: string): Promise<PreparedOrder> {
+  const body = placeBody.parse(raw);
+  if (body.userId !== undefined && body.userId !== userId) throw new ApiError(403, ErrorCode.FORBIDDEN, 'userId does not match the token');
+  const symbol = await listedSymbol(ctx, body.symbol);
+  const q = body.quantity;
+  if (!Number.isSafeInteger(q) || q <= 0 || q > MAX_QUANTITY) throw new ApiError(400, ErrorCode.INVALID_QUANTITY, `quantity must be a whole number from 1 to ${MAX_QUANTITY}`);
+  if (q % symbol.lotSize !== 0) throw new ApiError(400, ErrorCode.INVALID_QUANTITY, `quantity must be a multiple of the lot size ${symbol.lotSize}`);
+  let price: number | null = null;
+  if (body.type === 'LIMIT') {
+    if (body.price === undefined || body.price === null) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'a limit order needs a price');
+    price = wireToCents(body.price);
+    if (price === null || price <= 0) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'price must be positive with at most two decimals');
+    if (price % symbol.tickSizeCents !== 0) throw new ApiError(400, ErrorCode.INVALID_PRICE, `price must be a multiple of the tick size ${symbol.tickSizeCents / 100}`);
+  } else if (body.price !== undefined && body.price !== null) {
+    throw new ApiError(400, ErrorCode.INVALID_PRICE, 'a market order takes no price');
+  }
+  const orderId = randomUUID();
+  const clientOrderId = body.clientOrderId ?? null;
+  return {
+    orderId,
+    clientOrderId,
+    entry: { action: 'place', orderId, clientOrderId, userId, symbol: symbol.symbol, side: body.side, type: body.type, timeInForce: body.timeInForce, price, quantity: q, stp: body.stp },
+  };
+}
+
+export function prepareCancel(raw: unknown, userId: string): PreparedOrder {
+  const body = cancelBody.parse(raw);
+  if (body.userId !== undefined && body.userId !== userId) throw new ApiError(403, ErrorCode.FORBIDDEN, 'userId does not match the token');
+  const orderId = body.orderId ?? null;
+  const clientOrderId = body.clientOrderId ?? null;
+  return { orderId, clientOrderId, entry: { action: 'cancel', orderId, clientOrderId, userId } };
+}
+
+/** 201 with the verdict of a place, or 202 when the engine has not answered within the wait (the order is in the stream and will be applied). */
+export function answerPlace(res: ServerResponse, order: PreparedOrder, reply: Reply | null): void {
+  if (reply !== null) return sendVerdict(res, reply, order.orderId, 201);
+  ordersSubmitted.inc({ outcome: 'pending' });
+  ok(res, { orderId: order.orderId, clientOrderId: order.clientOrderId, status: 'SUBMITTED' }, 202);
+}
+
+export function answerCancel(res: ServerResponse, order: PreparedOrder, reply: Reply | null): void {
+  if (reply !== null) return sendVerdict(res, reply, order.orderId, 200);
+  ok(res, { orderId: order.orderId, status: 'CANCEL_SUBMITTED' }, 202);
+}
+
+function sendVerdict(res: ServerResponse, reply: Reply, orderId: string | null, successStatus: number): void {
+  const order = reply.order as { status?: string; code?: number; reason?: string; clientOrderId?: string | null; filledQuantity?: number } | null;
+  if (reply.error !== null) {
+    ordersSubmitted.inc({ outcome: 'error' });
+    return fail(res, statusForCode(reply.error.code), reply.error.code, reply.error.message);
+  }
+  if (order !== null && order.status === 'REJECTED') {
+    ordersSubmitted.inc({ outcome: 'rejected' });
+    return fail(res, statusForCode(order.code ?? ErrorCode.SYSTEM_ERROR), order.code ?? ErrorCode.SYSTEM_ERROR, order.reason ?? 'Rejected', { order });
+  }
+  ordersSubmitted.inc({ outcome: 'accepted' });
+  ok(res, { orderId: orderId ?? (order as { orderId?: string } | null)?.orderId ?? null, clientOrderId: order?.clientOrderId ?? null, status: order?.status, filledQuantity: order?.filledQuantity ?? 0, order, trades: reply.trades }, successStatus);
+}

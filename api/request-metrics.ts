@@ -1,0 +1,13 @@
+import { Counter, Histogram } from 'prom-client';
+
+const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'] });
+const latency = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route'], buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 2] });
+
+/** Starts timing a request; the returned function records it once it is answered. */
+export function timeRequest(): (method: string, route: string, status: number) => void {
+  const end = latency.startTimer();
+  return (method, route, status) => {
+    requests.inc({ method, route, status });
+    end({ method, route });
+  };
+}
