@@ -36,4 +36,23 @@ describe('RespBatch', () => {
     batch.cmd('INCRBY', 'n', 42);
     expect(batch.bytes().equals(reference([...Array.from({ length: 20 }, (_, i) => ['SET', `k${i}`, big]), ['INCRBY', 'n', '42']]))).toBe(true);
   });
+
+  it('keeps every batch intact when batches are filled side by side and the shared buffer is reused after one is taken', () => {
+    const a = new RespBatch();
+    const b = new RespBatch();
+    const empty = new RespBatch();
+    expect(empty.count).toBe(0);
+    for (let i = 0; i < 50; i++) {
+      a.cmd('SET', `a${i}`, 'é'.repeat(i));
+      b.publish('ch', `b${i}`.repeat(300));
+    }
+    const taken = a.bytes();
+    const c = new RespBatch();
+    for (let i = 0; i < 50; i++) c.cmd('SET', `c${i}`, 'zz'.repeat(2000));
+    const cBytes = c.bytes();
+    expect(taken.equals(reference(Array.from({ length: 50 }, (_, i) => ['SET', `a${i}`, 'é'.repeat(i)])))).toBe(true);
+    expect(b.bytes().equals(reference(Array.from({ length: 50 }, (_, i) => ['PUBLISH', 'ch', `b${i}`.repeat(300)])))).toBe(true);
+    expect(cBytes.equals(reference(Array.from({ length: 50 }, (_, i) => ['SET', `c${i}`, 'zz'.repeat(2000)])))).toBe(true);
+    expect(a.bytes().equals(taken)).toBe(true);
+  });
 });
