@@ -217,7 +217,7 @@ async function nullServerMax(stack: Stack, traders: Participant[]): Promise<Load
 async function main(): Promise<void> {
   log('starting the services');
   // the engine's production snapshot interval, not the tests' short one
-  const stack = await Stack.start({ SNAPSHOT_INTERVAL_MS: '10000', LOG_LEVEL: 'warn', RATE_LIMIT_PER_SECOND: '1000000', PLACE_TIMEOUT_MS: '5000' });
+  const stack = await Stack.start({ SNAPSHOT_INTERVAL_MS: process.env.BENCH_SNAPSHOT_MS ?? '10000', LOG_LEVEL: 'warn', RATE_LIMIT_PER_SECOND: '1000000', PLACE_TIMEOUT_MS: '5000' });
   const info = new Redis(REDIS_URL);
   redisPid = Number(/process_id:(\d+)/.exec(await info.info('server'))?.[1] ?? 0);
   info.disconnect();

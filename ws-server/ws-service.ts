@@ -137,6 +137,10 @@ export class WsService {
     }
     const r = route(parsed);
     if (r === null) return;
+    // Socket.IO encodes a broadcast before it looks for receivers: most symbols' market data and
+    // most participants' updates have none on a given instance
+    const local = this.io.of('/').adapter.rooms;
+    if (!r.rooms.some((room) => (local.get(room)?.size ?? 0) > 0)) return;
     forwarded.inc({ event: r.event });
     // local: every instance gets every engine message itself, so none may relay it to the others
     this.io.local.to(r.rooms).emit(r.event, parsed as never);
