@@ -9,7 +9,7 @@ import { createPrisma, type PrismaClient } from '../runtime/prisma';
 import { connectRedis } from '../runtime/redis';
 import { persistBatch } from './persist';
 import type Redis from 'ioredis';
-import { loadPortfolio } from '../portfolio/load';
+import { loadPortfolio, type PositionCache } from '../portfolio/load';
 
 const rowsWritten = new Counter({ name: 'db_writer_rows_total', help: 'Rows written', labelNames: ['kind'] });
 const jobsParked = new Counter({ name: 'db_writer_jobs_parked_total', help: 'Jobs given up on and parked in the failed set' });
@@ -40,6 +40,15 @@ export class DbWriterService {
   /** participants whose fills were persisted since their portfolio was last sent */
   private readonly touched = new Set<string>();
   private portfolioTimer: NodeJS.Timeout | null = null;
+  /**
+   * Each participant's positions so far, so a refresh reads only newer fills instead of their whole
+   * history. Sound only while jobs land one at a time and in order, which makes the database hold
+   * every fill up to the newest one seen: not with concurrent jobs, and dropped after a retried job
+   * (later ones landed before it).
+   */
+  private positions: PositionCache | undefined;
+  /** refreshes run one after another: two at once would fold the same fills twice */
+  private sending: Promise<void> = Promise.resolve();
   ready = false;
 
   constructor(
@@ -48,6 +57,7 @@ export class DbWriterService {
   ) {
     this.prisma = createPrisma(config.DATABASE_URL);
     this.redis = connectRedis(config.REDIS_URL, log, 'db-writer-portfolios');
+    this.positions = config.DB_WRITER_CONCURRENCY === 1 ? new Map() : undefined;
   }
 
   async start(): Promise<void> {
@@ -80,10 +90,12 @@ export class DbWriterService {
     const counts = await persistBatch(this.prisma, data);
     // a watermark for those who must wait for the database (the end-of-session snapshot)
     await this.redis.eval(RAISE_TO, 1, names(this.config.KEY_PREFIX).keys.persistedSeq, data.seq);
+    // a new map rather than clear(): a refresh still reading puts its result into the old one
+    if (job.attemptsMade > 0 && this.positions !== undefined) this.positions = new Map();
     for (const t of data.trades) this.touched.add(t[7]).add(t[8]);
     for (const c of data.credits) this.touched.add(c[1]);
     // portfolios go out at most twice a second per participant, however busy the batches
-    if (this.touched.size > 0 && this.portfolioTimer === null) this.portfolioTimer = setTimeout(() => void this.sendPortfolios(), 500);
+    if (this.touched.size > 0 && this.portfolioTimer === null) this.portfolioTimer = setTimeout(() => (this.sending = this.sending.then(() => this.sendPortfolios())), 500);
     rowsWritten.inc({ kind: 'orders' }, counts.orders);
     rowsWritten.inc({ kind: 'trades' }, counts.trades);
     rowsWritten.inc({ kind: 'balances' }, counts.balances);
@@ -97,7 +109,7 @@ export class DbWriterService {
     const n = names(this.config.KEY_PREFIX);
     for (const userId of users) {
       try {
-        const portfolio = await loadPortfolio(this.prisma, this.redis, n, userId);
+        const portfolio = await loadPortfolio(this.prisma, this.redis, n, userId, this.positions);
         await this.redis.publish(n.channels.portfolios, JSON.stringify({ type: 'portfolio', timestamp: Date.now(), ...portfolio }));
       } catch (err) {
         this.log.warn({ err: String(err), userId }, 'could not send a portfolio update');
@@ -109,6 +121,7 @@ export class DbWriterService {
     this.ready = false;
     if (this.portfolioTimer !== null) clearTimeout(this.portfolioTimer);
     await this.worker?.close();
+    await this.sending;
     await this.prisma.$disconnect();
     this.redis.disconnect();
   }

@@ -2,24 +2,34 @@ import type Redis from 'ioredis';
 import { centsToWire, wireToCents } from '../contracts/money';
 import type { Names } from '../contracts/names';
 import type { PrismaClient } from '../runtime/prisma';
-import { portfolioView, positionsFrom, type Fill } from './positions';
+import { applyFills, portfolioView, type Fill, type Position } from './positions';
+
+/**
+ * Positions already folded from a participant's fills, so that a refresh reads only the fills
+ * after them. Only for a reader that knows the database holds every fill up to the newest it has
+ * seen (db-writer persisting one job at a time, in order).
+ */
+export type PositionCache = Map<string, { since: bigint; lastSeq: bigint; positions: Map<string, Position> }>;
 
 /**
  * A participant's portfolio: cash from the live balance, positions with average cost and realized
  * P&L from their fills and share credits in PostgreSQL, marked to the last trade (or the reference
  * price before the first one). Money in currency units.
  */
-export async function loadPortfolio(prisma: PrismaClient, redis: Redis, n: Names, userId: string) {
+export async function loadPortfolio(prisma: PrismaClient, redis: Redis, n: Names, userId: string, cache?: PositionCache) {
   // only the current event counts: fills after the last reset
   const since = BigInt((await redis.get(n.keys.eventStartSeq)) ?? '0');
+  let known = cache?.get(userId);
+  if (known === undefined || known.since !== since) known = { since, lastSeq: since, positions: new Map() };
+  const after = known.lastSeq;
   const [balanceRaw, trades, credits, symbols] = await Promise.all([
     redis.get(n.keys.balance(userId)),
     prisma.$queryRawUnsafe<{ seq: bigint; symbol: string; price: bigint; quantity: bigint; buy_user_id: string; sell_user_id: string }[]>(
       'SELECT seq, symbol, price, quantity, buy_user_id, sell_user_id FROM trades WHERE (buy_user_id = $1 OR sell_user_id = $1) AND seq > $2',
       userId,
-      since,
+      after,
     ),
-    prisma.credit.findMany({ where: { userId, NOT: { asset: 'CASH' }, seq: { gt: since } } }),
+    prisma.credit.findMany({ where: { userId, NOT: { asset: 'CASH' }, seq: { gt: after } } }),
     redis.hkeys(n.keys.symbols),
   ]);
   const fills: Fill[] = [];
@@ -28,11 +38,14 @@ export async function loadPortfolio(prisma: PrismaClient, redis: Redis, n: Names
     fills.push({ seq: Number(t.seq), symbol: t.symbol, kind: t.buy_user_id === userId ? 'BUY' : 'SELL', quantity: Number(t.quantity), price: Number(t.price) });
   }
   for (const c of credits) fills.push({ seq: Number(c.seq), symbol: c.asset, kind: 'CREDIT', quantity: Number(c.amount), price: c.price === null ? 0 : Number(c.price) });
+  const positions = applyFills(known.positions, fills);
+  for (const f of fills) if (BigInt(f.seq) > known.lastSeq) known.lastSeq = BigInt(f.seq);
+  cache?.set(userId, known);
   const marks: Record<string, number | null> = {};
   for (const symbol of symbols) marks[symbol] = await markCents(redis, n, symbol);
   const balance = balanceRaw === null ? null : (JSON.parse(balanceRaw) as { cash: { available: number; locked: number } });
   const cash = { available: wireToCents(balance?.cash.available ?? 0) ?? 0, locked: wireToCents(balance?.cash.locked ?? 0) ?? 0 };
-  const view = portfolioView(userId, cash, positionsFrom(fills), marks);
+  const view = portfolioView(userId, cash, positions, marks);
   const w = (c: number | null) => (c === null ? null : centsToWire(c));
   return {
     userId,

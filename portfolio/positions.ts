@@ -21,7 +21,11 @@ export interface Position {
 }
 
 export function positionsFrom(fills: Fill[]): Map<string, Position> {
-  const positions = new Map<string, Position>();
+  return applyFills(new Map(), fills);
+}
+
+/** Carries `positions` forward by `fills`, all of which come after what they already hold. */
+export function applyFills(positions: Map<string, Position>, fills: Fill[]): Map<string, Position> {
   for (const f of [...fills].sort((a, b) => a.seq - b.seq)) {
     let p = positions.get(f.symbol);
     if (p === undefined) {

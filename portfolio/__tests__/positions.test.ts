@@ -1,4 +1,5 @@
-import { portfolioView, positionsFrom } from '../positions';
+import fc from 'fast-check';
+import { applyFills, portfolioView, positionsFrom, type Fill } from '../positions';
 
 describe('positions with average cost', () => {
   test('when shares are bought at two prices and some sold, then the sale realises against the average cost', () => {
@@ -32,5 +33,18 @@ describe('positions with average cost', () => {
       { symbol: 'B', quantity: 1, averageCost: 10, marketPrice: null, marketValue: 0, unrealizedPnl: 0, realizedPnl: 0 },
     ]);
     expect(view).toMatchObject({ equity: 1_410, unrealizedPnl: 60, realizedPnl: 0 });
+  });
+
+  test('when fills are folded in two parts, earlier ones first, then the positions equal those folded at once', () => {
+    const fill = fc.record({ symbol: fc.constantFrom('A', 'B'), kind: fc.constantFrom('BUY', 'SELL', 'CREDIT'), quantity: fc.integer({ min: 1, max: 50 }), price: fc.integer({ min: 1, max: 10_000 }) });
+    fc.assert(
+      fc.property(fc.array(fill, { maxLength: 40 }), fc.nat(), (raw, cut) => {
+        const fills: Fill[] = raw.map((f, i) => ({ ...f, seq: i + 1 }) as Fill);
+        const at = fills.length === 0 ? 0 : cut % (fills.length + 1);
+        // the later part arrives shuffled, as rows do
+        const later = fills.slice(at).reverse();
+        expect(applyFills(positionsFrom(fills.slice(0, at)), later)).toEqual(positionsFrom(fills));
+      }),
+    );
   });
 });

@@ -64,4 +64,35 @@ describe('portfolio', () => {
     expect(acme.averageCost).toBeGreaterThan(60);
     expect(acme.realizedPnl).toBeLessThan(-1_500);
   });
+
+  test('when fills arrive over several live refreshes, then every live portfolio equals the one computed from the whole history', async () => {
+    const socket = await connectSocket(stack, seller.token);
+    const live = record(socket, ['portfolio']);
+    const sameHoldings = (a: any, b: any) => JSON.stringify([a.positions.map((x: any) => [x.symbol, x.quantity, x.averageCost, x.realizedPnl]), a.realizedPnl, a.cash]) === JSON.stringify([b.positions.map((x: any) => [x.symbol, x.quantity, x.averageCost, x.realizedPnl]), b.realizedPnl, b.cash]);
+    const cross = async (sellerSide: 'BUY' | 'SELL', price: number, quantity: number) => {
+      await http(stack, 'POST', '/order/place', { token: seller.token, body: { symbol: 'ACME', side: sellerSide, price, quantity } });
+      const res = await http(stack, 'POST', '/order/place', { token: buyer.token, body: { symbol: 'ACME', side: sellerSide === 'BUY' ? 'SELL' : 'BUY', price, quantity } });
+      expect(res.body.data.status).toBe('FILLED');
+    };
+    try {
+      // each step waits for its own live refresh, so the next one starts from what that one folded
+      const steps: [string, () => Promise<unknown>, number][] = [
+        ['sells 2 at 25', () => cross('SELL', 25, 2), 13],
+        ['buys 3 at 26', () => cross('BUY', 26, 3), 16],
+        ['is credited 4', () => admin(stack, token, 'credit', { userId: seller.id, asset: 'ACME', amount: 4 }), 20],
+        ['sells 1 at 27', () => cross('SELL', 27, 1), 19],
+      ];
+      for (const [what, step, quantity] of steps) {
+        const seen = live.length;
+        await step();
+        const full = await waitFor(`the database to hold the step where the seller ${what}`, async () => {
+          const body = (await http(stack, 'GET', '/portfolio', { token: seller.token })).body.data;
+          return body.positions[0]?.quantity === quantity ? body : null;
+        });
+        await waitFor(`a live portfolio after the seller ${what} equal to the full computation`, () => live.slice(seen).some((e) => sameHoldings(e.data, full)));
+      }
+    } finally {
+      socket.disconnect();
+    }
+  });
 });
