@@ -70,6 +70,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', (err) => reject(Object.assign(err, { status: 400 })));
+    // a client gone before its body ended: nothing to answer, nothing to keep waiting for
+    req.on('close', () => {
+      if (!req.complete) reject(Object.assign(new Error('request aborted'), { status: 400 }));
+    });
   });
 }
 

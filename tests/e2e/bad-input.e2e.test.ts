@@ -1,3 +1,4 @@
+import net from 'net';
 import jwt from 'jsonwebtoken';
 import Redis from 'ioredis';
 import { ErrorCode } from '../../contracts/errors';
@@ -135,5 +136,21 @@ describe('bad input over HTTP', () => {
       const cancelled = await http(stack, 'POST', '/order/cancel', { token: bob.token, body: { orderId }, headers: { 'content-type': res === fast ? FAST : EXPRESS } });
       expect(cancelled.body.data).toMatchObject({ orderId, status: 'CANCELLED' });
     }
+  });
+
+  test('when a client goes away in the middle of an order body, then nothing is appended and the api carries on', async () => {
+    const before = await entriesAdded();
+    const socket = net.connect(Number(new URL(stack.apiUrl).port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const body = JSON.stringify(place);
+    socket.write(`POST /order/place HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${alice.token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await entriesAdded()).toBe(before);
+    const ok = await http(stack, 'POST', '/order/place', { token: bob.token, body: { ...place, clientOrderId: 'after-abort' } });
+    expect(ok.status).toBe(201);
+    const cancelled = await http(stack, 'POST', '/order/cancel', { token: bob.token, body: { clientOrderId: 'after-abort' } });
+    expect(cancelled.status).toBe(200);
   });
 });
