@@ -4,8 +4,8 @@
  * place to the order update over Socket.IO, and the engine process fed the stream directly.
  * Starts its own services (as the tests do) on the local Redis and PostgreSQL.
  */
-import http from 'http';
 import Redis from 'ioredis';
+import { Pool } from 'undici';
 import { ENTRY_FIELD } from '../contracts/commands';
 import { names } from '../contracts/names';
 import type { Command } from '../engine/core/types';
@@ -18,21 +18,28 @@ import { percentile } from './lib/random';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RATES = (process.env.BENCH_RATES ?? '1000,2000,5000').split(',').map(Number);
+/** closed-loop clients of the max phase (more only add latency here: the cores are the limit) */
+const MAX_CLIENTS = Number(process.env.BENCH_MAX_CLIENTS ?? 64);
 const ENGINE_COMMANDS = Number(process.env.BENCH_ENGINE_COMMANDS ?? 200_000);
 const log = (msg: string) => process.stderr.write(`[bench:e2e] ${msg}\n`);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+/**
+ * undici rather than node:http: the load generator shares the two cores with the exchange, and
+ * undici spends about half of http.request's CPU on a request.
+ */
+const pools = new Map<string, Pool>();
 
-function post(url: URL, token: string, body: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', () => resolve({ status: 0, body: '' }));
-    req.end(body);
-  });
+async function post(url: URL, token: string, body: string): Promise<{ status: number; body: string }> {
+  let pool = pools.get(url.origin);
+  if (pool === undefined) {
+    pool = new Pool(url.origin, { connections: 256 });
+    pools.set(url.origin, pool);
+  }
+  try {
+    const res = await pool.request({ path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    return { status: res.statusCode, body: await res.body.text() };
+  } catch {
+    return { status: 0, body: '' };
+  }
 }
 
 /**
@@ -105,7 +112,7 @@ async function load(stack: Stack, traders: Participant[], sentAt: Map<string, nu
   };
   if (rate === 'max') {
     // closed loop: each client sends its next order when its last one is answered
-    const concurrency = 64;
+    const concurrency = MAX_CLIENTS;
     const client = async () => {
       while (performance.now() < end) await one();
     };
@@ -282,7 +289,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await stack.stop();
-    agent.destroy();
+    await Promise.all([...pools.values()].map((p) => p.close()));
   }
 }
 
