@@ -40,9 +40,10 @@ export function fastRoute(method: string | undefined, url: string | undefined, c
 
 /** express.json's reading of a body: empty is {}, and the top level must be an object or array (strict) */
 export function parseJsonBody(text: string): unknown {
-  const start = text.search(/\S/);
-  if (start === -1) return {};
-  if (text[start] !== '{' && text[start] !== '[') throw Object.assign(new SyntaxError('strict JSON'), { type: 'entity.parse.failed' });
+  if (text.length === 0) return {};
+  // body-parser's whitespace: space, tab, line feed, carriage return
+  const start = text.search(/[^\x20\x09\x0a\x0d]/);
+  if (start === -1 || (text[start] !== '{' && text[start] !== '[')) throw Object.assign(new SyntaxError('strict JSON'), { type: 'entity.parse.failed' });
   try {
     return JSON.parse(text);
   } catch (err) {

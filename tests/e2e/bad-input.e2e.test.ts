@@ -56,6 +56,9 @@ describe('bad input over HTTP', () => {
   const EXPRESS = 'application/json; profile=express';
   const cases: Case[] = [
     ['malformed JSON', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, rawBody: '{"symbol": "ACME", ' }), 400, ErrorCode.VALIDATION_ERROR],
+    ['a whitespace-only body', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, rawBody: ' \n ' }), 400, ErrorCode.VALIDATION_ERROR],
+    ['an empty body', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, rawBody: '' }), 400, ErrorCode.VALIDATION_ERROR],
+    ['a bare JSON string body', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, rawBody: '"order"' }), 400, ErrorCode.VALIDATION_ERROR],
     ['a JSON array body', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, rawBody: '[1,2]' }), 400, ErrorCode.VALIDATION_ERROR],
     ['quantity as a string', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, quantity: 'ten' } }), 400, ErrorCode.VALIDATION_ERROR],
     ['side as a number', (ct) => http(stack, 'POST', '/order/place', { headers: { 'content-type': ct }, token: alice.token, body: { ...place, side: 5 } }), 400, ErrorCode.VALIDATION_ERROR],
