@@ -2,10 +2,9 @@ import type { Command, EngineEvent, OrderEvent, TradeEvent } from '../core/types
 import type { MatchingEngine } from '../core/engine';
 import { eventToWire, type Reply } from '../../contracts/wire';
 
-export interface StreamRecord {
-  id: string;
-  fields: string[];
-}
+/** an entry of the input stream as the reader decodes it */
+export type { StreamEntry as StreamRecord } from '../../runtime/stream-reader';
+import type { StreamEntry as StreamRecord } from '../../runtime/stream-reader';
 
 interface Routing {
   requestId?: unknown;

@@ -11,6 +11,7 @@ import { restore, snapshot, type EngineSnapshot } from '../core/snapshot';
 import { applyBatch, type StreamRecord } from './batch';
 import { MarketThrottle, PersistBuffer, publishBatch } from './publisher';
 import { RespBatch, RespWriter } from '../../runtime/resp-writer';
+import { StreamReader } from '../../runtime/stream-reader';
 
 const commandsApplied = new Counter({ name: 'engine_commands_total', help: 'Commands applied by the engine' });
 const eventsEmitted = new Counter({ name: 'engine_events_total', help: 'Events emitted by the engine' });
@@ -24,7 +25,6 @@ interface StoredSnapshot {
   state: EngineSnapshot;
 }
 
-type XRecord = [id: string, fields: string[]];
 const MAX_INFLIGHT_BATCHES = 4;
 
 /** Native hashing: the snapshot can be megabytes, and the engine is paused while it is taken. */
@@ -38,7 +38,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest('hex')
 export class EngineService {
   private engine = new MatchingEngine();
   private readonly n: Names;
-  private readonly reader: Redis;
+  private readonly reader: StreamReader;
   private readonly writer: Redis;
   /** batch outputs (publish, hot state, acks): see RespWriter */
   private readonly output: RespWriter;
@@ -60,7 +60,7 @@ export class EngineService {
     private readonly log: Logger,
   ) {
     this.n = names(config.KEY_PREFIX);
-    this.reader = connectRedis(config.REDIS_URL, log, 'engine-reader');
+    this.reader = new StreamReader(config.REDIS_URL, 'engine-reader');
     this.writer = connectRedis(config.REDIS_URL, log, 'engine-writer');
     this.output = new RespWriter(config.REDIS_URL);
     this.queue = new Queue(this.n.dbWriteQueue, {
@@ -87,7 +87,7 @@ export class EngineService {
     if (this.ready) await this.saveSnapshot('shutdown');
     else await this.drain();
     await this.queue.close();
-    this.reader.disconnect();
+    this.reader.close();
     this.output.close();
     await this.writer.quit();
   }
@@ -111,9 +111,9 @@ export class EngineService {
     }
     let replayed = 0;
     for (;;) {
-      const records = (await this.reader.xrange(this.n.inputStream, `(${this.lastId}`, '+', 'COUNT', this.config.ENGINE_BATCH_SIZE)) as XRecord[];
+      const records = await this.reader.range(this.n.inputStream, `(${this.lastId}`, '+', this.config.ENGINE_BATCH_SIZE);
       if (records.length === 0) break;
-      await this.handle(records.map(([id, fields]) => ({ id, fields })), false);
+      await this.handle(records, false);
       replayed += records.length;
     }
     await this.drain();
@@ -129,21 +129,16 @@ export class EngineService {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      let reply: [string, XRecord[]][] | null;
+      let records: StreamRecord[];
       try {
-        reply = (await this.reader.xreadgroup(
-          'GROUP', this.n.engineGroup, this.consumer,
-          'COUNT', this.config.ENGINE_BATCH_SIZE,
-          'BLOCK', this.config.ENGINE_BLOCK_MS,
-          'STREAMS', this.n.inputStream, '>',
-        )) as [string, XRecord[]][] | null;
+        records = await this.reader.readGroup(this.n.inputStream, this.n.engineGroup, this.consumer, this.config.ENGINE_BATCH_SIZE, this.config.ENGINE_BLOCK_MS);
       } catch (err) {
         this.log.error({ err: String(err) }, 'reading the input stream failed; retrying');
         await new Promise((r) => setTimeout(r, 500));
         continue;
       }
-      if (reply !== null && reply[0][1].length > 0) {
-        await this.handle(reply[0][1].map(([id, fields]) => ({ id, fields })), true);
+      if (records.length > 0) {
+        await this.handle(records, true);
       } else {
         this.flushIdle(false);
       }
