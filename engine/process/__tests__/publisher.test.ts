@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { names } from '../../../contracts/names';
+import { balanceToWire, wireJson } from '../../../contracts/wire';
+import { RespBatch } from '../../../runtime/resp-writer';
+import { intents, toCommands } from '../../core/__tests__/arbitraries';
+import { MatchingEngine } from '../../core/engine';
+import { applyBatch, type StreamRecord } from '../batch';
+import { MarketThrottle, publishBatch } from '../publisher';
+
+/** the commands in a RESP buffer, the simple way */
+function decode(bytes: Buffer): string[][] {
+  const commands: string[][] = [];
+  let pos = 0;
+  const line = () => {
+    const end = bytes.indexOf('\r\n', pos);
+    const text = bytes.toString('latin1', pos, end);
+    pos = end + 2;
+    return text;
+  };
+  while (pos < bytes.length) {
+    const n = Number(line().slice(1));
+    const args: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const len = Number(line().slice(1));
+      args.push(bytes.toString('utf8', pos, pos + len));
+      pos += len + 2;
+    }
+    commands.push(args);
+  }
+  return commands;
+}
+
+const n = names('t:');
+
+describe('publishing a batch', () => {
+  it('sends every event on its channel as its wire JSON, the same bytes the hot state keeps, and each verdict to its api', () => {
+    fc.assert(
+      fc.property(intents(5), fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 5 }), (list, sizes) => {
+        const engine = new MatchingEngine();
+        const throttle = new MarketThrottle(100);
+        const records: StreamRecord[] = toCommands(list, 5).map((c, i) => {
+          const { ts, ...rest } = c as typeof c & { ts: number };
+          return { id: `${ts}-${i}`, fields: ['c', JSON.stringify({ ...rest, requestId: `r${i}`, replyTo: i % 2 === 0 ? 'api-a' : 'api-b' })] };
+        });
+        for (let at = 0, k = 0; at < records.length; k++) {
+          const slice = records.slice(at, at + sizes[k % sizes.length]);
+          at += slice.length;
+          const batch = applyBatch(engine, slice);
+          const balances = engine.takeDirtyBalances();
+          const out = new RespBatch();
+          publishBatch(out, n, engine, batch, balances, 5, throttle);
+          const commands = decode(out.bytes());
+          expect(out.count).toBe(commands.length);
+          const published = (channel: string) => commands.filter((c) => c[0] === 'PUBLISH' && c[1] === channel).map((c) => c[2]);
+          const stored = new Map<string, string[]>();
+          for (const c of commands.filter((c) => c[0] === 'MSET')) for (let i = 1; i < c.length; i += 2) stored.set(c[i], [...(stored.get(c[i]) ?? []), c[i + 1]]);
+
+          const orders = batch.events.filter((e) => e.type === 'order');
+          expect(published(n.channels.orderUpdates)).toEqual(orders.map(wireJson));
+          for (const e of orders) expect(stored.get(n.keys.order(e.orderId))).toContain(wireJson(e));
+          const trades = batch.events.filter((e) => e.type === 'trade');
+          expect(published(n.channels.trades)).toEqual(trades.map(wireJson));
+          for (const e of trades) expect(stored.get(n.keys.trade(e.tradeId))).toEqual([wireJson(e)]);
+          const balanceJson = balances.map((b) => JSON.stringify(balanceToWire(b, engine.seq)));
+          const credits = batch.events.filter((e) => e.type === 'credit').map(wireJson);
+          expect(published(n.channels.balances)).toEqual([...credits, ...balanceJson]);
+          for (const [i, b] of balances.entries()) expect(stored.get(n.keys.balance(b.userId))).toEqual([balanceJson[i]]);
+          for (const api of ['api-a', 'api-b']) {
+            const verdicts = published(n.channels.replies(api)).map((m) => JSON.parse(m) as { requestId: string });
+            expect(verdicts.map((v) => v.requestId)).toEqual(batch.replies.filter((r) => r.replyTo === api).map((r) => r.reply.requestId));
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
