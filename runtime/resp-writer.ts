@@ -194,7 +194,7 @@ export class RespWriter {
 }
 
 /** The offset just past the complete reply starting at `pos`, or -1 if it is not all here yet. */
-function skipReply(buf: Buffer, pos: number): number {
+export function skipReply(buf: Buffer, pos: number): number {
   if (pos >= buf.length) return -1;
   const lineEnd = buf.indexOf('\r\n', pos);
   if (lineEnd < 0) return -1;
