@@ -3,7 +3,7 @@ import { register } from 'prom-client';
 import { ErrorCode } from '../contracts/errors';
 import type { ApiContext } from './context';
 import { errorHandler, fail, ok } from './http-errors';
-import { rateLimit, requireAuth } from './middleware';
+import { PARTICIPANT_LIMIT, rateLimit, requireAuth } from './middleware';
 import { accountRoutes } from './routes/account-routes';
 import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
@@ -51,7 +51,7 @@ export function createApp(ctx: ApiContext): Express {
 
   app.use(uiRoutes(ctx.config.PUBLIC_WS_URL));
 
-  const userLimit = rateLimit(ctx, 'api', ctx.config.RATE_LIMIT_PER_SECOND, 1000);
+  const userLimit = rateLimit(ctx, PARTICIPANT_LIMIT.name, ctx.config.RATE_LIMIT_PER_SECOND, PARTICIPANT_LIMIT.windowMs);
   const mount: express.RequestHandler = (req, res, next) => {
     res.locals.mount = req.baseUrl;
     next();

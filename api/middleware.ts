@@ -38,6 +38,9 @@ export function userOf(req: Request): string {
 /** one round trip: count the request and make sure the window's key expires */
 export const COUNT_IN_WINDOW = "local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return c";
 
+/** The participant's own limit: its name in Redis and its window, shared by the Express routes and the order fast path. */
+export const PARTICIPANT_LIMIT = { name: 'api', windowMs: 1000 } as const;
+
 /** One caller's current fixed window of one limit. */
 export interface RateWindow {
   key: string;

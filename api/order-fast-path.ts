@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import { ErrorCode } from '../contracts/errors';
 import type { ApiContext } from './context';
 import { ApiError, failWith } from './http-errors';
-import { applyRateLimit, authenticate, countRequest, rateWindow } from './middleware';
+import { applyRateLimit, authenticate, countRequest, PARTICIPANT_LIMIT, rateWindow } from './middleware';
 import { answerCancel, answerPlace, prepareCancel, preparePlace, type PreparedOrder } from './order-commands';
 import { timeRequest } from './request-metrics';
 
@@ -80,11 +80,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 export function orderFastPath(ctx: ApiContext): (req: IncomingMessage, res: ServerResponse, route: 'place' | 'cancel') => void {
   const limit = byteLimit(ctx.config.BODY_LIMIT);
-  const windowMs = 1000;
+  const { name, windowMs } = PARTICIPANT_LIMIT;
   const handle = async (req: IncomingMessage, res: ServerResponse, route: 'place' | 'cancel') => {
     const body = parseJsonBody(await readBody(req, limit));
     const userId = authenticate(ctx, req.headers.authorization).sub;
-    const window = rateWindow(ctx, 'api', userId, ctx.config.RATE_LIMIT_PER_SECOND, windowMs);
+    const window = rateWindow(ctx, name, userId, ctx.config.RATE_LIMIT_PER_SECOND, windowMs);
     let order: PreparedOrder;
     try {
       order = route === 'place' ? await preparePlace(ctx, body, userId) : prepareCancel(body, userId);

@@ -80,6 +80,19 @@ describe('api features: tokens, rate limits, metrics, subscriptions', () => {
     }
   });
 
+  test('when a participant sends orders both as plain JSON and through Express, then both count against one limit', async () => {
+    const p = await register(stack, 'mixed');
+    const order = { symbol: 'EAGER', side: 'BUY', price: 1, quantity: 0 };
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
+    const window = Math.floor(Date.now() / 1000);
+    const statuses: number[] = [];
+    for (const contentType of ['application/json', 'application/json; profile=express', 'application/json', 'application/json; profile=express', 'application/json', 'application/json; profile=express']) {
+      statuses.push((await http(stack, 'POST', '/order/place', { token: p.token, body: order, headers: { 'content-type': contentType } })).status);
+    }
+    expect(Math.floor(Date.now() / 1000)).toBe(window);
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
+  });
+
   test('when /metrics is scraped, then it answers in Prometheus format with request counts', async () => {
     const res = await fetch(`${stack.apiUrl}/metrics`);
     const text = await res.text();
