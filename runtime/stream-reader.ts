@@ -259,9 +259,16 @@ export class StreamReader {
     socket.on('error', lost);
     socket.on('close', () => lost(new Error('redis connection closed')));
     this.socket = socket;
-    if (u.password) await this.send(new RespBatch().cmd('AUTH', ...(u.username ? [decodeURIComponent(u.username)] : []), decodeURIComponent(u.password)), checkOk);
-    const db = Number(u.pathname.slice(1) || 0);
-    if (db > 0) await this.send(new RespBatch().cmd('SELECT', db), checkOk);
-    await this.send(new RespBatch().cmd('CLIENT', 'SETNAME', this.name), checkOk);
+    try {
+      if (u.password) await this.send(new RespBatch().cmd('AUTH', ...(u.username ? [decodeURIComponent(u.username)] : []), decodeURIComponent(u.password)), checkOk);
+      const db = Number(u.pathname.slice(1) || 0);
+      if (db > 0) await this.send(new RespBatch().cmd('SELECT', db), checkOk);
+      await this.send(new RespBatch().cmd('CLIENT', 'SETNAME', this.name), checkOk);
+    } catch (err) {
+      // never left connected without its password or database
+      socket.destroy();
+      if (this.socket === socket) this.socket = null;
+      throw err;
+    }
   }
 }

@@ -57,6 +57,16 @@ describe('StreamReader on a real Redis', () => {
     expect(await reader.range(key, '-', '+', 1)).toHaveLength(1);
   });
 
+  test('when Redis refuses its password, then every read fails with the reason instead of reading unauthenticated', async () => {
+    const wrong = new StreamReader(REDIS_URL.replace('redis://', 'redis://:not-the-password@'), `${key}-auth`);
+    try {
+      await expect(wrong.range(key, '-', '+', 1)).rejects.toThrow(/AUTH|password/i);
+      await expect(wrong.range(key, '-', '+', 1)).rejects.toThrow(/AUTH|password/i);
+    } finally {
+      wrong.close();
+    }
+  });
+
   test('when its connection is killed, then the read in flight fails and the next one connects again', async () => {
     const inFlight = reader.readGroup(key, 'ours', 'engine', 10, 5000);
     await new Promise((r) => setTimeout(r, 100));
