@@ -36,7 +36,7 @@ export function userOf(req: Request): string {
 }
 
 /** one round trip: count the request and make sure the window's key expires */
-export const COUNT_IN_WINDOW = "local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return c";
+const COUNT_IN_WINDOW = "local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return c";
 
 /** The participant's own limit: its name in Redis and its window, shared by the Express routes and the order fast path. */
 export const PARTICIPANT_LIMIT = { name: 'api', windowMs: 1000 } as const;
@@ -45,6 +45,7 @@ export const PARTICIPANT_LIMIT = { name: 'api', windowMs: 1000 } as const;
 export interface RateWindow {
   key: string;
   limit: number;
+  windowMs: number;
   /** how long the counter is kept: two windows, so a late request of the last one still finds it */
   keepMs: number;
   resetSeconds: number;
@@ -53,7 +54,7 @@ export interface RateWindow {
 export function rateWindow(ctx: ApiContext, name: string, who: string, limit: number, windowMs: number): RateWindow {
   const now = Date.now();
   const windowStart = now - (now % windowMs);
-  return { key: ctx.n.keys.rateLimit(`${name}:${who}`, windowStart), limit, keepMs: windowMs * 2, resetSeconds: Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000)) };
+  return { key: ctx.n.keys.rateLimit(`${name}:${who}`, windowStart), limit, windowMs, keepMs: windowMs * 2, resetSeconds: Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000)) };
 }
 
 export async function countRequest(ctx: ApiContext, w: RateWindow): Promise<number> {
@@ -61,13 +62,13 @@ export async function countRequest(ctx: ApiContext, w: RateWindow): Promise<numb
 }
 
 /** Sets the rate-limit headers for the `count`th request of the window; the 429 to answer if that is one too many. */
-export function applyRateLimit(res: ServerResponse, w: RateWindow, count: number, windowMs: number): ApiError | null {
+export function applyRateLimit(res: ServerResponse, w: RateWindow, count: number): ApiError | null {
   res.setHeader('RateLimit-Limit', String(w.limit));
   res.setHeader('RateLimit-Remaining', String(Math.max(0, w.limit - count)));
   res.setHeader('RateLimit-Reset', String(w.resetSeconds));
   if (count <= w.limit) return null;
   res.setHeader('Retry-After', String(w.resetSeconds));
-  return new ApiError(429, ErrorCode.RATE_LIMITED, `Rate limit of ${w.limit} requests per ${windowMs / 1000}s exceeded`);
+  return new ApiError(429, ErrorCode.RATE_LIMITED, `Rate limit of ${w.limit} requests per ${w.windowMs / 1000}s exceeded`);
 }
 
 /**
@@ -77,6 +78,6 @@ export function applyRateLimit(res: ServerResponse, w: RateWindow, count: number
 export function rateLimit(ctx: ApiContext, name: string, limit: number, windowMs: number): RequestHandler {
   return async (req, res, next) => {
     const w = rateWindow(ctx, name, req.auth?.sub ?? `ip:${req.ip}`, limit, windowMs);
-    next(applyRateLimit(res, w, await countRequest(ctx, w), windowMs) ?? undefined);
+    next(applyRateLimit(res, w, await countRequest(ctx, w)) ?? undefined);
   };
 }

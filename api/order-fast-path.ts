@@ -90,10 +90,10 @@ export function orderFastPath(ctx: ApiContext): (req: IncomingMessage, res: Serv
       order = route === 'place' ? await preparePlace(ctx, body, userId) : prepareCancel(body, userId);
     } catch (err) {
       // a refused request still counts, and being over the limit is the answer that comes first
-      throw applyRateLimit(res, window, await countRequest(ctx, window), windowMs) ?? err;
+      throw applyRateLimit(res, window, await countRequest(ctx, window)) ?? err;
     }
     const outcome = await ctx.engine.submitWithin(window, order.entry, ctx.config.PLACE_TIMEOUT_MS);
-    const refused = applyRateLimit(res, window, outcome.count, windowMs);
+    const refused = applyRateLimit(res, window, outcome.count);
     // the script appended nothing exactly when the count is over the limit
     if (outcome.limited || refused !== null) throw refused ?? new ApiError(429, ErrorCode.RATE_LIMITED);
     if (route === 'place') answerPlace(res, order, outcome.reply);

@@ -117,6 +117,15 @@ export class RespBatch {
   }
 }
 
+/** What a new connection to `url` must send first: AUTH with its credentials, SELECT of its database. */
+export function connectionSetup(u: URL): (string | number)[][] {
+  const commands: (string | number)[][] = [];
+  if (u.password) commands.push(['AUTH', ...(u.username ? [decodeURIComponent(u.username)] : []), decodeURIComponent(u.password)]);
+  const db = Number(u.pathname.slice(1) || 0);
+  if (db > 0) commands.push(['SELECT', db]);
+  return commands;
+}
+
 interface Waiter {
   remaining: number;
   errors: string[];
@@ -143,9 +152,7 @@ export class RespWriter {
     this.socket.on('error', fail);
     this.socket.on('close', () => fail(new Error('redis connection closed')));
     const setup = new RespBatch();
-    if (u.password) setup.cmd('AUTH', ...(u.username ? [decodeURIComponent(u.username)] : []), decodeURIComponent(u.password));
-    const db = Number(u.pathname.slice(1) || 0);
-    if (db > 0) setup.cmd('SELECT', db);
+    for (const args of connectionSetup(u)) setup.cmd(...args);
     this.ready = new Promise<void>((resolve, reject) => {
       this.socket.once('connect', () => {
         if (setup.count === 0) return resolve();

@@ -1,5 +1,5 @@
 import net from 'net';
-import { RespBatch } from './resp-writer';
+import { connectionSetup, RespBatch } from './resp-writer';
 
 export interface StreamEntry {
   id: string;
@@ -109,20 +109,13 @@ class Cursor {
   pos = 0;
   constructor(readonly buf: Buffer) {}
 
-  /** the type byte and the number of a `*n` or `$n` header, read byte by byte (headers are a few bytes) */
+  /** the type byte and the number of a `*n` or `$n` header */
   private line(): [type: number, n: number] {
-    const buf = this.buf;
-    const type = buf[this.pos];
-    let i = this.pos + 1;
-    let negative = false;
-    if (buf[i] === 0x2d /* - */) {
-      negative = true;
-      i++;
-    }
-    let n = 0;
-    for (let b = buf[i]; b !== CR; b = buf[++i]) n = n * 10 + (b - 0x30);
-    this.pos = i + 2;
-    return [type, negative ? -n : n];
+    const type = this.buf[this.pos];
+    const lineEnd = lineEndIn(this.buf, this.pos, this.buf.length);
+    const n = intAt(this.buf, this.pos + 1, lineEnd);
+    this.pos = lineEnd + 2;
+    return [type, n];
   }
 
   /** an array's length, -1 for a nil array; throws the reply's error */
@@ -260,10 +253,7 @@ export class StreamReader {
     socket.on('close', () => lost(new Error('redis connection closed')));
     this.socket = socket;
     try {
-      if (u.password) await this.send(new RespBatch().cmd('AUTH', ...(u.username ? [decodeURIComponent(u.username)] : []), decodeURIComponent(u.password)), checkOk);
-      const db = Number(u.pathname.slice(1) || 0);
-      if (db > 0) await this.send(new RespBatch().cmd('SELECT', db), checkOk);
-      await this.send(new RespBatch().cmd('CLIENT', 'SETNAME', this.name), checkOk);
+      for (const args of [...connectionSetup(u), ['CLIENT', 'SETNAME', this.name]]) await this.send(new RespBatch().cmd(...args), checkOk);
     } catch (err) {
       // never left connected without its password or database
       socket.destroy();

@@ -2,9 +2,10 @@ import type { Command, EngineEvent, OrderEvent, TradeEvent } from '../core/types
 import type { MatchingEngine } from '../core/engine';
 import { eventToWire, type Reply } from '../../contracts/wire';
 
+import type { StreamEntry } from '../../runtime/stream-reader';
+
 /** an entry of the input stream as the reader decodes it */
-export type { StreamEntry as StreamRecord } from '../../runtime/stream-reader';
-import type { StreamEntry as StreamRecord } from '../../runtime/stream-reader';
+export type StreamRecord = StreamEntry;
 
 interface Routing {
   requestId?: unknown;
