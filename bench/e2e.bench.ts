@@ -5,7 +5,6 @@
  * Starts its own services (as the tests do) on the local Redis and PostgreSQL.
  */
 import Redis from 'ioredis';
-import { Pool } from 'undici';
 import { ENTRY_FIELD } from '../contracts/commands';
 import { names } from '../contracts/names';
 import type { Command } from '../engine/core/types';
@@ -13,6 +12,7 @@ import { admin, connectSocket, loginAdmin, register, type ClientSocket, type Par
 import { REDIS_URL, Stack } from '../tests/harness/stack';
 import { startCpuMeter, type CpuReading } from './lib/cpu-meter';
 import { generateEngineStream } from './lib/engine-stream';
+import { LeanHttpPool } from './lib/lean-http-client';
 import { startNullServer } from './lib/null-server';
 import { percentile } from './lib/random';
 
@@ -22,21 +22,17 @@ const RATES = (process.env.BENCH_RATES ?? '1000,2000,5000').split(',').map(Numbe
 const MAX_CLIENTS = Number(process.env.BENCH_MAX_CLIENTS ?? 64);
 const ENGINE_COMMANDS = Number(process.env.BENCH_ENGINE_COMMANDS ?? 200_000);
 const log = (msg: string) => process.stderr.write(`[bench:e2e] ${msg}\n`);
-/**
- * undici rather than node:http: the load generator shares the two cores with the exchange, and
- * undici spends about half of http.request's CPU on a request.
- */
-const pools = new Map<string, Pool>();
+/** keep-alive connections per origin; the load generator's own client (see lean-http-client.ts) */
+const pools = new Map<string, LeanHttpPool>();
 
 async function post(url: URL, token: string, body: string): Promise<{ status: number; body: string }> {
   let pool = pools.get(url.origin);
   if (pool === undefined) {
-    pool = new Pool(url.origin, { connections: 256 });
+    pool = new LeanHttpPool(url.origin, 256);
     pools.set(url.origin, pool);
   }
   try {
-    const res = await pool.request({ path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
-    return { status: res.statusCode, body: await res.body.text() };
+    return await pool.post(url.pathname, `authorization: Bearer ${token}\r\ncontent-type: application/json\r\n`, body);
   } catch {
     return { status: 0, body: '' };
   }
@@ -289,7 +285,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await stack.stop();
-    await Promise.all([...pools.values()].map((p) => p.close()));
+    for (const p of pools.values()) p.close();
   }
 }
 
