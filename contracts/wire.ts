@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BalanceView, BookView, EngineEvent, MarketStats } from '../engine/core/types';
-import { centsToWire } from './money';
+import { centsText, centsToWire } from './money';
 
 /**
  * What clients see on REST and Socket.IO: the engine's events with money in currency units.
@@ -26,7 +26,8 @@ export function eventToWire(e: EngineEvent) {
   }
 }
 
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
+// surrogates too: JSON.stringify escapes a lone one, and written raw it would reach clients as U+FFFD
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
 const str = (v: string) => (NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`);
 const strOrNull = (v: string | null) => (v === null ? 'null' : str(v));
 
@@ -37,11 +38,11 @@ const strOrNull = (v: string | null) => (v === null ? 'null' : str(v));
 export function wireJson(e: EngineEvent): string {
   switch (e.type) {
     case 'order':
-      return `{"type":"order","seq":${e.seq},"orderId":${str(e.orderId)},"clientOrderId":${strOrNull(e.clientOrderId)},"userId":${str(e.userId)},"symbol":${str(e.symbol)},"side":"${e.side}","orderType":"${e.orderType}","timeInForce":"${e.timeInForce}","price":${e.price === null ? 'null' : centsToWire(e.price)},"quantity":${e.quantity},"filledQuantity":${e.filledQuantity},"status":"${e.status}","code":${e.code},"reason":${strOrNull(e.reason)},"timestamp":${e.timestamp}}`;
+      return `{"type":"order","seq":${e.seq},"orderId":${str(e.orderId)},"clientOrderId":${strOrNull(e.clientOrderId)},"userId":${str(e.userId)},"symbol":${str(e.symbol)},"side":"${e.side}","orderType":"${e.orderType}","timeInForce":"${e.timeInForce}","price":${e.price === null ? 'null' : centsText(e.price)},"quantity":${e.quantity},"filledQuantity":${e.filledQuantity},"status":"${e.status}","code":${e.code},"reason":${strOrNull(e.reason)},"timestamp":${e.timestamp}}`;
     case 'depth':
-      return `{"type":"depth","seq":${e.seq},"symbol":${str(e.symbol)},"side":"${e.side}","price":${centsToWire(e.price)},"quantity":${e.quantity},"timestamp":${e.timestamp}}`;
+      return `{"type":"depth","seq":${e.seq},"symbol":${str(e.symbol)},"side":"${e.side}","price":${centsText(e.price)},"quantity":${e.quantity},"timestamp":${e.timestamp}}`;
     case 'trade':
-      return `{"type":"trade","seq":${e.seq},"tradeId":${e.tradeId},"symbol":${str(e.symbol)},"price":${centsToWire(e.price)},"quantity":${e.quantity},"buyOrderId":${str(e.buyOrderId)},"sellOrderId":${str(e.sellOrderId)},"buyUserId":${str(e.buyUserId)},"sellUserId":${str(e.sellUserId)},"takerSide":"${e.takerSide}","timestamp":${e.timestamp}}`;
+      return `{"type":"trade","seq":${e.seq},"tradeId":${e.tradeId},"symbol":${str(e.symbol)},"price":${centsText(e.price)},"quantity":${e.quantity},"buyOrderId":${str(e.buyOrderId)},"sellOrderId":${str(e.sellOrderId)},"buyUserId":${str(e.buyUserId)},"sellUserId":${str(e.sellUserId)},"takerSide":"${e.takerSide}","timestamp":${e.timestamp}}`;
     default:
       return JSON.stringify(eventToWire(e));
   }
@@ -66,6 +67,43 @@ export function tickToWire(m: MarketStats, seq: number, timestamp: number) {
 export function bookToWire(b: BookView, seq: number, timestamp: number) {
   const levels = (ls: BookView['bids']) => ls.map((l) => ({ price: centsToWire(l.price), quantity: l.quantity, orders: l.orders }));
   return { type: 'orderbook' as const, seq, symbol: b.symbol, bids: levels(b.bids), asks: levels(b.asks), timestamp };
+}
+
+const priceText = (cents: number | null) => (cents === null ? 'null' : centsText(cents));
+
+function levelsJson(levels: BookView['bids']): string {
+  let out = '[';
+  for (let i = 0; i < levels.length; i++) {
+    const l = levels[i];
+    out += `${i === 0 ? '' : ','}{"price":${centsText(l.price)},"quantity":${l.quantity},"orders":${l.orders}}`;
+  }
+  return out + ']';
+}
+
+/**
+ * JSON.stringify(bookToWire(b, seq, timestamp)) written out by hand, like wireJson: the engine
+ * writes the book of every symbol a batch touched, and at moderate load a batch is an order or two
+ * (tests hold these to the general path, byte for byte).
+ */
+export function bookJson(b: BookView, seq: number, timestamp: number): string {
+  return `{"type":"orderbook","seq":${seq},"symbol":${str(b.symbol)},"bids":${levelsJson(b.bids)},"asks":${levelsJson(b.asks)},"timestamp":${timestamp}}`;
+}
+
+/** JSON.stringify(tickToWire(m, seq, timestamp)), by hand */
+export function tickJson(m: MarketStats, seq: number, timestamp: number): string {
+  return `{"type":"tick","seq":${seq},"symbol":${str(m.symbol)},"lastTradePrice":${priceText(m.lastTradePrice)},"lastTradeQuantity":${m.lastTradeQuantity},"bidPrice":${priceText(m.bidPrice)},"bidQuantity":${m.bidQuantity},"askPrice":${priceText(m.askPrice)},"askQuantity":${m.askQuantity},"totalVolume":${m.totalVolume},"timestamp":${timestamp}}`;
+}
+
+/** JSON.stringify(balanceToWire(b, seq)), by hand: positions in their own key order, as JSON.stringify takes them */
+export function balanceJson(b: BalanceView, seq: number): string {
+  let positions = '{';
+  let first = true;
+  for (const symbol of Object.keys(b.positions)) {
+    const p = b.positions[symbol];
+    positions += `${first ? '' : ','}${str(symbol)}:{"available":${p.available},"locked":${p.locked}}`;
+    first = false;
+  }
+  return `{"type":"balance","seq":${seq},"userId":${str(b.userId)},"cash":{"available":${centsText(b.cash.available)},"locked":${centsText(b.cash.locked)}},"positions":${positions}}}`;
 }
 
 export function balanceToWire(b: BalanceView, seq: number) {

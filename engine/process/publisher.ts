@@ -2,7 +2,7 @@ import type { RespBatch } from '../../runtime/resp-writer';
 import type { MatchingEngine } from '../core/engine';
 import type { BalanceView } from '../core/types';
 import type { Names } from '../../contracts/names';
-import { balanceToWire, bookToWire, tickToWire, wireJson } from '../../contracts/wire';
+import { balanceJson, bookJson, tickJson, wireJson } from '../../contracts/wire';
 import type { BatchResult } from './batch';
 
 const RECENT_TRADES = 100;
@@ -102,16 +102,16 @@ export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, b
     const book = engine.book(symbol, bookDepth);
     const market = engine.market(symbol);
     if (book === null || market === null) continue;
-    const bookJson = JSON.stringify(bookToWire(book, seq, lastTs));
-    const tickJson = JSON.stringify(tickToWire(market, seq, lastTs));
+    const bookText = bookJson(book, seq, lastTs);
+    const tickText = tickJson(market, seq, lastTs);
     // hot state stays exact (a new subscriber's snapshot must match the depth events after it);
     // the messages are a refresh that clients can also build from depth and trades, so they are paced
-    state.push(n.keys.orderbook(symbol), bookJson, n.keys.quote(symbol), tickJson);
-    throttle.offer(symbol, bookJson, tickJson);
+    state.push(n.keys.orderbook(symbol), bookText, n.keys.quote(symbol), tickText);
+    throttle.offer(symbol, bookText, tickText);
   }
   throttle.due(Date.now(), (bookJson, tickJson) => pubs.push(ch.marketData, bookJson, ch.marketData, tickJson));
   for (const b of balances) {
-    const json = JSON.stringify(balanceToWire(b, seq));
+    const json = balanceJson(b, seq);
     state.push(n.keys.balance(b.userId), json);
     pubs.push(ch.balances, json);
   }

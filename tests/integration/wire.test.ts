@@ -1,22 +1,75 @@
 import fc from 'fast-check';
 import { MatchingEngine } from '../../engine/core/engine';
-import type { EngineEvent } from '../../engine/core/types';
+import type { BalanceView, BookView, EngineEvent, MarketStats } from '../../engine/core/types';
 import { intents, toCommands } from '../../engine/core/__tests__/arbitraries';
-import { eventToWire, wireJson } from '../../contracts/wire';
+import { centsText, centsToWire } from '../../contracts/money';
+import { balanceJson, balanceToWire, bookJson, bookToWire, eventToWire, tickJson, tickToWire, wireJson } from '../../contracts/wire';
+
+/** any UTF-16 code units, lone surrogates and control characters included */
+const anyText = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 8 });
 
 describe('the hand-written wire JSON', () => {
   test('when any engine event is serialised, then wireJson is byte for byte JSON.stringify(eventToWire(e))', () => {
     fc.assert(
-      fc.property(intents(6), fc.string(), (list, weird) => {
+      fc.property(intents(6), fc.string(), anyText, (list, weird, units) => {
         const engine = new MatchingEngine();
         const events: EngineEvent[] = [];
         for (const c of toCommands(list, 6)) engine.apply(c, events);
-        // ids and reasons with quotes, backslashes and control characters must be escaped the same way
-        engine.apply({ action: 'place', orderId: `x"${weird}\\`, clientOrderId: `c\n${weird}`, userId: 'u0', symbol: 'AAA', side: 'BUY', type: 'LIMIT', timeInForce: 'IOC', price: 1, quantity: 1, ts: 5 }, events);
+        // ids and reasons with quotes, backslashes, control characters and lone surrogates must be escaped the same way
+        engine.apply({ action: 'place', orderId: `x"${weird}\\`, clientOrderId: `c\n${weird}${units}`, userId: 'u0', symbol: 'AAA', side: 'BUY', type: 'LIMIT', timeInForce: 'IOC', price: 1, quantity: 1, ts: 5 }, events);
         for (const e of events) expect(wireJson(e)).toBe(JSON.stringify(eventToWire(e)));
         expect(events.some((e) => e.type === 'trade')).toBe(events.some((e) => wireJson(e).startsWith('{"type":"trade"')));
       }),
       { numRuns: 40 },
+    );
+  });
+
+  test('a lone surrogate in a client order id travels escaped, as JSON.stringify writes it', () => {
+    const events: EngineEvent[] = [];
+    new MatchingEngine().apply({ action: 'place', orderId: 'o1', clientOrderId: 'a\ud800b', userId: 'u0', symbol: 'NOPE', side: 'BUY', type: 'LIMIT', timeInForce: 'GFD', price: 100, quantity: 1, ts: 5 }, events);
+    expect(wireJson(events[0])).toContain('"clientOrderId":"a\\ud800b"');
+  });
+
+  test('centsText is String(centsToWire(cents)) for every integer amount, large and negative ones included', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.maxSafeInteger(), fc.integer({ min: -1e15, max: 1e15 }), fc.constantFrom(0, 1, -1, 10, 99, 100, 101, 1e15, -1e15, 1e15 - 1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER)), (cents) => {
+        expect(centsText(cents)).toBe(String(centsToWire(cents)));
+      }),
+      { numRuns: 5000 },
+    );
+    for (let cents = -20_000; cents <= 20_000; cents++) if (centsText(cents) !== String(cents / 100)) throw new Error(`centsText(${cents}) = ${centsText(cents)}`);
+  });
+
+  test('books, ticks and balances of a running engine are byte for byte the general path', () => {
+    fc.assert(
+      fc.property(intents(6), fc.integer({ min: 1, max: 30 }), (list, depth) => {
+        const engine = new MatchingEngine();
+        const events: EngineEvent[] = [];
+        for (const c of toCommands(list, 6)) engine.apply(c, events);
+        for (const symbol of engine.symbols()) {
+          const book = engine.book(symbol, depth)!;
+          const market = engine.market(symbol)!;
+          expect(bookJson(book, engine.seq, 42)).toBe(JSON.stringify(bookToWire(book, engine.seq, 42)));
+          expect(tickJson(market, engine.seq, 42)).toBe(JSON.stringify(tickToWire(market, engine.seq, 42)));
+        }
+        for (const b of engine.takeDirtyBalances()) expect(balanceJson(b, engine.seq)).toBe(JSON.stringify(balanceToWire(b, engine.seq)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('odd names, empty books, missing prices and big amounts are written as JSON.stringify writes them', () => {
+    const level = fc.record({ price: fc.integer({ min: 1, max: 1e13 }), quantity: fc.nat(), orders: fc.nat() });
+    fc.assert(
+      fc.property(anyText, fc.array(level, { maxLength: 5 }), fc.array(level, { maxLength: 5 }), fc.option(fc.integer({ min: 1, max: 1e13 })), fc.dictionary(anyText, fc.record({ available: fc.integer(), locked: fc.nat() })), fc.integer({ min: -1e14, max: 1e15 }), (name, bids, asks, last, positions, cash) => {
+        const book: BookView = { symbol: name, bids, asks };
+        const market: MarketStats = { symbol: name, tickSize: 1, lotSize: 1, bidPrice: bids[0]?.price ?? null, bidQuantity: 3, askPrice: asks[0]?.price ?? null, askQuantity: 0, lastTradePrice: last, lastTradeQuantity: 7, totalVolume: 9 };
+        const balance: BalanceView = { userId: name, cash: { available: cash, locked: 17 }, positions: { ...positions, '42': { available: 1, locked: 2 } } };
+        expect(bookJson(book, 1, 2)).toBe(JSON.stringify(bookToWire(book, 1, 2)));
+        expect(tickJson(market, 1, 2)).toBe(JSON.stringify(tickToWire(market, 1, 2)));
+        expect(balanceJson(balance, 3)).toBe(JSON.stringify(balanceToWire(balance, 3)));
+      }),
+      { numRuns: 300 },
     );
   });
 });
