@@ -6,11 +6,13 @@
  */
 import Redis from 'ioredis';
 import { ENTRY_FIELD } from '../contracts/commands';
+import { engineConfigSchema, loadConfig } from '../contracts/config';
 import { names } from '../contracts/names';
 import type { Command } from '../engine/core/types';
 import { admin, connectSocket, loginAdmin, register, type ClientSocket, type Participant } from '../tests/harness/client';
 import { REDIS_URL, Stack } from '../tests/harness/stack';
 import { startCpuMeter, type CpuReading } from './lib/cpu-meter';
+import { measurePipelineApart, type PipelineCost } from './lib/engine-pipeline';
 import { generateEngineStream } from './lib/engine-stream';
 import { LeanHttpPool } from './lib/lean-http-client';
 import { startNullServer } from './lib/null-server';
@@ -21,6 +23,8 @@ const RATES = (process.env.BENCH_RATES ?? '1000,2000,5000').split(',').map(Numbe
 /** closed-loop clients of the max phase (more only add latency here: the cores are the limit) */
 const MAX_CLIENTS = Number(process.env.BENCH_MAX_CLIENTS ?? 64);
 const ENGINE_COMMANDS = Number(process.env.BENCH_ENGINE_COMMANDS ?? 200_000);
+/** the batch size and book depth the engine process runs with here (the harness leaves them at their defaults) */
+const engineDefaults = loadConfig(engineConfigSchema, {});
 const log = (msg: string) => process.stderr.write(`[bench:e2e] ${msg}\n`);
 /** keep-alive connections per origin; the load generator's own client (see lean-http-client.ts) */
 const pools = new Map<string, LeanHttpPool>();
@@ -162,10 +166,11 @@ function processGroups(stack: Stack): Record<string, number[]> {
   return groups;
 }
 
-async function engineDirect(stack: Stack): Promise<{ opsPerSec: number; cpu: CpuReading }> {
+async function engineDirect(stack: Stack): Promise<{ opsPerSec: number; cpu: CpuReading; pipeline: PipelineCost }> {
   const redis = new Redis(REDIS_URL);
   const n = names(stack.prefix);
-  const stream = generateEngineStream({ commands: ENGINE_COMMANDS, users: 1000, symbols: 4, restingTarget: 1000, seed: 11 });
+  const streamOptions = { commands: ENGINE_COMMANDS, users: 1000, symbols: 4, restingTarget: 1000, seed: 11 };
+  const stream = generateEngineStream(streamOptions);
   await stack.stopService('engine');
   log(`engine stopped; loading ${stream.setup.length + stream.commands.length} commands into the stream`);
   let lastId = '';
@@ -183,6 +188,9 @@ async function engineDirect(stack: Stack): Promise<{ opsPerSec: number; cpu: Cpu
   // the engine process measured on its own: with ws-server subscribed, every message would also be
   // parsed there, on the same two cores (the engine still publishes all of them and hands jobs to BullMQ)
   for (const other of ['db-writer', 'ws-server', 'api'] as const) await stack.stopService(other);
+  // the same records through the engine process's steps in this process, without I/O: the floor
+  const pipeline = await measurePipelineApart({ stream: streamOptions, batchSize: engineDefaults.ENGINE_BATCH_SIZE, bookDepth: engineDefaults.BOOK_DEPTH, prefix: stack.prefix, runs: 3 });
+  log(`engine steps without I/O, in a process of their own (median of 3): ${JSON.stringify(pipeline)} per command`);
   const startPromise = stack.startService('engine');
   let meter: ((units: number) => CpuReading) | null = null;
   let first = 0;
@@ -204,7 +212,7 @@ async function engineDirect(stack: Stack): Promise<{ opsPerSec: number; cpu: Cpu
   const cpu = meter!(all.length);
   await startPromise;
   redis.disconnect();
-  return { opsPerSec: Math.round(all.length / seconds), cpu };
+  return { opsPerSec: Math.round(all.length / seconds), cpu, pipeline };
 }
 
 /**
@@ -278,6 +286,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         engineProcessOpsPerSec: engine.opsPerSec,
         engineProcessCpu: engine.cpu,
+        engineStepsWithoutIo: engine.pipeline,
         httpMaxOrdersPerSec: at('max')?.ordersPerSec,
         nullServerMaxPerSec: peer.ordersPerSec,
         nullServerCpu: peer.cpu,
