@@ -18,7 +18,14 @@ type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const connected = new Gauge({ name: 'ws_connected_clients', help: 'Connected Socket.IO clients' });
-const forwarded = new Counter({ name: 'ws_messages_forwarded_total', help: 'Engine messages forwarded', labelNames: ['event'] });
+const forwardedTotal = new Counter({ name: 'ws_messages_forwarded_total', help: 'Engine messages forwarded', labelNames: ['event'] });
+/** each event's series looked up once: prom-client hashes the labels of every inc otherwise */
+const forwardedSeries = new Map<string, { inc: () => void }>();
+const forwarded = (event: string) => {
+  let series = forwardedSeries.get(event);
+  if (series === undefined) forwardedSeries.set(event, (series = forwardedTotal.labels(event)));
+  return series;
+};
 const SYMBOL = /^[A-Z][A-Z0-9.]{0,9}$/;
 
 /**
@@ -141,7 +148,7 @@ export class WsService {
     // most participants' updates have none on a given instance
     const local = this.io.of('/').adapter.rooms;
     if (!r.rooms.some((room) => (local.get(room)?.size ?? 0) > 0)) return;
-    forwarded.inc({ event: r.event });
+    forwarded(r.event).inc();
     // local: every instance gets every engine message itself, so none may relay it to the others
     this.io.local.to(r.rooms).emit(r.event, parsed as never);
   }

@@ -100,6 +100,8 @@ describe('api features: tokens, rate limits, metrics, subscriptions', () => {
     expect(text).toMatch(/^http_requests_total\{method="GET",route="\/account[^"]*",status="429"\} \d+/m);
     expect(text).toMatch(/^http_requests_total\{method="POST",route="\/order\/place",status="201"\} \d+/m);
     expect(text).toMatch(/^http_requests_total\{method="POST",route="\/order\/place",status="429"\} \d+/m);
+    // the orders accepted by the tests above, counted by outcome
+    expect(text).toMatch(/^api_orders_submitted_total\{outcome="accepted"\} [1-9]\d*$/m);
     expect(await (await fetch(`http://127.0.0.1:${stack.env.ENGINE_HEALTH_PORT}/metrics`)).text()).toMatch(/^engine_commands_total \d+/m);
   });
 
