@@ -2,6 +2,8 @@
  * The browser's REST client: the exchange's `{success, data}` envelope, the session kept in
  * localStorage, and one silent token refresh when the access token has expired.
  */
+import { readShared, writeShared } from './shared-session.js';
+
 export interface SessionUser {
   id: string;
   username: string;
@@ -30,6 +32,7 @@ function stored(): StoredSession | null {
   return raw === null ? null : (JSON.parse(raw) as StoredSession);
 }
 const UNAUTHORIZED = 18;
+const REFRESH_LOCK = 'mock-exchange-session-refresh';
 
 export class Api {
   private session: StoredSession | null;
@@ -64,29 +67,42 @@ export class Api {
   /** Rotates the tokens once, however many callers found theirs expired at the same moment. */
   refresh(): Promise<boolean> {
     if (this.refreshing !== null) return this.refreshing;
-    // another tab of this browser may have rotated the tokens already: presenting the spent refresh
-    // token would look like theft and end every session of this participant
-    const latest = stored();
+    // Tabs of one browser share the session: two rotating it at once would present one refresh
+    // token twice, which the api takes for theft and answers by ending every session. A lock across
+    // tabs (where the page is a secure context) makes the second wait and take the first's tokens.
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    const once = () => this.refreshOnce();
+    // the lock's promise settles with the callback's result (DOM's typing leaves it wrapped)
+    const refreshing = (locks !== undefined ? (locks.request(REFRESH_LOCK, once) as unknown as Promise<boolean>) : once()).finally(() => {
+      this.refreshing = null;
+    });
+    this.refreshing = refreshing;
+    return refreshing;
+  }
+
+  private async refreshOnce(): Promise<boolean> {
+    // another tab may have rotated the tokens already: presenting the spent refresh token would
+    // look like theft
+    const shared = await readShared<StoredSession>();
+    const latest = shared === undefined || shared === null ? stored() : shared;
     if (latest !== null && this.session !== null && latest.refreshToken !== this.session.refreshToken) {
       this.session = latest;
-      return Promise.resolve(true);
+      return true;
     }
     const session = this.session;
-    if (session === null) return Promise.resolve(false);
-    this.refreshing = this.send<any>('POST', '/auth/refresh', { refreshToken: session.refreshToken }, null)
-      .then((res) => {
-        if (!res.ok) {
-          this.store(null);
-          this.onSignedOut();
-          return false;
-        }
-        this.store({ ...session, accessToken: res.data.accessToken, refreshToken: res.data.refreshToken });
-        return true;
-      })
-      .finally(() => {
-        this.refreshing = null;
-      });
-    return this.refreshing;
+    if (session === null) return false;
+    const res = await this.send<any>('POST', '/auth/refresh', { refreshToken: session.refreshToken }, null);
+    if (!res.ok) {
+      this.store(null);
+      await writeShared(null);
+      this.onSignedOut();
+      return false;
+    }
+    const next = { ...session, accessToken: res.data.accessToken, refreshToken: res.data.refreshToken };
+    this.store(next);
+    // before the lock is released, so the tab waiting for it reads these tokens
+    await writeShared(next);
+    return true;
   }
 
   async call<T = any>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
@@ -116,5 +132,7 @@ export class Api {
     this.session = session;
     if (session === null) localStorage.removeItem(STORAGE_KEY);
     else localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+    // signing in and out: the refresh path awaits its own write instead
+    void writeShared(session);
   }
 }
