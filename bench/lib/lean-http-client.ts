@@ -50,6 +50,8 @@ class Connection {
   }
 
   private onData(chunk: Buffer): void {
+    // a server may speak unasked only to give up on the connection (a 408 on idle, say)
+    if (this.current === null) return this.fail(new Error('answer to no request'));
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
     const headEnd = this.buf.indexOf(HEADER_END);
     if (headEnd < 0) return;
@@ -64,7 +66,7 @@ class Connection {
     this.buf = Buffer.alloc(0);
     const p = this.current;
     this.current = null;
-    p?.resolve(res);
+    p.resolve(res);
     if (/\r\nconnection: *close/i.test(head)) this.fail(new Error('server closed the connection'));
     else this.idle(this);
   }

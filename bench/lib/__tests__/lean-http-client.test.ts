@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
-import type { AddressInfo } from 'net';
+import net, { type AddressInfo } from 'net';
 import { LeanHttpPool } from '../lean-http-client';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
@@ -107,6 +107,31 @@ describe('LeanHttpPool (the load generator’s client) against node:http', () =>
     expect((await pool.post('/again', '', '')).body).toBe('/again');
     pool.close();
     expect(s.sockets()).toBe(2);
+  });
+
+  it('drops a connection on which the server speaks unasked, and goes on with a fresh one', async () => {
+    let connections = 0;
+    const server = net.createServer((socket) => {
+      const n = ++connections;
+      socket.on('data', () => {
+        socket.write(`HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nc${n}`);
+        // the first connection then answers a request nobody sent, and stays open
+        if (n === 1) setTimeout(() => socket.write('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n\r\n'), 20);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const sockets = new Set<net.Socket>();
+    server.on('connection', (c) => sockets.add(c));
+    stop = () => new Promise((resolve) => {
+      for (const c of sockets) c.destroy();
+      server.close(() => resolve());
+    });
+    const pool = new LeanHttpPool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 2);
+    expect((await pool.post('/a', '', '')).body).toBe('c1');
+    await new Promise((r) => setTimeout(r, 100));
+    const next = await Promise.all([pool.post('/b', '', ''), pool.post('/c', '', '')]);
+    pool.close();
+    expect(next.map((r) => r.body).sort()).toEqual(['c2', 'c3']);
   });
 
   it('fails a request whose connection is refused instead of hanging', async () => {
