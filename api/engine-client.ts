@@ -3,14 +3,13 @@ import type Redis from 'ioredis';
 import { ENTRY_FIELD, type StreamEntry } from '../contracts/commands';
 import type { Names } from '../contracts/names';
 import type { Reply } from '../contracts/wire';
-import type { RateWindow } from './middleware';
+import { COUNT_LUA, type RateWindow } from './middleware';
 
 /**
  * Counts the request in its rate-limit window and, unless that is one too many, appends the
  * command: one round trip per order instead of two. Replies [count, stream id or nil].
  */
-const ADMIT = `local c = redis.call('INCR', KEYS[1])
-if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+const ADMIT = `${COUNT_LUA}
 if c > tonumber(ARGV[2]) then return {c, false} end
 return {c, redis.call('XADD', KEYS[2], '*', ARGV[3], ARGV[4])}`;
 

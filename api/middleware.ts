@@ -35,8 +35,13 @@ export function userOf(req: Request): string {
   return req.auth.sub;
 }
 
+/**
+ * Counts a request in the window KEYS[1] (kept for ARGV[1] ms) into `c`: the one way every limit
+ * counts, Express's routes here and the order fast path's script in engine-client.ts.
+ */
+export const COUNT_LUA = "local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end";
 /** one round trip: count the request and make sure the window's key expires */
-const COUNT_IN_WINDOW = "local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return c";
+const COUNT_IN_WINDOW = `${COUNT_LUA} return c`;
 
 /** The participant's own limit: its name in Redis and its window, shared by the Express routes and the order fast path. */
 export const PARTICIPANT_LIMIT = { name: 'api', windowMs: 1000 } as const;

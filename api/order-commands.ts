@@ -4,6 +4,7 @@ import { Counter } from 'prom-client';
 import { MAX_QUANTITY } from '../engine/core/engine';
 import { ErrorCode } from '../contracts/errors';
 import { wireToCents } from '../contracts/money';
+import { seriesOf } from '../runtime/metric-series';
 import type { Reply } from '../contracts/wire';
 import type { ApiContext } from './context';
 import type { Submittable } from './engine-client';
@@ -16,9 +17,7 @@ import { listedSymbol } from './symbols';
  * path both turn a body into a stream entry here and answer the engine's verdict here.
  */
 
-const ordersSubmittedTotal = new Counter({ name: 'api_orders_submitted_total', help: 'Orders appended to the input stream', labelNames: ['outcome'] });
-/** each outcome's series looked up once (prom-client hashes the labels of every inc otherwise) */
-const ordersSubmitted = Object.fromEntries((['pending', 'error', 'rejected', 'accepted'] as const).map((o) => [o, ordersSubmittedTotal.labels(o)])) as Record<'pending' | 'error' | 'rejected' | 'accepted', { inc: () => void }>;
+const ordersSubmitted = seriesOf(new Counter({ name: 'api_orders_submitted_total', help: 'Orders appended to the input stream', labelNames: ['outcome'] }));
 
 export interface PreparedOrder {
   orderId: string | null;
@@ -62,7 +61,7 @@ export function prepareCancel(raw: unknown, userId: string): PreparedOrder {
 /** 201 with the verdict of a place, or 202 when the engine has not answered within the wait (the order is in the stream and will be applied). */
 export function answerPlace(res: ServerResponse, order: PreparedOrder, reply: Reply | null): void {
   if (reply !== null) return sendVerdict(res, reply, order.orderId, 201);
-  ordersSubmitted.pending.inc();
+  ordersSubmitted('pending').inc();
   ok(res, { orderId: order.orderId, clientOrderId: order.clientOrderId, status: 'SUBMITTED' }, 202);
 }
 
@@ -74,13 +73,13 @@ export function answerCancel(res: ServerResponse, order: PreparedOrder, reply: R
 function sendVerdict(res: ServerResponse, reply: Reply, orderId: string | null, successStatus: number): void {
   const order = reply.order as { status?: string; code?: number; reason?: string; clientOrderId?: string | null; filledQuantity?: number } | null;
   if (reply.error !== null) {
-    ordersSubmitted.error.inc();
+    ordersSubmitted('error').inc();
     return fail(res, statusForCode(reply.error.code), reply.error.code, reply.error.message);
   }
   if (order !== null && order.status === 'REJECTED') {
-    ordersSubmitted.rejected.inc();
+    ordersSubmitted('rejected').inc();
     return fail(res, statusForCode(order.code ?? ErrorCode.SYSTEM_ERROR), order.code ?? ErrorCode.SYSTEM_ERROR, order.reason ?? 'Rejected', { order });
   }
-  ordersSubmitted.accepted.inc();
+  ordersSubmitted('accepted').inc();
   ok(res, { orderId: orderId ?? (order as { orderId?: string } | null)?.orderId ?? null, clientOrderId: order?.clientOrderId ?? null, status: order?.status, filledQuantity: order?.filledQuantity ?? 0, order, trades: reply.trades }, successStatus);
 }

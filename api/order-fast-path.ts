@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'http';
+import { BYTE_SIZE } from '../contracts/config';
 import { ErrorCode } from '../contracts/errors';
 import type { ApiContext } from './context';
 import { ApiError, failWith } from './http-errors';
@@ -20,7 +21,7 @@ const PLAIN_JSON = new Set(['application/json', 'application/json; charset=utf-8
 
 /** '16kb', '1mb', '512' → bytes, as express.json reads its limit */
 export function byteLimit(limit: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(limit);
+  const m = BYTE_SIZE.exec(limit);
   if (m === null) throw new Error(`not a size: ${limit}`);
   const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b'];
   return Math.floor(Number(m[1]) * unit);

@@ -12,7 +12,7 @@ import type { Command } from '../engine/core/types';
 import { admin, connectSocket, loginAdmin, register, type ClientSocket, type Participant } from '../tests/harness/client';
 import { REDIS_URL, Stack } from '../tests/harness/stack';
 import { startCpuMeter, type CpuReading } from './lib/cpu-meter';
-import { measurePipelineApart, type PipelineCost } from './lib/engine-pipeline';
+import { entryText, measurePipelineApart, type PipelineCost } from './lib/engine-pipeline';
 import { generateEngineStream } from './lib/engine-stream';
 import { LeanHttpPool } from './lib/lean-http-client';
 import { startNullServer } from './lib/null-server';
@@ -177,11 +177,7 @@ async function engineDirect(stack: Stack): Promise<{ opsPerSec: number; cpu: Cpu
   const all: Command[] = [...stream.setup, ...stream.commands];
   for (let i = 0; i < all.length; i += 5000) {
     const pipe = redis.pipeline();
-    for (const c of all.slice(i, i + 5000)) {
-      const { ts, ...entry } = c as Command & { ts: number };
-      void ts;
-      pipe.xadd(n.inputStream, '*', ENTRY_FIELD, JSON.stringify(entry));
-    }
+    for (const c of all.slice(i, i + 5000)) pipe.xadd(n.inputStream, '*', ENTRY_FIELD, entryText(c));
     const res = (await pipe.exec()) as [Error | null, string][];
     lastId = res[res.length - 1][1];
   }

@@ -5,6 +5,8 @@ import { z } from 'zod';
  * schema and refuses to start, naming every bad variable, if anything is wrong.
  */
 const int = (def: number) => z.coerce.number().int().positive().default(def);
+/** a size as express.json reads one: '16kb', '1mb', '512' (the number, then the unit) */
+export const BYTE_SIZE = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i;
 
 const common = {
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
@@ -38,7 +40,7 @@ export const apiConfigSchema = z.object({
   AUTH_RATE_LIMIT_PER_MINUTE: int(30),
   ADMIN_USERNAME: z.string().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
-  BODY_LIMIT: z.string().regex(/^\s*\d+(\.\d+)?\s*(b|kb|mb|gb)?\s*$/i, 'a size such as 16kb or 1mb').default('16kb'),
+  BODY_LIMIT: z.string().regex(BYTE_SIZE, 'a size such as 16kb or 1mb').default('16kb'),
   /**
    * where the browser UI finds Socket.IO: `same-origin` (one ingress in front of both), `:PORT`
    * (the page's host on that port), or an absolute URL

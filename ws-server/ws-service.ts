@@ -11,6 +11,7 @@ import type { ClientToServerEvents, ServerToClientEvents, SocketData, SubscribeR
 import type { WireBook, WireTick } from '../contracts/wire';
 import { verifyAccessToken } from '../api/tokens';
 import type { Logger } from '../runtime/logger';
+import { seriesOf } from '../runtime/metric-series';
 import { connectRedis } from '../runtime/redis';
 import { route, rooms } from './router';
 
@@ -18,14 +19,7 @@ type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const connected = new Gauge({ name: 'ws_connected_clients', help: 'Connected Socket.IO clients' });
-const forwardedTotal = new Counter({ name: 'ws_messages_forwarded_total', help: 'Engine messages forwarded', labelNames: ['event'] });
-/** each event's series looked up once: prom-client hashes the labels of every inc otherwise */
-const forwardedSeries = new Map<string, { inc: () => void }>();
-const forwarded = (event: string) => {
-  let series = forwardedSeries.get(event);
-  if (series === undefined) forwardedSeries.set(event, (series = forwardedTotal.labels(event)));
-  return series;
-};
+const forwarded = seriesOf(new Counter({ name: 'ws_messages_forwarded_total', help: 'Engine messages forwarded', labelNames: ['event'] }));
 const SYMBOL = /^[A-Z][A-Z0-9.]{0,9}$/;
 
 /**

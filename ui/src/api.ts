@@ -53,13 +53,13 @@ export class Api {
 
   async signIn(kind: 'login' | 'register', username: string, password: string): Promise<ApiResult> {
     const res = await this.send<any>('POST', `/auth/${kind}`, { username, password }, null);
-    if (res.ok) this.store({ accessToken: res.data.accessToken, refreshToken: res.data.refreshToken, user: res.data.user });
+    if (res.ok) await this.store({ accessToken: res.data.accessToken, refreshToken: res.data.refreshToken, user: res.data.user });
     return res;
   }
 
   async signOut(): Promise<void> {
     const refreshToken = this.session?.refreshToken;
-    this.store(null);
+    await this.store(null);
     if (refreshToken !== undefined) await this.send('POST', '/auth/logout', { refreshToken }, null).catch(() => undefined);
     this.onSignedOut();
   }
@@ -93,15 +93,13 @@ export class Api {
     if (session === null) return false;
     const res = await this.send<any>('POST', '/auth/refresh', { refreshToken: session.refreshToken }, null);
     if (!res.ok) {
-      this.store(null);
-      await writeShared(null);
+      await this.store(null);
       this.onSignedOut();
       return false;
     }
     const next = { ...session, accessToken: res.data.accessToken, refreshToken: res.data.refreshToken };
-    this.store(next);
-    // before the lock is released, so the tab waiting for it reads these tokens
-    await writeShared(next);
+    // awaited before the lock is released, so the tab waiting for it reads these tokens
+    await this.store(next);
     return true;
   }
 
@@ -128,11 +126,11 @@ export class Api {
     return { ok: false, status: res.status, data: parsed?.data as T, error: parsed?.error ?? `HTTP ${res.status}`, code: parsed?.code ?? -1 };
   }
 
-  private store(session: StoredSession | null): void {
+  /** Keeps the session here, in localStorage and for the other tabs; resolves once they can read it. */
+  private store(session: StoredSession | null): Promise<void> {
     this.session = session;
     if (session === null) localStorage.removeItem(STORAGE_KEY);
     else localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
-    // signing in and out: the refresh path awaits its own write instead
-    void writeShared(session);
+    return writeShared(session);
   }
 }
