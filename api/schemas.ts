@@ -3,6 +3,9 @@ import { z } from 'zod';
 /** Request bodies of the REST API. Money is in currency units here; the routes convert to cents. */
 const money = z.union([z.number(), z.string()]);
 
+/** the participant's own id for an order: a place sets it, a cancel may name the order by it */
+const clientOrderId = z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'clientOrderId: printable characters without spaces');
+
 export const credentialsBody = z.object({
   username: z.string().regex(/^[A-Za-z0-9_.-]{3,32}$/, 'username: 3 to 32 letters, digits, _ . or -'),
   password: z.string().min(8, 'password: at least 8 characters').max(128),
@@ -18,7 +21,7 @@ export const placeBody = z
     timeInForce: z.enum(['GFD', 'IOC', 'FOK']).default('GFD'),
     price: money.optional().nullable(),
     quantity: z.number(),
-    clientOrderId: z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'clientOrderId: printable characters without spaces').optional(),
+    clientOrderId: clientOrderId.optional(),
     stp: z.enum(['EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH']).optional(),
     /** accepted for compatibility with the original clients; must be the caller */
     userId: z.string().optional(),
@@ -28,7 +31,7 @@ export const placeBody = z
 export const cancelBody = z
   .object({
     orderId: z.string().min(1).max(64).optional(),
-    clientOrderId: z.string().min(1).max(64).optional(),
+    clientOrderId: clientOrderId.optional(),
     userId: z.string().optional(),
   })
   .strict()

@@ -84,6 +84,7 @@ describe('bad input over HTTP', () => {
     ["cancelling another participant's order", (ct) => http(stack, 'POST', '/order/cancel', { headers: { 'content-type': ct }, token: alice.token, body: { orderId: bobOrderId } }), 404, ErrorCode.ORDER_NOT_FOUND, 1],
     ["listing another participant's orders", (ct) => http(stack, 'GET', `/order/user/${bob.id}`, { headers: { 'content-type': ct }, token: alice.token }), 403, ErrorCode.FORBIDDEN],
     ['an admin command from a participant', (ct) => http(stack, 'POST', '/admin/session', { headers: { 'content-type': ct }, token: alice.token, body: { state: 'HALTED' } }), 403, ErrorCode.FORBIDDEN],
+    ['a cancel naming a clientOrderId no order can have (a space in it)', (ct) => http(stack, 'POST', '/order/cancel', { headers: { 'content-type': ct }, token: alice.token, body: { clientOrderId: 'my order' } }), 400, ErrorCode.VALIDATION_ERROR],
     ['a cancel with neither id', (ct) => http(stack, 'POST', '/order/cancel', { headers: { 'content-type': ct }, token: alice.token, body: {} }), 400, ErrorCode.VALIDATION_ERROR],
     ['an unknown endpoint', (ct) => http(stack, 'GET', '/nope', { headers: { 'content-type': ct }, token: alice.token }), 404, ErrorCode.NOT_FOUND],
     ['a register with a short password', (ct) => http(stack, 'POST', '/auth/register', { headers: { 'content-type': ct }, body: { username: 'mallory', password: 'short' } }), 400, ErrorCode.VALIDATION_ERROR],
