@@ -17,9 +17,15 @@ import { generateEngineStream } from './lib/engine-stream';
 import { LeanHttpPool } from './lib/lean-http-client';
 import { startNullServer } from './lib/null-server';
 import { percentile } from './lib/random';
+import { readHistogram, shareWithin, type HistogramReading } from './lib/server-latency';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const RATES = (process.env.BENCH_RATES ?? '1000,2000,5000').split(',').map(Number);
+/** fixed offered rates; the maximum (closed loop) always runs after them */
+const RATES = (process.env.BENCH_RATES ?? '1000,2000,5000').split(',').map((r) => {
+  const rate = Number(r.trim());
+  if (!Number.isFinite(rate) || rate <= 0) throw new Error(`BENCH_RATES takes orders per second separated by commas (the maximum always runs), not "${r}"`);
+  return rate;
+});
 /** closed-loop clients of the max phase (more only add latency here: the cores are the limit) */
 const MAX_CLIENTS = Number(process.env.BENCH_MAX_CLIENTS ?? 64);
 const ENGINE_COMMANDS = Number(process.env.BENCH_ENGINE_COMMANDS ?? 200_000);
@@ -59,8 +65,22 @@ interface LoadResult {
   p99ms: number;
   updateP50ms: number;
   updateP99ms: number;
+  /**
+   * share of the places the api itself answered within 10 and 20 ms (its histogram; null against the
+   * null server): the load generator's latency above also holds its own wait for the shared cores
+   */
+  apiWithin10ms: number | null;
+  apiWithin20ms: number | null;
   /** CPU milliseconds each part of the machine spent per accepted order, and cores busy overall */
   cpu: CpuReading;
+}
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** the api's histogram of place latencies, as it stands */
+async function placeLatencies(stack: Stack): Promise<HistogramReading> {
+  const text = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+  return readHistogram(text, 'http_request_duration_seconds', { method: 'POST', route: '/order/place' });
 }
 
 let seq = 0;
@@ -72,6 +92,8 @@ async function load(stack: Stack, traders: Participant[], sentAt: Map<string, nu
   let sent = 0;
   let cancels = 0;
   const inflight = new Set<Promise<void>>();
+  const apiView = baseUrl === stack.apiUrl;
+  const apiBefore = apiView ? await placeLatencies(stack) : null;
   const meter = startCpuMeter(() => processGroups(stack));
   const started = performance.now();
   const end = started + seconds * 1000;
@@ -133,6 +155,11 @@ async function load(stack: Stack, traders: Participant[], sentAt: Map<string, nu
   await Promise.all(inflight);
   const elapsed = (performance.now() - started) / 1000;
   const cpu = meter(ok);
+  const apiAfter = apiView ? await placeLatencies(stack) : null;
+  const apiShare = (seconds: number) => {
+    const share = apiBefore === null || apiAfter === null ? null : shareWithin(apiBefore, apiAfter, seconds);
+    return share === null ? null : round(share, 4);
+  };
   await new Promise((r) => setTimeout(r, 500));
   const updateLatencies = ids.map((id) => (updates.get(id) ?? NaN) - (sentAt.get(id) ?? NaN)).filter((x) => Number.isFinite(x));
   // the load generator's heap stays small, so its own collections do not show up as exchange latency
@@ -142,7 +169,6 @@ async function load(stack: Stack, traders: Participant[], sentAt: Map<string, nu
   }
   const sorted = Float64Array.from(latencies).sort();
   const upd = Float64Array.from(updateLatencies).sort();
-  const round = (x: number) => Math.round(x * 100) / 100;
   return {
     offered: rate,
     sent,
@@ -153,6 +179,8 @@ async function load(stack: Stack, traders: Participant[], sentAt: Map<string, nu
     p99ms: round(percentile(sorted, 99)),
     updateP50ms: round(percentile(upd, 50)),
     updateP99ms: round(percentile(upd, 99)),
+    apiWithin10ms: apiShare(0.01),
+    apiWithin20ms: apiShare(0.02),
     cpu,
   };
 }
@@ -289,6 +317,7 @@ async function main(): Promise<void> {
         http: results,
         p99AcceptMsAt2k: at(2000)?.p99ms ?? null,
         p50AcceptMsAt2k: at(2000)?.p50ms ?? null,
+        apiWithin20msAt2k: at(2000)?.apiWithin20ms ?? null,
         placeToUpdateP50Ms: at(2000)?.updateP50ms ?? null,
         placeToUpdateP99Ms: at(2000)?.updateP99ms ?? null,
       }),
