@@ -1,7 +1,6 @@
 import type { Command, EngineEvent, OrderEvent, TradeEvent } from '../core/types';
 import type { MatchingEngine } from '../core/engine';
 import { eventToWire, type Reply } from '../../contracts/wire';
-
 import type { StreamEntry } from '../../runtime/stream-reader';
 
 /** an entry of the input stream as the reader decodes it */
