@@ -1,14 +1,11 @@
 /**
  * The browser's REST client: the exchange's `{success, data}` envelope, the session kept in
- * localStorage, and one silent token refresh when the access token has expired.
+ * localStorage (and shared with other tabs), the access token renewed before it expires, and a
+ * request refused for an expired token renewed and retried once.
  */
+export type { SessionUser } from './session.js';
+import { hasTimeLeft, newest, sessionFrom, type SessionUser, type StoredSession } from './session.js';
 import { readShared, writeShared } from './shared-session.js';
-
-export interface SessionUser {
-  id: string;
-  username: string;
-  role: 'PARTICIPANT' | 'ADMIN' | string;
-}
 
 export interface ApiResult<T = any> {
   ok: boolean;
@@ -19,17 +16,16 @@ export interface ApiResult<T = any> {
   code: number;
 }
 
-interface StoredSession {
-  accessToken: string;
-  refreshToken: string;
-  user: SessionUser;
-}
-
 const STORAGE_KEY = 'mock-exchange.session';
 
 function stored(): StoredSession | null {
   const raw = localStorage.getItem(STORAGE_KEY);
-  return raw === null ? null : (JSON.parse(raw) as StoredSession);
+  if (raw === null) return null;
+  try {
+    return JSON.parse(raw) as StoredSession;
+  } catch {
+    return null;
+  }
 }
 const UNAUTHORIZED = 18;
 const REFRESH_LOCK = 'mock-exchange-session-refresh';
@@ -52,8 +48,9 @@ export class Api {
   }
 
   async signIn(kind: 'login' | 'register', username: string, password: string): Promise<ApiResult> {
+    const sentAt = Date.now();
     const res = await this.send<any>('POST', `/auth/${kind}`, { username, password }, null);
-    if (res.ok) await this.store({ accessToken: res.data.accessToken, refreshToken: res.data.refreshToken, user: res.data.user });
+    if (res.ok) await this.store(sessionFrom(res.data, res.data.user, sentAt));
     return res;
   }
 
@@ -64,14 +61,30 @@ export class Api {
     this.onSignedOut();
   }
 
-  /** Rotates the tokens once, however many callers found theirs expired at the same moment. */
-  refresh(): Promise<boolean> {
+  /**
+   * An access token with time left: the current one, or a renewed one (rotated here, or the one
+   * another tab rotated). Null once signed out. Asked before every request and every Socket.IO
+   * handshake, so a token is renewed before it expires rather than after a refusal.
+   */
+  async freshToken(): Promise<string | null> {
+    const s = this.session;
+    if (s === null) return null;
+    if (hasTimeLeft(s, Date.now())) return s.accessToken;
+    await this.refresh(s.accessToken);
+    return this.accessToken;
+  }
+
+  /**
+   * Renews the session whose access token `spent` is no longer good, once, however many callers
+   * (and tabs) find it so at the same moment.
+   */
+  refresh(spent = this.accessToken ?? ''): Promise<boolean> {
     if (this.refreshing !== null) return this.refreshing;
     // Tabs of one browser share the session: two rotating it at once would present one refresh
     // token twice, which the api takes for theft and answers by ending every session. A lock across
     // tabs (where the page is a secure context) makes the second wait and take the first's tokens.
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-    const once = () => this.refreshOnce();
+    const once = () => this.refreshOnce(spent);
     // the lock's promise settles with the callback's result (DOM's typing leaves it wrapped)
     const refreshing = (locks !== undefined ? (locks.request(REFRESH_LOCK, once) as unknown as Promise<boolean>) : once()).finally(() => {
       this.refreshing = null;
@@ -80,32 +93,39 @@ export class Api {
     return refreshing;
   }
 
-  private async refreshOnce(): Promise<boolean> {
-    // another tab may have rotated the tokens already: presenting the spent refresh token would
-    // look like theft
+  private async refreshOnce(spent: string): Promise<boolean> {
+    // Another tab may have rotated the tokens already. Its access token is taken only if it still
+    // has time left (it may have been rotated long ago); otherwise the newest refresh token is the
+    // one to present, since presenting a spent one would look like theft.
     const shared = await readShared<StoredSession>();
-    const latest = shared === undefined || shared === null ? stored() : shared;
-    if (latest !== null && this.session !== null && latest.refreshToken !== this.session.refreshToken) {
+    const latest = newest(this.session, shared === undefined || shared === null ? stored() : shared);
+    if (latest === null) return false;
+    if (latest.accessToken !== spent && hasTimeLeft(latest, Date.now())) {
       this.session = latest;
       return true;
     }
-    const session = this.session;
-    if (session === null) return false;
-    const res = await this.send<any>('POST', '/auth/refresh', { refreshToken: session.refreshToken }, null);
+    const sentAt = Date.now();
+    const res = await this.send<any>('POST', '/auth/refresh', { refreshToken: latest.refreshToken }, null);
     if (!res.ok) {
-      await this.store(null);
-      this.onSignedOut();
+      // refused (revoked, expired, or spent): the session is over. Unreachable: keep it and let
+      // the caller see the failure; the next request tries again.
+      if (res.status !== 0 && res.status < 500) {
+        await this.store(null);
+        this.onSignedOut();
+      }
       return false;
     }
-    const next = { ...session, accessToken: res.data.accessToken, refreshToken: res.data.refreshToken };
     // awaited before the lock is released, so the tab waiting for it reads these tokens
-    await this.store(next);
+    await this.store(sessionFrom(res.data, latest.user, sentAt));
     return true;
   }
 
   async call<T = any>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
-    const res = await this.send<T>(method, path, body, this.accessToken);
-    if (res.status === 401 && res.code === UNAUTHORIZED && this.session !== null && (await this.refresh())) {
+    const token = await this.freshToken();
+    const res = await this.send<T>(method, path, body, token);
+    // refused for an expired token all the same (a clock that jumped, a machine that slept):
+    // renewed and tried once more
+    if (res.status === 401 && res.code === UNAUTHORIZED && token !== null && (await this.refresh(token))) {
       return this.send<T>(method, path, body, this.accessToken);
     }
     return res;

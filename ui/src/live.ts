@@ -19,8 +19,8 @@ export function resolveWsUrl(setting: string, location: { protocol: string; host
 
 export function connectLive(url: string, api: Api, onState: (s: ConnectionState, detail?: string) => void, onSync: (socket: LiveSocket) => void): LiveSocket {
   const socket: LiveSocket = io(url, {
-    // read at every attempt, so a reconnect presents the freshest token
-    auth: (cb) => cb({ token: api.accessToken ?? '' }),
+    // asked at every attempt, so a (re)connect presents a token with time left, renewed if need be
+    auth: (cb) => void api.freshToken().then((token) => cb({ token: token ?? '' })),
     transports: ['websocket'],
     reconnectionDelay: 300,
     reconnectionDelayMax: 3000,
@@ -36,9 +36,14 @@ export function connectLive(url: string, api: Api, onState: (s: ConnectionState,
   });
   socket.on('connect_error', (err) => {
     if (err.message === 'unauthorized') {
-      // an expired access token: refused at the handshake, and Socket.IO does not retry that alone
+      // refused at the handshake all the same (a clock that jumped): Socket.IO does not retry that alone
       onState('reconnecting', 'refreshing the session');
-      void api.refresh().then((ok) => (ok ? socket.connect() : onState('offline', 'signed out')));
+      void api.refresh().then((ok) => {
+        if (ok) socket.connect();
+        else if (api.user === null) onState('offline', 'signed out');
+        // the api could not be reached to renew it: try again shortly
+        else setTimeout(() => socket.connect(), 1000);
+      });
     } else {
       onState('reconnecting', err.message);
     }
