@@ -69,8 +69,12 @@ export async function submitTicket(page: Page): Promise<string> {
   return (await page.textContent('#verdict')) ?? '';
 }
 
-/** Rows of a table body as their cells' text. */
+/**
+ * Rows of a table body as their cells' text, once the page has drawn: it coalesces redraws to the
+ * next animation frame, so a table read right after a verdict could still show the frame before.
+ */
 export async function rows(page: Page, tbody: string): Promise<string[][]> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
   return page.$$eval(`${tbody} tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
 }
 
