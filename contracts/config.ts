@@ -56,6 +56,8 @@ export const engineConfigSchema = z.object({
   SNAPSHOT_INTERVAL_MS: int(10_000),
   SNAPSHOT_EVERY_COMMANDS: int(200_000),
   BOOK_DEPTH: int(20),
+  /** how long the engine lease lasts unrenewed: a standby engine takes over within this after the holder dies */
+  ENGINE_LEASE_MS: int(5000),
 });
 
 export const wsConfigSchema = z

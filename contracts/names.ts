@@ -48,12 +48,16 @@ export function names(prefix = '') {
       balancePattern: `${prefix}balance:*`,
       /** the engine seq of the last reset: the current event's fills come after it */
       eventStartSeq: `${prefix}event:start_seq`,
-      recentTrades: (symbol: string) => `${prefix}recent_trades:${symbol}`,
+      /** a symbol's last trades, a sorted set scored by trade id (so a replayed trade is not added twice) */
+      recentTrades: (symbol: string) => `${prefix}trades:recent:${symbol}`,
       equityPattern: `${prefix}equity:*`,
       /** the highest engine seq db-writer has persisted */
       persistedSeq: `${prefix}db_writer:persisted_seq`,
       session: `${prefix}session`,
       engineSnapshot: `${prefix}engine:snapshot`,
+      /** the engine lease (its value the holder's fencing token) and the counter tokens come from */
+      engineLease: `${prefix}engine:lease`,
+      engineFence: `${prefix}engine:fence`,
       rateLimit: (who: string, windowStart: number) => `${prefix}ratelimit:${who}:${windowStart}`,
     },
     dbWriteQueue: 'db_write_queue',

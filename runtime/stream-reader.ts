@@ -154,7 +154,7 @@ export function decodeRange(reply: Buffer): StreamEntry[] {
   return entries(new Cursor(reply));
 }
 
-/** XREADGROUP's reply for one stream: nil (nothing came within BLOCK) is no entries */
+/** XREADGROUP's (or XREAD's) reply for one stream: nil (nothing came within BLOCK) is no entries */
 export function decodeReadGroup(reply: Buffer): StreamEntry[] {
   const c = new Cursor(reply);
   const streams = c.array();
@@ -196,6 +196,11 @@ export class StreamReader {
 
   readGroup(stream: string, group: string, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]> {
     return this.request(['XREADGROUP', 'GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', stream, '>'], decodeReadGroup);
+  }
+
+  /** Blocking XREAD of what follows `afterId`: whoever else reads the stream takes nothing from this reader. */
+  read(stream: string, afterId: string, count: number, blockMs: number): Promise<StreamEntry[]> {
+    return this.request(['XREAD', 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', stream, afterId], decodeReadGroup);
   }
 
   range(stream: string, start: string, end: string, count: number): Promise<StreamEntry[]> {

@@ -45,7 +45,7 @@ export function marketRoutes(ctx: ApiContext): Router {
   });
   r.get('/trades/:symbol', async (req, res) => {
     const { symbol } = await listedSymbol(ctx, String(req.params.symbol));
-    const rows = await ctx.redis.lrange(ctx.n.keys.recentTrades(symbol), 0, 99);
+    const rows = await ctx.redis.zrevrange(ctx.n.keys.recentTrades(symbol), 0, 99);
     ok(res, rows.map((x) => JSON.parse(x) as unknown));
   });
   // OHLCV from the trades in PostgreSQL, oldest first, buckets aligned to UTC

@@ -9,8 +9,9 @@ import { MatchingEngine } from '../core/engine';
 import { createHash } from 'crypto';
 import { restore, snapshot, type EngineSnapshot } from '../core/snapshot';
 import { applyBatch, type StreamRecord } from './batch';
-import { MarketThrottle, PersistBuffer, publishBatch } from './publisher';
-import { RespBatch, RespWriter } from '../../runtime/resp-writer';
+import { EngineLease } from './lease';
+import { MarketThrottle, PersistBuffer, msetChunks, publishBatch } from './publisher';
+import { FENCED_SCRIPT, RespBatch, RespWriter } from '../../runtime/resp-writer';
 import { StreamReader } from '../../runtime/stream-reader';
 
 const commandsApplied = new Counter({ name: 'engine_commands_total', help: 'Commands applied by the engine' });
@@ -31,19 +32,20 @@ const MAX_INFLIGHT_BATCHES = 4;
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
- * The engine process: the single consumer of the input stream. It restores the last snapshot,
- * replays what came after it, then applies batches as they arrive; after each batch it publishes
- * with one pipeline, hands persistence to BullMQ and acknowledges.
+ * The engine process: the single writer, holding the engine lease. It restores the last snapshot,
+ * replays what came after it, then reads the input stream from where its state ends and applies
+ * batches as they arrive; after each batch it publishes with one fenced script call (refused once
+ * another engine holds the lease), hands persistence to BullMQ and moves the group's position.
  */
 export class EngineService {
   private engine = new MatchingEngine();
   private readonly n: Names;
   private readonly reader: StreamReader;
   private readonly writer: Redis;
-  /** batch outputs (publish, hot state, acks): see RespWriter */
+  /** batch outputs (publish, hot state, the group's position): see RespWriter */
   private readonly output: RespWriter;
   private readonly queue: Queue;
-  private readonly consumer = `engine-${process.pid}`;
+  private readonly lease: EngineLease;
   private lastId = '0-0';
   private appliedSinceSnapshot = 0;
   private lastSnapshotAt = Date.now();
@@ -53,6 +55,8 @@ export class EngineService {
   /** output of batches still on their way to Redis, oldest first */
   private inflight: Promise<void>[] = [];
   private loop: Promise<void> | null = null;
+  /** hot state replay produced, written once recovery has caught up (see publishBatch) */
+  private withheld: Map<string, string> | undefined;
   ready = false;
 
   constructor(
@@ -63,6 +67,7 @@ export class EngineService {
     this.reader = new StreamReader(config.REDIS_URL, 'engine-reader');
     this.writer = connectRedis(config.REDIS_URL, log, 'engine-writer');
     this.output = new RespWriter(config.REDIS_URL);
+    this.lease = new EngineLease(this.writer, this.n.keys.engineLease, this.n.keys.engineFence, config.ENGINE_LEASE_MS, log);
     this.queue = new Queue(this.n.dbWriteQueue, {
       connection: connectRedis(config.REDIS_URL, log, 'engine-queue'),
       prefix: this.n.bullPrefix,
@@ -71,10 +76,14 @@ export class EngineService {
   }
 
   status(): Record<string, unknown> {
-    return { lastId: this.lastId, seq: this.engine.seq, session: this.engine.session };
+    return { lastId: this.lastId, seq: this.engine.seq, session: this.engine.session, leaseToken: this.lease.token };
   }
 
   async start(): Promise<void> {
+    // one engine at a time: a second one waits here, not ready, until the lease is free
+    const token = await this.lease.acquire(() => this.stopping);
+    if (token === null) return;
+    this.lease.keep((why) => this.leaseLost(why));
     await this.output.connected();
     await this.recover();
     this.ready = true;
@@ -82,14 +91,41 @@ export class EngineService {
   }
 
   async stop(): Promise<void> {
+    const started = this.lease.token !== null;
     this.stopping = true;
     await this.loop;
     if (this.ready) await this.saveSnapshot('shutdown');
-    else await this.drain();
+    else if (started) await this.drain();
+    await this.lease.release();
     await this.queue.close();
     this.reader.close();
     this.output.close();
     await this.writer.quit();
+  }
+
+  /**
+   * Another engine may be writing by now: this one stops at once, before it could try to write
+   * (its writes would be refused anyway), and its supervisor starts it again as a standby.
+   */
+  private leaseLost(why: string): never {
+    this.ready = false;
+    this.log.error({ why, token: this.lease.token }, 'engine lease lost: exiting');
+    process.exit(1);
+  }
+
+  /** A batch Redis runs only while this engine holds the lease. */
+  private fencedBatch(): RespBatch {
+    return RespBatch.fenced(this.n.keys.engineLease, this.lease.token ?? '');
+  }
+
+  /** One command, run only while this engine holds the lease. */
+  private async fenced(...args: (string | number)[]): Promise<unknown> {
+    try {
+      return await this.writer.eval(FENCED_SCRIPT, 1, this.n.keys.engineLease, this.lease.token ?? '', args.length, ...args);
+    } catch (err) {
+      if (String(err).includes('FENCED')) this.leaseLost(String(err));
+      throw err;
+    }
   }
 
   private async recover(): Promise<void> {
@@ -105,40 +141,44 @@ export class EngineService {
       this.log.info('no snapshot: starting from an empty engine and the whole stream');
     }
     try {
-      await this.writer.xgroup('CREATE', this.n.inputStream, this.n.engineGroup, '0', 'MKSTREAM');
+      await this.fenced('XGROUP', 'CREATE', this.n.inputStream, this.n.engineGroup, '0', 'MKSTREAM');
     } catch (err) {
       if (!String(err).includes('BUSYGROUP')) throw err;
     }
+    // Replay publishes again (consumers de-duplicate by seq) and persists again (db-writer does),
+    // but holds back hot state until it has caught up, so no reader sees it go back in time.
     let replayed = 0;
+    this.withheld = new Map();
     for (;;) {
       const records = await this.reader.range(this.n.inputStream, `(${this.lastId}`, '+', this.config.ENGINE_BATCH_SIZE);
       if (records.length === 0) break;
-      await this.handle(records, false);
+      await this.handle(records);
       replayed += records.length;
     }
+    const withheld = [...this.withheld].flat();
+    this.withheld = undefined;
+    const out = this.fencedBatch();
+    msetChunks(out, withheld);
+    this.inflight.push(this.sendFenced(out));
     await this.drain();
-    // Everything up to lastId is applied: point the group there and clear what it still had pending.
-    await this.writer.xgroup('SETID', this.n.inputStream, this.n.engineGroup, this.lastId);
-    for (;;) {
-      const pending = (await this.writer.xpending(this.n.inputStream, this.n.engineGroup, '-', this.lastId, 1000)) as [string][];
-      if (pending.length === 0) break;
-      await this.writer.xack(this.n.inputStream, this.n.engineGroup, ...pending.map((p) => p[0]));
-    }
-    this.log.info({ replayed, lastId: this.lastId, seq: this.engine.seq }, 'recovered');
+    // The group is bookkeeping only (the engine reads by id from where its state ends, so a second
+    // reader could never take entries from it): its position shows how far the engine has come.
+    await this.fenced('XGROUP', 'SETID', this.n.inputStream, this.n.engineGroup, this.lastId);
+    this.log.info({ replayed, lastId: this.lastId, seq: this.engine.seq, hotKeys: withheld.length / 2 }, 'recovered');
   }
 
   private async run(): Promise<void> {
     while (!this.stopping) {
       let records: StreamRecord[];
       try {
-        records = await this.reader.readGroup(this.n.inputStream, this.n.engineGroup, this.consumer, this.config.ENGINE_BATCH_SIZE, this.config.ENGINE_BLOCK_MS);
+        records = await this.reader.read(this.n.inputStream, this.lastId, this.config.ENGINE_BATCH_SIZE, this.config.ENGINE_BLOCK_MS);
       } catch (err) {
         this.log.error({ err: String(err) }, 'reading the input stream failed; retrying');
         await new Promise((r) => setTimeout(r, 500));
         continue;
       }
       if (records.length > 0) {
-        await this.handle(records, true);
+        await this.handle(records);
       } else {
         this.flushIdle(false);
       }
@@ -149,25 +189,21 @@ export class EngineService {
   }
 
   /**
-   * Apply, publish, persist, acknowledge. The outputs of a few batches may be on their way while
+   * Apply, publish, persist, move on. The outputs of a few batches may be on their way while
    * the next is applied (one connection keeps them in order); a crash anywhere is repaired by
    * replay from the snapshot, which is only taken once everything before it has landed.
    */
-  private async handle(records: StreamRecord[], ack: boolean): Promise<void> {
+  private async handle(records: StreamRecord[]): Promise<void> {
     const timer = batchSeconds.startTimer();
     const batch = applyBatch(this.engine, records);
     const balances = this.engine.takeDirtyBalances();
-    const out = new RespBatch();
-    publishBatch(out, this.n, this.engine, batch, balances, this.config.BOOK_DEPTH, this.market);
-    if (ack) out.cmd('XACK', this.n.inputStream, this.n.engineGroup, ...records.map((r) => r.id));
+    const out = this.fencedBatch();
+    publishBatch(out, this.n, this.engine, batch, balances, this.config.BOOK_DEPTH, this.market, this.withheld);
+    if (this.withheld === undefined) out.cmd('XGROUP', 'SETID', this.n.inputStream, this.n.engineGroup, batch.lastId);
     const now = Date.now();
     this.persist.add(batch, balances, this.engine.seq, this.engine.symbols(), now);
     const job = this.persist.due(now) ? this.persist.take() : null;
-    const landed = Promise.all([this.output.send(out), job === null ? null : this.queue.add('batch', job)]).then(([errors]) => {
-      // outputs that did not land must not be acknowledged as done: crash, restart, replay
-      if (errors.length > 0) throw new Error(`publishing a batch failed: ${errors[0]}`);
-      timer();
-    });
+    const landed = Promise.all([this.sendFenced(out), job === null ? null : this.queue.add('batch', job)]).then(() => void timer());
     this.inflight.push(landed);
     if (this.inflight.length > MAX_INFLIGHT_BATCHES) await this.inflight.shift();
     this.lastId = batch.lastId;
@@ -181,14 +217,23 @@ export class EngineService {
   private flushIdle(force: boolean): void {
     const now = Date.now();
     if (this.market.pending) {
-      const out = new RespBatch();
+      const out = this.fencedBatch();
       this.market.due(force ? Number.MAX_SAFE_INTEGER : now, (book, tick) => out.publish(this.n.channels.marketData, book).publish(this.n.channels.marketData, tick));
-      if (out.count > 0) this.inflight.push(this.output.send(out).then(() => undefined));
+      if (out.count > 0) this.inflight.push(this.sendFenced(out));
     }
     if (force || this.persist.due(now)) {
       const job = this.persist.take();
       if (job !== null) this.inflight.push(this.queue.add('batch', job).then(() => undefined));
     }
+  }
+
+  /** Sends a fenced batch; refused for the lease means another engine has taken over. */
+  private async sendFenced(out: RespBatch): Promise<void> {
+    const errors = await this.output.send(out);
+    if (errors.length === 0) return;
+    if (errors[0].startsWith('FENCED')) this.leaseLost(errors[0]);
+    // outputs that did not land must not count as done: crash, restart, replay
+    throw new Error(`publishing a batch failed: ${errors[0]}`);
   }
 
   private async drain(): Promise<void> {
@@ -203,9 +248,9 @@ export class EngineService {
     const stateJson = JSON.stringify(snapshot(this.engine));
     const hash = digest(stateJson);
     // spliced by hand: parsing the state back just to embed it would double the pause
-    await this.writer.set(this.n.keys.engineSnapshot, `{"lastId":${JSON.stringify(this.lastId)},"savedAt":${Date.now()},"hash":"${hash}","state":${stateJson}}`);
+    await this.fenced('SET', this.n.keys.engineSnapshot, `{"lastId":${JSON.stringify(this.lastId)},"savedAt":${Date.now()},"hash":"${hash}","state":${stateJson}}`);
     // Only what the snapshot already contains may go.
-    if (this.lastId !== '0-0') await this.writer.xtrim(this.n.inputStream, 'MINID', this.lastId);
+    if (this.lastId !== '0-0') await this.fenced('XTRIM', this.n.inputStream, 'MINID', this.lastId);
     this.appliedSinceSnapshot = 0;
     this.lastSnapshotAt = Date.now();
     this.log.info({ why, lastId: this.lastId, seq: this.engine.seq, orders: this.engine.orders.size }, 'snapshot saved');

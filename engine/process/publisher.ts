@@ -6,6 +6,8 @@ import { balanceJson, bookJson, tickJson, wireJson } from '../../contracts/wire'
 import type { BatchResult } from './batch';
 
 const RECENT_TRADES = 100;
+/** key-value pairs per MSET: well inside what a fenced batch's script can pass on (MAX_FENCED_ARGS) */
+const MSET_PAIRS = 1000;
 
 /**
  * Paces the per-symbol `orderbook` and `tick` messages to one per symbol per interval, always
@@ -38,9 +40,20 @@ export class MarketThrottle {
 /**
  * Queues on `out` everything one batch changes outside the engine: pub/sub messages for every
  * event, hot state for reads that must not touch the engine, book and tick snapshots of every
- * symbol the batch touched, balances, and each command's verdict.
+ * symbol the batch touched, balances, and each command's verdict. During recovery the values of
+ * hot state go to `withheld` instead (the latest per key), written once replay has caught up: a
+ * replayed batch would otherwise set a book, a balance or an order back to an older state.
  */
-export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, batch: BatchResult, balances: BalanceView[], bookDepth: number, throttle: MarketThrottle): void {
+export function publishBatch(
+  out: RespBatch,
+  n: Names,
+  engine: MatchingEngine,
+  batch: BatchResult,
+  balances: BalanceView[],
+  bookDepth: number,
+  throttle: MarketThrottle,
+  withheld?: Map<string, string>,
+): void {
   const ch = n.channels;
   const touched = new Set<string>();
   // key, value, key, value…: MSET takes the last of a repeated key, so an order changed twice in
@@ -48,7 +61,7 @@ export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, b
   const state: string[] = [];
   const newOrders: [key: string, score: number, orderId: string][] = [];
   const pubs: string[] = [];
-  const recent = new Map<string, string[]>();
+  const recent = new Map<string, (string | number)[]>();
   let lastTs = 0;
   for (const e of batch.events) {
     lastTs = e.timestamp;
@@ -64,8 +77,9 @@ export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, b
       case 'trade': {
         pubs.push(ch.trades, json);
         state.push(n.keys.trade(e.tradeId), json);
+        // score and member of the symbol's recent-trades set
         const list = recent.get(e.symbol) ?? [];
-        list.push(json);
+        list.push(e.tradeId, json);
         recent.set(e.symbol, list);
         touched.add(e.symbol);
         break;
@@ -118,14 +132,22 @@ export function publishBatch(out: RespBatch, n: Names, engine: MatchingEngine, b
   for (const { replyTo, reply } of batch.replies) pubs.push(ch.replies(replyTo), JSON.stringify(reply));
 
   // hot state first, so that anyone reacting to a message can already read the state it describes
-  if (state.length > 0) out.cmd('MSET', ...state);
+  if (withheld !== undefined) for (let i = 0; i < state.length; i += 2) withheld.set(state[i], state[i + 1]);
+  else msetChunks(out, state);
   for (const [key, score, orderId] of newOrders) out.cmd('ZADD', key, 'NX', score, orderId);
   for (const [symbol, list] of recent) {
     const key = n.keys.recentTrades(symbol);
-    out.cmd('LPUSH', key, ...list.slice(-RECENT_TRADES));
-    out.cmd('LTRIM', key, 0, RECENT_TRADES - 1);
+    // scored by trade id: a trade published again by replay is the same member, not a second one
+    out.cmd('ZADD', key, ...list.slice(-2 * RECENT_TRADES));
+    out.cmd('ZREMRANGEBYRANK', key, 0, -(RECENT_TRADES + 1));
   }
   for (let i = 0; i < pubs.length; i += 2) out.publish(pubs[i], pubs[i + 1]);
+}
+
+/** MSET in pieces small enough to run inside a fenced batch's script */
+export function msetChunks(out: RespBatch, keyValues: string[]): void {
+  const step = MSET_PAIRS * 2;
+  for (let i = 0; i < keyValues.length; i += step) out.cmd('MSET', ...keyValues.slice(i, i + step));
 }
 
 /**

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { RespBatch } from '../resp-writer';
+import { FENCED_SCRIPT, MAX_FENCED_ARGS, RespBatch } from '../resp-writer';
 
 /** RESP as the protocol defines it, written the obvious way. */
 const reference = (commands: string[][]) =>
@@ -27,6 +27,30 @@ describe('RespBatch', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('encodes a fenced batch as one EVAL of the fence script, each command its argument count and arguments', () => {
+    const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom('', '€'.repeat(34), '\ud800x'));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.tuple(fc.constant('cmd'), fc.array(text, { minLength: 1, maxLength: 5 })), fc.tuple(fc.constant('pub'), fc.tuple(text, text))), { minLength: 1, maxLength: 30 }), text, (ops, token) => {
+        const batch = RespBatch.fenced('lease', token);
+        const flat: string[] = [];
+        for (const [kind, args] of ops) {
+          const command = kind === 'cmd' ? args : ['PUBLISH', args[0], args[1]];
+          if (kind === 'cmd') batch.cmd(...args);
+          else batch.publish(args[0], args[1]);
+          flat.push(String(command.length), ...command);
+        }
+        expect(batch.count).toBe(1);
+        expect(batch.bytes().equals(reference([['EVAL', FENCED_SCRIPT, '1', 'lease', token, ...flat]]))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses a fenced command longer than the script can pass on, and sends nothing for an empty fenced batch', () => {
+    expect(() => RespBatch.fenced('lease', '1').cmd('MSET', ...Array.from({ length: MAX_FENCED_ARGS + 1 }, () => 'x'))).toThrow(/at most/);
+    expect(RespBatch.fenced('lease', '1').count).toBe(0);
   });
 
   it('grows past its starting size and keeps what it had', () => {

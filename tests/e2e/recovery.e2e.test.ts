@@ -5,7 +5,7 @@ import { MatchingEngine } from '../../engine/core/engine';
 import type { Command, EngineEvent } from '../../engine/core/types';
 import { generateEngineStream } from '../../bench/lib/engine-stream';
 import { waitFor } from '../harness/client';
-import { REDIS_URL, Stack } from '../harness/stack';
+import { freePort, REDIS_URL, Stack } from '../harness/stack';
 
 /**
  * Kill the engine (SIGKILL) or stop db-writer in the middle of thousands of orders, start it
@@ -40,16 +40,20 @@ function uninterrupted(entries: { id: string; cmd: Command }[]) {
   return { engine, trades: events.filter((e) => e.type === 'trade') };
 }
 
-async function engineLastId(stack: Stack): Promise<string> {
-  const res = await fetch(stack.healthUrl('engine'));
-  return ((await res.json()) as { lastId: string }).lastId;
+async function engineStatus(url: string): Promise<{ ready: boolean; lastId: string; seq: number; leaseToken: string | null }> {
+  const res = await fetch(url.replace(/\/ready$/, '/health'));
+  return (await res.json()) as { ready: boolean; lastId: string; seq: number; leaseToken: string | null };
 }
 
-async function compare(stack: Stack, redis: Redis, entries: { id: string; cmd: Command }[]): Promise<void> {
+async function engineLastId(stack: Stack, url = stack.healthUrl('engine')): Promise<string> {
+  return (await engineStatus(url)).lastId;
+}
+
+async function compare(stack: Stack, redis: Redis, entries: { id: string; cmd: Command }[], engineUrl = stack.healthUrl('engine')): Promise<void> {
   const expected = uninterrupted(entries);
   const n = names(stack.prefix);
   const last = entries[entries.length - 1].id;
-  await waitFor('the engine to apply every entry', async () => (await engineLastId(stack)) === last, 30_000);
+  await waitFor('the engine to apply every entry', async () => (await engineLastId(stack, engineUrl)) === last, 30_000);
   // balances and books in hot state
   for (let u = 0; u < 40; u++) {
     const raw = await redis.get(n.keys.balance(`user${u}`));
@@ -62,6 +66,10 @@ async function compare(stack: Stack, redis: Redis, entries: { id: string; cmd: C
     const want = expected.engine.book(symbol, 20)!;
     expect(book.bids.map((l) => [Math.round(l.price * 100), l.quantity])).toEqual(want.bids.map((l) => [l.price, l.quantity]));
     expect(book.asks.length).toBe(want.asks.length);
+    // the last trades, each once, newest first, however often replay published them
+    const recent = (await redis.zrevrange(n.keys.recentTrades(symbol), 0, -1)).map((t) => (JSON.parse(t) as { tradeId: number }).tradeId);
+    const wantRecent = expected.trades.filter((t) => t.type === 'trade' && t.symbol === symbol).map((t) => (t.type === 'trade' ? t.tradeId : 0)).reverse().slice(0, 100);
+    expect(recent).toEqual(wantRecent);
   }
   // PostgreSQL: every trade once, and the balances
   const pg = stack.pg();
@@ -106,6 +114,62 @@ describe('crash recovery', () => {
       await stack.startService('engine');
       await compare(stack, redis, entries);
       expect(stack.logs.get('engine')!.some((l) => l.includes('restored snapshot'))).toBe(true);
+    } finally {
+      await stack.stop();
+    }
+  }, 120_000);
+
+  test('when a second engine starts beside the first, then it waits unready and changes nothing; when the first is killed, it takes over with nothing lost', async () => {
+    const stack = await Stack.start({ ENGINE_BATCH_SIZE: '200', ENGINE_LEASE_MS: '1500' }, ['engine', 'db-writer']);
+    try {
+      const all = [...stream.setup, ...stream.commands];
+      const third = Math.floor(all.length / 3);
+      const standby = { ENGINE_HEALTH_PORT: String(await freePort()) };
+      const standbyUrl = stack.healthUrl('engine', standby);
+      const entries = await feed(redis, stack, all.slice(0, third));
+      await stack.startService('engine', 'engine-standby', standby, 'live');
+      entries.push(...(await feed(redis, stack, all.slice(third, 2 * third))));
+      await waitFor('the first engine to apply every entry', async () => (await engineLastId(stack)) === entries[entries.length - 1].id, 30_000);
+      // the standby never read a thing: not ready, no state, no lease
+      const waiting = await engineStatus(standbyUrl);
+      expect(waiting).toMatchObject({ ready: false, lastId: '0-0', seq: 0, leaseToken: null });
+      expect((await fetch(standbyUrl)).status).toBe(503);
+
+      await stack.stopService('engine', 'SIGKILL');
+      const killedAt = Date.now();
+      await waitFor('the standby to take over', async () => (await fetch(standbyUrl)).status === 200, 15_000);
+      // within the lease time, give or take the recovery itself
+      expect(Date.now() - killedAt).toBeLessThan(1500 + 5000);
+      entries.push(...(await feed(redis, stack, all.slice(2 * third))));
+      await compare(stack, redis, entries, standbyUrl);
+      expect(Number((await engineStatus(standbyUrl)).leaseToken)).toBeGreaterThan(1);
+    } finally {
+      await stack.stop();
+    }
+  }, 120_000);
+
+  test('when the engine is paused past its lease and another takes over, then the paused one writes nothing once resumed and exits', async () => {
+    const stack = await Stack.start({ ENGINE_BATCH_SIZE: '200', ENGINE_LEASE_MS: '1000' }, ['engine', 'db-writer']);
+    try {
+      const all = [...stream.setup, ...stream.commands];
+      const third = Math.floor(all.length / 3);
+      const entries = await feed(redis, stack, all.slice(0, third));
+      await waitFor('the engine to apply the first third', async () => (await engineLastId(stack)) === entries[entries.length - 1].id, 30_000);
+      const paused = stack.procs.get('engine')!;
+      const pausedExit = new Promise<number | null>((resolve) => paused.once('exit', (code) => resolve(code)));
+      paused.kill('SIGSTOP');
+      // the second third waits in the paused engine's socket; its successor applies it and more
+      entries.push(...(await feed(redis, stack, all.slice(third, 2 * third))));
+      const successor = { ENGINE_HEALTH_PORT: String(await freePort()) };
+      await stack.startService('engine', 'engine-successor', successor);
+      entries.push(...(await feed(redis, stack, all.slice(2 * third))));
+      await waitFor('the successor to apply every entry', async () => (await engineLastId(stack, stack.healthUrl('engine', successor))) === entries[entries.length - 1].id, 30_000);
+      // resumed, the paused engine holds an older state than its successor wrote: had any of its
+      // writes landed, books and balances would have gone back
+      paused.kill('SIGCONT');
+      expect(await pausedExit).toBe(1);
+      expect(stack.logs.get('engine')!.some((l) => l.includes('engine lease lost'))).toBe(true);
+      await compare(stack, redis, entries, stack.healthUrl('engine', successor));
     } finally {
       await stack.stop();
     }

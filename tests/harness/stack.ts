@@ -83,13 +83,19 @@ export class Stack {
     this.wsUrl = `http://127.0.0.1:${this.env.WS_PORT}`;
   }
 
-  healthUrl(name: ServiceName): string {
-    const port = { engine: this.env.ENGINE_HEALTH_PORT, 'db-writer': this.env.DB_WRITER_HEALTH_PORT, api: this.env.API_PORT, 'ws-server': this.env.WS_PORT, 'data-server': this.env.DATA_SERVER_HEALTH_PORT }[name];
+  /** the readiness URL of `name`, run with the ports of `env` where it gives them */
+  healthUrl(name: ServiceName, env: Record<string, string> = {}): string {
+    const e = { ...this.env, ...env };
+    const port = { engine: e.ENGINE_HEALTH_PORT, 'db-writer': e.DB_WRITER_HEALTH_PORT, api: e.API_PORT, 'ws-server': e.WS_PORT, 'data-server': e.DATA_SERVER_HEALTH_PORT }[name];
     return `http://127.0.0.1:${port}/${name === 'api' ? 'health' : 'ready'}`;
   }
 
-  /** Starts `name`; `as` and `env` run a second instance of it (say, another ws-server on another port). */
-  async startService(name: ServiceName, as: string = name, env: Record<string, string> = {}): Promise<void> {
+  /**
+   * Starts `name`; `as` and `env` run a second instance of it (say, another ws-server on another
+   * port). Waits until it is ready, or with `until: 'live'` only until it answers (a standby engine
+   * is alive but not ready).
+   */
+  async startService(name: ServiceName, as: string = name, env: Record<string, string> = {}, until: 'ready' | 'live' = 'ready'): Promise<void> {
     // CPU_PROF=api,engine writes V8 CPU profiles of those services to CPU_PROF_DIR when they stop
     const profile = (process.env.CPU_PROF ?? '').split(',').includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR ?? 'artifacts/profiles'}`] : [];
     const child = spawn(process.execPath, [...(NODE_FLAGS[name] ?? []), ...profile, join(DIST, 'scripts', 'service.js'), name], { env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -98,7 +104,7 @@ export class Stack {
     child.stdout?.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
     child.stderr?.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
     this.procs.set(as as ServiceName, child);
-    const health = env.WS_PORT !== undefined ? `http://127.0.0.1:${env.WS_PORT}/ready` : this.healthUrl(name);
+    const health = this.healthUrl(name, env).replace(/\/ready$/, until === 'live' ? '/health' : '/ready');
     const deadline = Date.now() + 20_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${lines.slice(-5).join('\n')}`);
