@@ -72,7 +72,8 @@ export const dbWriterConfigSchema = z.object({
   ...common,
   ...database,
   DB_WRITER_HEALTH_PORT: int(3003),
-  DB_WRITER_CONCURRENCY: int(1),
+  /** how long the next job in seq order may be missing before db-writer raises the gap (not ready, error log) */
+  DB_WRITER_GAP_ALARM_MS: int(30_000),
 });
 
 export const dataServerConfigSchema = z.object({

@@ -1,5 +1,5 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Counter } from 'prom-client';
+import { DelayedError, Worker, type Job } from 'bullmq';
+import { Counter, Gauge } from 'prom-client';
 import { z } from 'zod';
 import type { DbWriterConfig } from '../contracts/config';
 import { names } from '../contracts/names';
@@ -7,18 +7,23 @@ import type { PersistJob } from '../engine/process/publisher';
 import type { Logger } from '../runtime/logger';
 import { createPrisma, type PrismaClient } from '../runtime/prisma';
 import { connectRedis } from '../runtime/redis';
-import { persistBatch } from './persist';
+import { isUnstorable, persistBatch, persistedSeq, persistRowByRow, reasonOf } from './persist';
 import type Redis from 'ioredis';
 import { loadPortfolio, type PositionCache } from '../portfolio/load';
 
 const rowsWritten = new Counter({ name: 'db_writer_rows_total', help: 'Rows written', labelNames: ['kind'] });
-const jobsParked = new Counter({ name: 'db_writer_jobs_parked_total', help: 'Jobs given up on and parked in the failed set' });
+const jobsParked = new Counter({ name: 'db_writer_jobs_parked_total', help: 'Jobs given up on and parked in the failed set (none is, by design: a rise is a bug)' });
+const rowsSetAside = new Counter({ name: 'db_writer_rows_set_aside_total', help: 'Rows PostgreSQL refused for their content, kept in unstorable_rows', labelNames: ['kind'] });
+const writeRetries = new Counter({ name: 'db_writer_write_retries_total', help: 'Batch writes retried after a transient failure' });
+const persistedSeqGauge = new Gauge({ name: 'db_writer_persisted_seq', help: 'Every engine seq up to this one is stored' });
+const gapSeconds = new Gauge({ name: 'db_writer_gap_seconds', help: 'How long the next job in seq order has been missing (0: no gap)' });
 
 const RAISE_TO = "local v = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > v then redis.call('SET', KEYS[1], ARGV[1]) end return 1";
 
 /** Only the shape needed to write safely; anything else is a poison job. */
 const jobShape = z.object({
   v: z.literal(1),
+  from: z.number().int().nonnegative().optional(),
   orders: z.array(z.array(z.unknown()).length(9)),
   events: z.array(z.array(z.unknown()).length(7)),
   trades: z.array(z.array(z.unknown()).length(11)),
@@ -28,10 +33,22 @@ const jobShape = z.object({
   seq: z.number().int().nonnegative(),
 });
 
+/** a job that arrives ahead of its turn is looked at again this much later */
+const GAP_RECHECK_MS = 250;
+
 /**
- * db-writer: one BullMQ worker on db_write_queue persisting engine batches to PostgreSQL.
- * Failed writes retry with exponential backoff (set by the engine when it adds the job); a job that
- * is malformed, or still failing after its attempts, is parked in the failed set with its reason.
+ * db-writer: one BullMQ worker on db_write_queue persisting engine batches to PostgreSQL, one job
+ * at a time and in seq order. Each job names the seq range it covers (`from`, `seq`]; PostgreSQL
+ * keeps how far everything is stored (persist_progress, in the same transaction as the rows).
+ * - A job that starts past that point waits (delayed, again and again) for the one before it: a
+ *   job taken over from a killed db-writer arrives after newer ones. Missing for GAP_ALARM_MS, the
+ *   gap is raised: /ready false, db_writer_gap_seconds, an error log; it heals when the job comes.
+ * - A job wholly stored already (the engine replays after a crash) is passed over.
+ * - A transient failure (PostgreSQL unreachable, shutting down, tables locked) is retried inside
+ *   the job, for as long as it lasts: the job keeps its place and nothing after it overtakes it.
+ * - Rows PostgreSQL refuses for their content are written one by one, and those refused again set
+ *   aside in unstorable_rows with the reason; the rest of the batch lands.
+ * - Stalled jobs (db-writer killed mid-job) are taken over however many times it happens.
  */
 export class DbWriterService {
   private readonly prisma: PrismaClient;
@@ -49,7 +66,15 @@ export class DbWriterService {
   private positions: PositionCache | undefined;
   /** refreshes run one after another: two at once would fold the same fills twice */
   private sending: Promise<void> = Promise.resolve();
-  ready = false;
+  /** every seq up to this is stored; null until the first job of a new database */
+  private persisted: number | null = null;
+  private gapSince: number | null = null;
+  private gapRaised = false;
+  private stopping = false;
+  private started = false;
+  get ready(): boolean {
+    return this.started && !this.gapRaised;
+  }
 
   constructor(
     private readonly config: DbWriterConfig,
@@ -57,41 +82,83 @@ export class DbWriterService {
   ) {
     this.prisma = createPrisma(config.DATABASE_URL);
     this.redis = connectRedis(config.REDIS_URL, log, 'db-writer-portfolios');
-    this.positions = config.DB_WRITER_CONCURRENCY === 1 ? new Map() : undefined;
+    this.positions = new Map();
+  }
+
+  status(): Record<string, unknown> {
+    return { persistedSeq: this.persisted ?? 0, gapSeconds: this.gapSince === null ? 0 : Math.round((Date.now() - this.gapSince) / 1000) };
   }
 
   async start(): Promise<void> {
-    await this.prisma.$queryRawUnsafe('SELECT 1');
+    this.persisted = await this.untilStored(() => persistedSeq(this.prisma), 'reading how far PostgreSQL has stored');
+    if (this.persisted !== null) persistedSeqGauge.set(this.persisted);
     const n = names(this.config.KEY_PREFIX);
-    this.worker = new Worker(n.dbWriteQueue, (job: Job) => this.process(job), {
+    this.worker = new Worker(n.dbWriteQueue, (job: Job, token?: string) => this.process(job, token), {
       connection: connectRedis(this.config.REDIS_URL, this.log, 'db-writer-worker'),
       prefix: n.bullPrefix,
-      concurrency: this.config.DB_WRITER_CONCURRENCY,
+      // in seq order: one job at a time
+      concurrency: 1,
       // a db-writer that died mid-job leaves it locked: short locks (renewed while working) let the
       // restarted one take it over within seconds instead of BullMQ's default 30
       lockDuration: 5000,
       stalledInterval: 5000,
+      // BullMQ fails a job that stalled more than once by default; a job is never given up on
+      maxStalledCount: Number.MAX_SAFE_INTEGER,
     });
     this.worker.on('failed', (job, err) => {
       const attempts = job?.opts.attempts ?? 1;
-      const parked = err instanceof UnrecoverableError || (job !== undefined && job.attemptsMade >= attempts);
+      const parked = job !== undefined && job.attemptsMade >= attempts;
       if (parked) jobsParked.inc();
       this.log[parked ? 'error' : 'warn']({ jobId: job?.id, attemptsMade: job?.attemptsMade, attempts, err: err.message, parked }, parked ? 'job parked' : 'job failed, will retry');
     });
     this.worker.on('error', (err) => this.log.error({ err: err.message }, 'worker error'));
     await this.worker.waitUntilReady();
-    this.ready = true;
+    this.started = true;
   }
 
-  private async process(job: Job): Promise<void> {
+  private async process(job: Job, token?: string): Promise<void> {
     const shape = jobShape.safeParse(job.data);
-    if (!shape.success) throw new UnrecoverableError(`malformed job: ${shape.error.issues[0]?.message ?? 'invalid'}`);
+    if (!shape.success) {
+      // not the engine's: kept with its reason, never retried; if it stood for real rows, the next
+      // job finds the gap it leaves and raises it
+      const reason = `malformed job: ${shape.error.issues[0]?.message ?? 'invalid'}`;
+      rowsSetAside.inc({ kind: 'job' });
+      this.log.error({ jobId: job.id, reason }, 'malformed job set aside');
+      await this.untilStored(() => this.prisma.$executeRawUnsafe('INSERT INTO unstorable_rows (job_seq, kind, "row", reason) VALUES (0, $1, $2, $3)', 'job', JSON.stringify(job.data ?? null), reason), 'setting a malformed job aside');
+      return;
+    }
     const data = job.data as PersistJob;
-    const counts = await persistBatch(this.prisma, data);
+    if (this.persisted === null) {
+      // a database that has stored nothing yet (new, or older than persist_progress) starts
+      // wherever the first job does
+      this.persisted = data.from ?? 0;
+      this.log.info({ from: this.persisted }, 'first job of this database: seq order checked from here');
+    }
+    if (data.from !== undefined && data.from > this.persisted) return this.waitForTurn(job, token, data, this.persisted);
+    this.clearGap();
+    if (data.from !== undefined && data.seq <= this.persisted) {
+      this.log.debug({ jobId: job.id, from: data.from, seq: data.seq, persisted: this.persisted }, 'job already stored (a replay): passed over');
+      return;
+    }
+    const counts = await this.untilStored(async () => {
+      try {
+        return await persistBatch(this.prisma, data);
+      } catch (err) {
+        if (!isUnstorable(err)) throw err;
+        this.log.error({ jobId: job.id, seq: data.seq, reason: reasonOf(err) }, 'PostgreSQL refused a row of this batch: writing its rows one by one');
+        const aside = await persistRowByRow(this.prisma, data, isUnstorable);
+        for (const a of aside) rowsSetAside.inc({ kind: a.kind });
+        this.log.error({ jobId: job.id, seq: data.seq, setAside: aside }, 'rows set aside in unstorable_rows; the rest of the batch is stored');
+        return { orders: data.orders.length, trades: data.trades.length, balances: data.balances.length };
+      }
+    }, `storing job ${job.id}`);
+    // Jobs land in seq order, so every fill up to the newest one a portfolio refresh saw is in
+    // the database: the positions cache stays sound. A job of an older engine (no range) may not be.
+    if (data.from === undefined) this.positions = new Map();
+    this.persisted = Math.max(this.persisted, data.seq);
+    persistedSeqGauge.set(this.persisted);
     // a watermark for those who must wait for the database (the end-of-session snapshot)
-    await this.redis.eval(RAISE_TO, 1, names(this.config.KEY_PREFIX).keys.persistedSeq, data.seq);
-    // a new map rather than clear(): a refresh still reading puts its result into the old one
-    if (job.attemptsMade > 0 && this.positions !== undefined) this.positions = new Map();
+    await this.redis.eval(RAISE_TO, 1, names(this.config.KEY_PREFIX).keys.persistedSeq, this.persisted);
     for (const t of data.trades) this.touched.add(t[7]).add(t[8]);
     for (const c of data.credits) this.touched.add(c[1]);
     // portfolios go out at most twice a second per participant, however busy the batches
@@ -100,6 +167,54 @@ export class DbWriterService {
     rowsWritten.inc({ kind: 'trades' }, counts.trades);
     rowsWritten.inc({ kind: 'balances' }, counts.balances);
     this.log.debug({ jobId: job.id, ...counts }, 'batch persisted');
+  }
+
+  /**
+   * A job ahead of its turn: the one before it has not been stored (it is stalled with a killed
+   * db-writer, or waiting to be retried). Looked at again shortly, without counting as an attempt.
+   */
+  private async waitForTurn(job: Job, token: string | undefined, data: PersistJob, persisted: number): Promise<never> {
+    const now = Date.now();
+    this.gapSince ??= now;
+    gapSeconds.set((now - this.gapSince) / 1000);
+    if (!this.gapRaised && now - this.gapSince >= this.config.DB_WRITER_GAP_ALARM_MS) {
+      this.gapRaised = true;
+      this.log.error({ persistedSeq: persisted, nextFrom: data.from, jobId: job.id, waitedMs: now - this.gapSince }, 'persistence gap: the job after seq persistedSeq has not come; writing stopped (not ready) until it does');
+    }
+    await job.moveToDelayed(now + GAP_RECHECK_MS, token);
+    throw new DelayedError();
+  }
+
+  private clearGap(): void {
+    if (this.gapRaised) this.log.warn({ persistedSeq: this.persisted, gapMs: Date.now() - (this.gapSince ?? Date.now()) }, 'persistence gap healed');
+    this.gapSince = null;
+    this.gapRaised = false;
+    gapSeconds.set(0);
+  }
+
+  /**
+   * Runs a write until it succeeds: a transient failure is retried for as long as it lasts, with
+   * the wait growing to 5 s, logged at the first failure and every minute after. Stopping (SIGTERM)
+   * ends the wait with an error: the job is then taken up again by the next db-writer.
+   */
+  private async untilStored<T>(write: () => Promise<T>, what: string): Promise<T> {
+    const firstAt = Date.now();
+    let lastLog = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await write();
+        if (attempt > 1) this.log.warn({ what, attempts: attempt, failedForMs: Date.now() - firstAt }, 'PostgreSQL write went through after retries');
+        return result;
+      } catch (err) {
+        if (isUnstorable(err) || this.stopping) throw err;
+        writeRetries.inc();
+        if (Date.now() - lastLog >= 60_000) {
+          lastLog = Date.now();
+          this.log.error({ what, attempt, failingForMs: Date.now() - firstAt, err: reasonOf(err) }, 'PostgreSQL write failed: retrying until it goes through');
+        }
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
+      }
+    }
   }
 
   private async sendPortfolios(): Promise<void> {
@@ -118,7 +233,8 @@ export class DbWriterService {
   }
 
   async stop(): Promise<void> {
-    this.ready = false;
+    this.stopping = true;
+    this.started = false;
     if (this.portfolioTimer !== null) clearTimeout(this.portfolioTimer);
     await this.worker?.close();
     await this.sending;

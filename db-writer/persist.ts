@@ -15,8 +15,10 @@ const ms = (expr: string) => `to_timestamp((${expr})::bigint / 1000.0)`;
  * text columns refuse NUL: the text reaching here is ids the services generate and client order
  * ids the api admits only as printable ASCII.
  */
-export async function persistBatch(prisma: PrismaClient, job: PersistJob): Promise<{ orders: number; trades: number; balances: number }> {
+export async function persistBatch(prisma: PrismaClient, job: PersistJob, progress = true): Promise<{ orders: number; trades: number; balances: number }> {
   const fixed = new Map(job.orders.map((o) => [o[0], o]));
+  // the engine sends each order's fixed fields in the job of its first event
+  for (const e of job.events) if (!fixed.has(e[1])) throw new JobContentError(`an event of order ${JSON.stringify(e[1])} without the order`);
   const latest = new Map<string, PersistJob['events'][number]>();
   for (const e of job.events) latest.set(e[1], e);
   // each order's fixed fields, then its latest state: filled, status, code, reason, at, seq
@@ -72,6 +74,107 @@ export async function persistBatch(prisma: PrismaClient, job: PersistJob): Promi
       JSON.stringify(job.balances),
       String(job.seq),
     ),
+    // in the same transaction: the progress says exactly what is stored
+    ...(progress ? [recordProgress(prisma, job.seq)] : []),
   ]);
   return { orders: orders.length, trades: job.trades.length, balances: job.balances.length };
+}
+
+function recordProgress(prisma: PrismaClient, seq: number) {
+  return prisma.$executeRawUnsafe(
+    `INSERT INTO persist_progress (id, seq, updated_at) VALUES (1, $1::bigint, now())
+     ON CONFLICT (id) DO UPDATE SET seq = GREATEST(persist_progress.seq, EXCLUDED.seq), updated_at = now()`,
+    String(seq),
+  );
+}
+
+/** Every seq up to this one is stored; null before the first job was (a new database). */
+export async function persistedSeq(prisma: PrismaClient): Promise<number | null> {
+  const rows = await prisma.$queryRawUnsafe<{ seq: bigint }[]>('SELECT seq FROM persist_progress WHERE id = 1');
+  return rows.length === 0 ? null : Number(rows[0].seq);
+}
+
+/** A job whose rows contradict each other: writing it again cannot succeed. */
+export class JobContentError extends Error {}
+
+/** One row of a job (an order with its events, a trade, a credit…) as a job of its own. */
+export function rowsOf(job: PersistJob): { kind: string; job: PersistJob }[] {
+  const empty = (): PersistJob => ({ v: 1, orders: [], events: [], trades: [], symbols: [], credits: [], balances: [], seq: job.seq });
+  const out: { kind: string; job: PersistJob }[] = [];
+  // symbols and orders first: events and trades name them
+  for (const s of job.symbols) out.push({ kind: 'symbol', job: { ...empty(), symbols: [s] } });
+  const events = new Map<string, PersistJob['events']>();
+  for (const e of job.events) events.set(e[1], [...(events.get(e[1]) ?? []), e]);
+  for (const o of job.orders) {
+    out.push({ kind: 'order', job: { ...empty(), orders: [o], events: events.get(o[0]) ?? [] } });
+    events.delete(o[0]);
+  }
+  // events of an order the job does not hold: refused alone
+  for (const list of events.values()) for (const e of list) out.push({ kind: 'event', job: { ...empty(), events: [e] } });
+  for (const t of job.trades) out.push({ kind: 'trade', job: { ...empty(), trades: [t] } });
+  for (const c of job.credits) out.push({ kind: 'credit', job: { ...empty(), credits: [c] } });
+  for (const b of job.balances) out.push({ kind: 'balance', job: { ...empty(), balances: [b] } });
+  return out;
+}
+
+/**
+ * A job PostgreSQL refused for its content: each row is written alone, and a row refused again is
+ * set aside in `unstorable_rows` with its reason, so the rest of the batch still lands. Returns
+ * what was set aside. Errors of any other kind (the database gone) are the caller's to retry.
+ */
+export async function persistRowByRow(
+  prisma: PrismaClient,
+  job: PersistJob,
+  unstorable: (err: unknown) => boolean,
+): Promise<{ kind: string; reason: string }[]> {
+  const setAside: { kind: string; reason: string }[] = [];
+  for (const row of rowsOf(job)) {
+    try {
+      await persistBatch(prisma, row.job, false);
+    } catch (err) {
+      if (!unstorable(err)) throw err;
+      const reason = reasonOf(err);
+      setAside.push({ kind: row.kind, reason });
+      await prisma.$executeRawUnsafe(
+        'INSERT INTO unstorable_rows (job_seq, kind, "row", reason) VALUES ($1::bigint, $2, $3, $4)',
+        String(job.seq), row.kind, JSON.stringify(row.job), reason,
+      );
+    }
+  }
+  await recordProgress(prisma, job.seq);
+  return setAside;
+}
+
+/** PostgreSQL's code and message, without Prisma's wrapping */
+export function reasonOf(err: unknown): string {
+  if (err instanceof JobContentError) return err.message;
+  const cause = driverCause(err);
+  if (cause !== undefined && typeof cause.originalCode === 'string') return `${cause.originalCode}: ${String(cause.originalMessage ?? cause.message ?? '')}`;
+  return String((err as Error)?.message ?? err).slice(0, 500);
+}
+
+/** The SQLSTATE PostgreSQL answered with, if it answered at all. */
+export function sqlState(err: unknown): string | null {
+  const cause = driverCause(err);
+  if (cause !== undefined && typeof cause.originalCode === 'string') return cause.originalCode;
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;
+}
+
+/**
+ * Refused for what the rows hold (class 22, data exception: a value of the wrong type or range;
+ * class 23, integrity: a row naming another that is not there): writing them again will fail
+ * again. Anything else (connections refused, the server shutting down, a lock timeout, a
+ * deadlock) may pass, and is retried for as long as it lasts.
+ */
+export function isUnstorable(err: unknown): boolean {
+  if (err instanceof JobContentError) return true;
+  const state = sqlState(err);
+  return state !== null && (state.startsWith('22') || state.startsWith('23'));
+}
+
+function driverCause(err: unknown): { originalCode?: unknown; originalMessage?: unknown; message?: unknown } | undefined {
+  const meta = (err as { meta?: { driverAdapterError?: { cause?: unknown } } })?.meta;
+  const cause = meta?.driverAdapterError?.cause;
+  return typeof cause === 'object' && cause !== null ? (cause as { originalCode?: unknown }) : undefined;
 }

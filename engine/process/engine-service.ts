@@ -71,7 +71,9 @@ export class EngineService {
     this.queue = new Queue(this.n.dbWriteQueue, {
       connection: connectRedis(config.REDIS_URL, log, 'engine-queue'),
       prefix: this.n.bullPrefix,
-      defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: 1000, removeOnFail: false },
+      // db-writer retries a failing write inside the job, for as long as it fails; BullMQ's own
+      // attempts only come into play when a db-writer stops mid-retry, and never run out
+      defaultJobOptions: { attempts: Number.MAX_SAFE_INTEGER, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: 1000, removeOnFail: false },
     });
   }
 
@@ -145,6 +147,7 @@ export class EngineService {
     } catch (err) {
       if (!String(err).includes('BUSYGROUP')) throw err;
     }
+    this.persist.startAt(this.engine.seq);
     // Replay publishes again (consumers de-duplicate by seq) and persists again (db-writer does),
     // but holds back hot state until it has caught up, so no reader sees it go back in time.
     let replayed = 0;

@@ -169,8 +169,13 @@ export interface PersistJob {
   credits: [number, string, string, number, number | null, number][];
   /** userId, asset, available, locked: every asset of every touched participant, zeros included */
   balances: [string, string, number, number][];
-  /** the engine seq the balances are as of */
+  /** the engine seq the balances are as of: the job covers the seqs after `from` up to this one */
   seq: number;
+  /**
+   * the engine seq the job before it ended at (absent in jobs of older engines): the jobs of one
+   * engine tile the seqs without a hole, so db-writer knows when one is missing
+   */
+  from?: number;
 }
 
 /**
@@ -185,11 +190,18 @@ export class PersistBuffer {
   private balanceRows = new Map<string, PersistJob['balances'][number]>();
   /** a session change or reset travels even in an empty job: db-writer's watermark then passes it */
   private sessionChanged = false;
+  /** where the next job's range starts: the end of the last one sent */
+  private sentThrough = 0;
 
   constructor(
     private readonly maxEvents: number,
     private readonly maxAgeMs: number,
   ) {}
+
+  /** The engine's seq when it starts (restored, before replay): the first job's range starts there. */
+  startAt(seq: number): void {
+    this.sentThrough = seq;
+  }
 
   add(batch: BatchResult, balances: BalanceView[], seq: number, symbols: string[], now: number): void {
     if (this.job === null) {
@@ -241,6 +253,10 @@ export class PersistBuffer {
     const empty = job.events.length + job.trades.length + job.symbols.length + job.credits.length + job.balances.length === 0;
     const send = !empty || this.sessionChanged;
     this.sessionChanged = false;
-    return send ? job : null;
+    if (!send) return null;
+    // an empty range not sent is covered by the next job's, which starts where the last sent ended
+    job.from = this.sentThrough;
+    this.sentThrough = job.seq;
+    return job;
   }
 }
