@@ -2,6 +2,7 @@ import { ErrorCode } from '../contracts/errors';
 import { wireToCents } from '../contracts/money';
 import type { ApiContext } from './context';
 import { ApiError } from './http-errors';
+import { parseStored } from '../contracts/stored';
 
 export interface SymbolInfo {
   symbol: string;
@@ -17,9 +18,8 @@ export async function listedSymbol(ctx: ApiContext, symbol: string): Promise<Sym
   const key = ctx.n.keys.symbols + '\u0000' + symbol;
   const known = listed.get(key);
   if (known !== undefined) return known;
-  const raw = await ctx.redis.hget(ctx.n.keys.symbols, symbol);
-  if (raw === null) throw new ApiError(400, ErrorCode.INVALID_SYMBOL, `Unknown symbol ${symbol}`);
-  const s = JSON.parse(raw) as { symbol: string; tickSize: number; lotSize: number };
+  const s = parseStored<{ symbol: string; tickSize: number; lotSize: number }>(await ctx.redis.hget(ctx.n.keys.symbols, symbol));
+  if (s === null) throw new ApiError(400, ErrorCode.INVALID_SYMBOL, `Unknown symbol ${symbol}`);
   const info = { symbol: s.symbol, tickSizeCents: wireToCents(s.tickSize) ?? 1, lotSize: s.lotSize };
   listed.set(key, info);
   return info;

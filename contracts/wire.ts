@@ -28,21 +28,28 @@ export function eventToWire(e: EngineEvent) {
 
 // surrogates too: JSON.stringify escapes a lone one, and written raw it would reach clients as U+FFFD
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
-const str = (v: string) => (NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`);
-const strOrNull = (v: string | null) => (v === null ? 'null' : str(v));
+/**
+ * Each value written as JSON whatever it holds (the engine checks what it echoes, and this holds
+ * even if it did not): a string escaped as needed, anything else that is not a string as null; a
+ * number that is not finite (NaN, undefined) as null.
+ */
+const str = (v: unknown) => (typeof v !== 'string' ? 'null' : NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`);
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? `${v}` : 'null');
+const money = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? centsText(v) : 'null');
 
 /**
  * JSON.stringify(eventToWire(e)), written out by hand for the three events the engine emits by
- * the hundred thousand a second (a test holds it to the general path, byte for byte).
+ * the hundred thousand a second (a test holds it to the general path, byte for byte, and to valid
+ * JSON for any strings and numbers at all).
  */
 export function wireJson(e: EngineEvent): string {
   switch (e.type) {
     case 'order':
-      return `{"type":"order","seq":${e.seq},"orderId":${str(e.orderId)},"clientOrderId":${strOrNull(e.clientOrderId)},"userId":${str(e.userId)},"symbol":${str(e.symbol)},"side":"${e.side}","orderType":"${e.orderType}","timeInForce":"${e.timeInForce}","price":${e.price === null ? 'null' : centsText(e.price)},"quantity":${e.quantity},"filledQuantity":${e.filledQuantity},"status":"${e.status}","code":${e.code},"reason":${strOrNull(e.reason)},"timestamp":${e.timestamp}}`;
+      return `{"type":"order","seq":${num(e.seq)},"orderId":${str(e.orderId)},"clientOrderId":${str(e.clientOrderId)},"userId":${str(e.userId)},"symbol":${str(e.symbol)},"side":${str(e.side)},"orderType":${str(e.orderType)},"timeInForce":${str(e.timeInForce)},"price":${money(e.price)},"quantity":${num(e.quantity)},"filledQuantity":${num(e.filledQuantity)},"status":${str(e.status)},"code":${num(e.code)},"reason":${str(e.reason)},"timestamp":${num(e.timestamp)}}`;
     case 'depth':
-      return `{"type":"depth","seq":${e.seq},"symbol":${str(e.symbol)},"side":"${e.side}","price":${centsText(e.price)},"quantity":${e.quantity},"timestamp":${e.timestamp}}`;
+      return `{"type":"depth","seq":${num(e.seq)},"symbol":${str(e.symbol)},"side":${str(e.side)},"price":${money(e.price)},"quantity":${num(e.quantity)},"timestamp":${num(e.timestamp)}}`;
     case 'trade':
-      return `{"type":"trade","seq":${e.seq},"tradeId":${e.tradeId},"symbol":${str(e.symbol)},"price":${centsText(e.price)},"quantity":${e.quantity},"buyOrderId":${str(e.buyOrderId)},"sellOrderId":${str(e.sellOrderId)},"buyUserId":${str(e.buyUserId)},"sellUserId":${str(e.sellUserId)},"takerSide":"${e.takerSide}","timestamp":${e.timestamp}}`;
+      return `{"type":"trade","seq":${num(e.seq)},"tradeId":${num(e.tradeId)},"symbol":${str(e.symbol)},"price":${money(e.price)},"quantity":${num(e.quantity)},"buyOrderId":${str(e.buyOrderId)},"sellOrderId":${str(e.sellOrderId)},"buyUserId":${str(e.buyUserId)},"sellUserId":${str(e.sellUserId)},"takerSide":${str(e.takerSide)},"timestamp":${num(e.timestamp)}}`;
     default:
       return JSON.stringify(eventToWire(e));
   }

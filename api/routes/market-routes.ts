@@ -5,6 +5,7 @@ import type { ApiContext } from '../context';
 import { ApiError, ok } from '../http-errors';
 import { ErrorCode } from '../../contracts/errors';
 import { listedSymbol } from '../symbols';
+import { parseStored, parseStoredList } from '../../contracts/stored';
 
 export const CANDLE_INTERVALS = { '1m': '1 minute', '5m': '5 minutes', '15m': '15 minutes', '1h': '1 hour', '1d': '1 day' } as const;
 export const candlesQuery = z
@@ -21,32 +22,30 @@ export function marketRoutes(ctx: ApiContext): Router {
   const r = Router();
   r.get('/symbols', async (_req, res) => {
     const all = await ctx.redis.hgetall(ctx.n.keys.symbols);
-    ok(res, Object.values(all).map((s) => {
-      const { symbol, tickSize, lotSize } = JSON.parse(s) as { symbol: string; tickSize: number; lotSize: number };
-      return { symbol, tickSize, lotSize };
-    }));
+    ok(res, parseStoredList<{ symbol: string; tickSize: number; lotSize: number }>(Object.values(all)).map(({ symbol, tickSize, lotSize }) => ({ symbol, tickSize, lotSize })));
   });
   r.get('/quote/:symbol', async (req, res) => {
     const { symbol } = await listedSymbol(ctx, String(req.params.symbol));
     const raw = await ctx.redis.get(ctx.n.keys.quote(symbol));
-    ok(res, raw !== null ? JSON.parse(raw) : { type: 'tick', seq: 0, symbol, lastTradePrice: null, lastTradeQuantity: 0, bidPrice: null, bidQuantity: 0, askPrice: null, askQuantity: 0, totalVolume: 0, timestamp: null });
+    ok(res, parseStored(raw) ?? { type: 'tick', seq: 0, symbol, lastTradePrice: null, lastTradeQuantity: 0, bidPrice: null, bidQuantity: 0, askPrice: null, askQuantity: 0, totalVolume: 0, timestamp: null });
   });
   // the data-server's reference price: a guide, not a trade
   r.get('/reference/:symbol', async (req, res) => {
     const { symbol } = await listedSymbol(ctx, String(req.params.symbol));
     const raw = await ctx.redis.get(ctx.n.keys.reference(symbol));
-    if (raw === null) throw new ApiError(404, ErrorCode.NOT_FOUND, `No reference price for ${symbol} yet`);
-    ok(res, JSON.parse(raw));
+    const reference = parseStored(raw);
+    if (reference === null) throw new ApiError(404, ErrorCode.NOT_FOUND, `No reference price for ${symbol} yet`);
+    ok(res, reference);
   });
   r.get('/orderbook/:symbol', async (req, res) => {
     const { symbol } = await listedSymbol(ctx, String(req.params.symbol));
     const raw = await ctx.redis.get(ctx.n.keys.orderbook(symbol));
-    ok(res, raw !== null ? JSON.parse(raw) : { type: 'orderbook', seq: 0, symbol, bids: [], asks: [], timestamp: null });
+    ok(res, parseStored(raw) ?? { type: 'orderbook', seq: 0, symbol, bids: [], asks: [], timestamp: null });
   });
   r.get('/trades/:symbol', async (req, res) => {
     const { symbol } = await listedSymbol(ctx, String(req.params.symbol));
     const rows = await ctx.redis.zrevrange(ctx.n.keys.recentTrades(symbol), 0, 99);
-    ok(res, rows.map((x) => JSON.parse(x) as unknown));
+    ok(res, parseStoredList(rows));
   });
   // OHLCV from the trades in PostgreSQL, oldest first, buckets aligned to UTC
   r.get('/candles/:symbol', async (req, res) => {
@@ -77,7 +76,7 @@ export function marketRoutes(ctx: ApiContext): Router {
   });
   r.get('/session', async (_req, res) => {
     const raw = await ctx.redis.get(ctx.n.keys.session);
-    ok(res, raw !== null ? JSON.parse(raw) : { type: 'session', state: 'CLOSED' });
+    ok(res, parseStored(raw) ?? { type: 'session', state: 'CLOSED' });
   });
   return r;
 }

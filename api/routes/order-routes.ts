@@ -4,6 +4,7 @@ import type { ApiContext } from '../context';
 import { ApiError, ok } from '../http-errors';
 import { userOf } from '../middleware';
 import { answerCancel, answerPlace, prepareCancel, preparePlace } from '../order-commands';
+import { parseStored, parseStoredList } from '../../contracts/stored';
 
 export function orderRoutes(ctx: ApiContext): Router {
   const r = Router();
@@ -23,7 +24,7 @@ export function orderRoutes(ctx: ApiContext): Router {
   r.get('/status/:orderId', async (req, res) => {
     const userId = userOf(req);
     const raw = await ctx.redis.get(ctx.n.keys.order(String(req.params.orderId)));
-    const order = raw === null ? null : (JSON.parse(raw) as { userId: string });
+    const order = parseStored<{ userId: string }>(raw);
     // someone else's order is reported exactly like a missing one
     if (order === null || (order.userId !== userId && req.auth?.role !== 'ADMIN')) throw new ApiError(404, ErrorCode.ORDER_NOT_FOUND, 'No such order');
     ok(res, order);
@@ -35,7 +36,7 @@ export function orderRoutes(ctx: ApiContext): Router {
     const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
     const ids = await ctx.redis.zrevrange(ctx.n.keys.userOrders(userId), 0, limit - 1);
     const rows = ids.length === 0 ? [] : await ctx.redis.mget(...ids.map((id) => ctx.n.keys.order(id)));
-    ok(res, rows.filter((x): x is string => x !== null).map((x) => JSON.parse(x) as unknown));
+    ok(res, parseStoredList(rows));
   });
   return r;
 }

@@ -26,6 +26,10 @@ export const MAX_QUANTITY = 1_000_000_000;
 export const MAX_PRICE = 1_000_000_000;
 const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.]{0,9}$/;
 const MAX_ID_LENGTH = 64;
+const SIDES = ['BUY', 'SELL'] as const;
+const ACTIONS = ['place', 'cancel', 'addSymbol', 'credit', 'session', 'reset'] as const;
+const ORDER_TYPES = ['LIMIT', 'MARKET'] as const;
+const TIMES_IN_FORCE = ['GFD', 'IOC', 'FOK'] as const;
 
 const SESSION_TRANSITIONS: Record<SessionState, readonly SessionState[]> = {
   CLOSED: ['OPEN'],
@@ -33,8 +37,15 @@ const SESSION_TRANSITIONS: Record<SessionState, readonly SessionState[]> = {
   HALTED: ['OPEN', 'CLOSED'],
 };
 
+/** 1 to 64 printable ASCII characters without spaces: ids of orders, participants and clients' orders */
+const ID_PATTERN = /^[\x21-\x7e]{1,64}$/;
 function isId(v: unknown): v is string {
-  return typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH;
+  return typeof v === 'string' && v.length <= MAX_ID_LENGTH && ID_PATTERN.test(v);
+}
+
+/** `v` if it is one of `allowed`, else INVALID: how a refused command's enum fields are echoed */
+function echo<T extends string>(v: unknown, allowed: readonly T[]): T | 'INVALID' {
+  return allowed.includes(v as T) ? (v as T) : 'INVALID';
 }
 
 function isPositiveInt(v: unknown, max: number): v is number {
@@ -101,7 +112,7 @@ export class MatchingEngine {
         this.reset(cmd);
         break;
       default:
-        this.error(ErrorCode.INVALID_COMMAND, `Unknown action ${JSON.stringify((cmd as { action?: unknown }).action)}`, cmd);
+        this.error(ErrorCode.INVALID_COMMAND, 'Unknown action', cmd);
     }
     if (this.touchedCount > 0) this.flushDepth();
   }
@@ -110,7 +121,7 @@ export class MatchingEngine {
 
   private place(c: PlaceCommand): void {
     if (!isId(c.orderId) || !isId(c.userId)) {
-      this.error(ErrorCode.INVALID_COMMAND, 'orderId and userId must be non-empty strings of at most 64 characters', c);
+      this.error(ErrorCode.INVALID_COMMAND, 'orderId and userId must be 1 to 64 printable characters without spaces', c);
       return;
     }
     if (this.orders.has(c.orderId)) {
@@ -124,7 +135,7 @@ export class MatchingEngine {
       return;
     }
     const book = this.books.get(c.symbol);
-    if (book === undefined) return this.reject(c, ErrorCode.INVALID_SYMBOL, `Unknown symbol ${String(c.symbol)}`);
+    if (book === undefined) return this.reject(c, ErrorCode.INVALID_SYMBOL, typeof c.symbol === 'string' && SYMBOL_PATTERN.test(c.symbol) ? `Unknown symbol ${c.symbol}` : 'Unknown symbol');
     const side: SideIndex | -1 = c.side === 'BUY' ? BUY : c.side === 'SELL' ? SELL : -1;
     if (side === -1) return this.reject(c, ErrorCode.INVALID_SIDE, 'side must be BUY or SELL');
     const type = c.type;
@@ -161,7 +172,7 @@ export class MatchingEngine {
     }
     const clientOrderId = c.clientOrderId === undefined || c.clientOrderId === null ? null : c.clientOrderId;
     if (clientOrderId !== null) {
-      if (!isId(clientOrderId)) return this.reject(c, ErrorCode.INVALID_COMMAND, 'clientOrderId must be 1 to 64 characters');
+      if (!isId(clientOrderId)) return this.reject(c, ErrorCode.INVALID_COMMAND, 'clientOrderId must be 1 to 64 printable characters without spaces');
       if (this.byClientId.has(clientKey(c.userId, clientOrderId))) {
         return this.reject(c, ErrorCode.DUPLICATE_ORDER, `clientOrderId ${clientOrderId} is already used by a live order`);
       }
@@ -446,7 +457,7 @@ export class MatchingEngine {
     if (!isPositiveInt(c.amount, Number.MAX_SAFE_INTEGER)) return this.error(ErrorCode.INVALID_AMOUNT, 'amount must be a positive whole number', c);
     const isCash = c.asset === CASH;
     const book = isCash ? undefined : this.books.get(c.asset);
-    if (!isCash && book === undefined) return this.error(ErrorCode.INVALID_SYMBOL, `Unknown asset ${String(c.asset)}`, c);
+    if (!isCash && book === undefined) return this.error(ErrorCode.INVALID_SYMBOL, typeof c.asset === 'string' && SYMBOL_PATTERN.test(c.asset) ? `Unknown asset ${c.asset}` : 'Unknown asset', c);
     const price = isCash || c.price === undefined || c.price === null ? null : c.price;
     if (price !== null && !(Number.isSafeInteger(price) && price >= 0 && price <= MAX_PRICE)) return this.error(ErrorCode.INVALID_PRICE, 'price must be a whole number of cents', c);
     // Trading conserves totals, so bounding what is credited keeps every balance an exact integer.
@@ -658,20 +669,25 @@ export class MatchingEngine {
     };
   }
 
-  /** A refused place: a REJECTED order event built from whatever the command carried. */
+  /**
+   * A refused place: a REJECTED order event echoing only what passed the checks (ids are checked
+   * before any rejection). A field that is not valid is echoed as null, 0 or INVALID, so nothing
+   * unchecked reaches a subscriber, hot state or PostgreSQL.
+   */
   private reject(c: PlaceCommand, code: number, reason: string): void {
+    const symbol = typeof c.symbol === 'string' && SYMBOL_PATTERN.test(c.symbol) ? c.symbol : '';
     this.out.push({
       type: 'order',
       seq: ++this.seq,
       orderId: c.orderId,
-      clientOrderId: typeof c.clientOrderId === 'string' ? c.clientOrderId : null,
+      clientOrderId: isId(c.clientOrderId) ? c.clientOrderId : null,
       userId: c.userId,
-      symbol: String(c.symbol),
-      side: c.side,
-      orderType: c.type,
-      timeInForce: c.timeInForce,
-      price: typeof c.price === 'number' ? c.price : null,
-      quantity: c.quantity,
+      symbol,
+      side: echo(c.side, SIDES),
+      orderType: echo(c.type, ORDER_TYPES),
+      timeInForce: echo(c.timeInForce, TIMES_IN_FORCE),
+      price: isPositiveInt(c.price, MAX_PRICE) ? c.price : null,
+      quantity: isPositiveInt(c.quantity, MAX_QUANTITY) ? c.quantity : 0,
       filledQuantity: 0,
       status: 'REJECTED',
       code,
@@ -686,10 +702,10 @@ export class MatchingEngine {
       seq: ++this.seq,
       code,
       message: message || ErrorMessage[code as keyof typeof ErrorMessage],
-      action: String(c.action),
-      userId: typeof c.userId === 'string' ? c.userId : null,
-      orderId: typeof c.orderId === 'string' ? c.orderId : null,
-      clientOrderId: typeof c.clientOrderId === 'string' ? c.clientOrderId : null,
+      action: echo(c.action, ACTIONS),
+      userId: isId(c.userId) ? c.userId : null,
+      orderId: isId(c.orderId) ? c.orderId : null,
+      clientOrderId: isId(c.clientOrderId) ? c.clientOrderId : null,
       timestamp: this.ts,
     });
   }

@@ -4,6 +4,11 @@
  * entry id's time) because the core has no clock.
  */
 export type Side = 'BUY' | 'SELL';
+/**
+ * A field of a refused command as the REJECTED event echoes it: the value if it is one of the
+ * allowed ones, else INVALID. Nothing the engine did not check leaves it.
+ */
+export type Echo<T extends string> = T | 'INVALID';
 export type OrderType = 'LIMIT' | 'MARKET';
 export type TimeInForce = 'GFD' | 'IOC' | 'FOK';
 export type StpMode = 'EXPIRE_TAKER' | 'EXPIRE_MAKER' | 'EXPIRE_BOTH';
@@ -88,11 +93,13 @@ export interface OrderEvent {
   clientOrderId: string | null;
   userId: string;
   symbol: string;
-  side: Side;
-  orderType: OrderType;
-  timeInForce: TimeInForce;
-  /** null for market orders */
+  /** on a REJECTED order, INVALID where the command gave something else (see Echo) */
+  side: Echo<Side>;
+  orderType: Echo<OrderType>;
+  timeInForce: Echo<TimeInForce>;
+  /** null for market orders, and on a REJECTED order whose price was not a valid one */
   price: number | null;
+  /** 0 on a REJECTED order whose quantity was not a valid one */
   quantity: number;
   filledQuantity: number;
   status: OrderStatus;

@@ -24,10 +24,29 @@ describe('the hand-written wire JSON', () => {
     );
   });
 
-  test('a lone surrogate in a client order id travels escaped, as JSON.stringify writes it', () => {
+  test('when a refused place carries ids, symbols, enums and numbers that are not valid, then the REJECTED event echoes none of them', () => {
     const events: EngineEvent[] = [];
-    new MatchingEngine().apply({ action: 'place', orderId: 'o1', clientOrderId: 'a\ud800b', userId: 'u0', symbol: 'NOPE', side: 'BUY', type: 'LIMIT', timeInForce: 'GFD', price: 100, quantity: 1, ts: 5 }, events);
-    expect(wireJson(events[0])).toContain('"clientOrderId":"a\\ud800b"');
+    const engine = new MatchingEngine();
+    engine.apply({ action: 'place', orderId: 'o1', clientOrderId: 'a\ud800b', userId: 'u0', symbol: 'NO"PE', side: 'B"UY', type: 'LIMIT', timeInForce: 'GFD', price: 150.25, quantity: undefined, ts: 5 } as never, events);
+    engine.apply({ action: 'place', orderId: 'o 2', userId: 'u0', symbol: 'ACME', side: 'BUY', type: 'LIMIT', timeInForce: 'GFD', price: 1, quantity: 1, ts: 6 } as never, events);
+    expect(events.map((e) => JSON.parse(wireJson(e)))).toEqual([
+      expect.objectContaining({ type: 'order', orderId: 'o1', clientOrderId: null, symbol: '', side: 'INVALID', orderType: 'LIMIT', timeInForce: 'GFD', price: null, quantity: 0, status: 'REJECTED' }),
+      expect.objectContaining({ type: 'error', orderId: null, action: 'place' }),
+    ]);
+  });
+
+  test('when an event holds any strings and numbers at all, then wireJson still writes valid JSON that reads back the same strings', () => {
+    const anyValue = fc.oneof(anyText, fc.string({ unit: 'binary', maxLength: 6 }), fc.double(), fc.integer(), fc.constant(undefined), fc.constant(null), fc.boolean());
+    fc.assert(
+      fc.property(fc.constantFrom('order', 'trade', 'depth'), fc.array(anyValue, { minLength: 20, maxLength: 20 }), (type, v) => {
+        const keys = ['seq', 'orderId', 'clientOrderId', 'userId', 'symbol', 'side', 'orderType', 'timeInForce', 'price', 'quantity', 'filledQuantity', 'status', 'code', 'reason', 'timestamp', 'tradeId', 'buyOrderId', 'sellOrderId', 'buyUserId', 'takerSide'];
+        const e = Object.fromEntries(keys.map((k, i) => [k, v[i]]));
+        const parsed = JSON.parse(wireJson({ ...e, type } as unknown as EngineEvent)) as Record<string, unknown>;
+        const textFields = ['orderId', 'clientOrderId', 'userId', 'symbol', 'side', 'orderType', 'timeInForce', 'status', 'reason', 'buyOrderId', 'sellOrderId', 'buyUserId', 'takerSide'];
+        for (const [k, value] of Object.entries(parsed)) if (textFields.includes(k) && typeof e[k] === 'string') expect(value).toBe(e[k]);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('centsText is String(centsToWire(cents)) for every integer amount, large and negative ones included', () => {
