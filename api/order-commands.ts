@@ -11,6 +11,7 @@ import type { Submittable } from './engine-client';
 import { ApiError, fail, ok, statusForCode } from './http-errors';
 import { cancelBody, placeBody } from './schemas';
 import { listedSymbol } from './symbols';
+import { parseStored } from '../contracts/stored';
 
 /**
  * Placing and cancelling, apart from how the request arrived: the Express routes and the order fast
@@ -58,8 +59,15 @@ export function prepareCancel(raw: unknown, userId: string): PreparedOrder {
   return { orderId, clientOrderId, entry: { action: 'cancel', orderId, clientOrderId, userId } };
 }
 
-/** 201 with the verdict of a place, or 202 when the engine has not answered within the wait (the order is in the stream and will be applied). */
-export function answerPlace(res: ServerResponse, order: PreparedOrder, reply: Reply | null): void {
+/**
+ * 201 with the verdict of a place, or 202 when the engine has not answered within the wait (the
+ * order is in the stream and will be applied). A place whose clientOrderId was used before created
+ * nothing: the same request is answered with the first order's current state (200, or 422 with its
+ * refusal if it was refused), a different one with 409.
+ */
+export async function answerPlace(ctx: ApiContext, res: ServerResponse, order: PreparedOrder, reply: Reply | null): Promise<void> {
+  const duplicate = reply?.error?.duplicateOf;
+  if (duplicate !== undefined) return answerDuplicate(ctx, res, duplicate, reply!.error!.message);
   if (reply !== null) return sendVerdict(res, reply, order.orderId, 201);
   ordersSubmitted('pending').inc();
   ok(res, { orderId: order.orderId, clientOrderId: order.clientOrderId, status: 'SUBMITTED' }, 202);
@@ -68,6 +76,19 @@ export function answerPlace(res: ServerResponse, order: PreparedOrder, reply: Re
 export function answerCancel(res: ServerResponse, order: PreparedOrder, reply: Reply | null): void {
   if (reply !== null) return sendVerdict(res, reply, order.orderId, 200);
   ok(res, { orderId: order.orderId, status: 'CANCEL_SUBMITTED' }, 202);
+}
+
+async function answerDuplicate(ctx: ApiContext, res: ServerResponse, duplicate: { orderId: string; sameRequest: boolean }, message: string): Promise<void> {
+  if (!duplicate.sameRequest) {
+    ordersSubmitted('duplicate').inc();
+    return fail(res, 409, ErrorCode.DUPLICATE_ORDER, message, { orderId: duplicate.orderId });
+  }
+  ordersSubmitted('retried').inc();
+  // the engine wrote the first order's state before it answered this one
+  const first = parseStored<{ orderId: string; clientOrderId: string | null; status: string; code: number; reason: string | null; filledQuantity: number }>(await ctx.redis.get(ctx.n.keys.order(duplicate.orderId)));
+  if (first === null) return ok(res, { orderId: duplicate.orderId, status: 'SUBMITTED', order: null, trades: [] }, 200);
+  if (first.status === 'REJECTED') return fail(res, statusForCode(first.code), first.code, first.reason ?? 'Rejected', { order: first });
+  ok(res, { orderId: first.orderId, clientOrderId: first.clientOrderId, status: first.status, filledQuantity: first.filledQuantity, order: first, trades: [] }, 200);
 }
 
 function sendVerdict(res: ServerResponse, reply: Reply, orderId: string | null, successStatus: number): void {

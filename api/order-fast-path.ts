@@ -97,7 +97,7 @@ export function orderFastPath(ctx: ApiContext): (req: IncomingMessage, res: Serv
     const refused = applyRateLimit(res, window, outcome.count);
     // the script appended nothing exactly when the count is over the limit
     if (outcome.limited || refused !== null) throw refused ?? new ApiError(429, ErrorCode.RATE_LIMITED);
-    if (route === 'place') answerPlace(res, order, outcome.reply);
+    if (route === 'place') await answerPlace(ctx, res, order, outcome.reply);
     else answerCancel(res, order, outcome.reply);
   };
   return (req, res, route) => {

@@ -134,7 +134,14 @@ export const replySchema = z.object({
   order: z.record(z.string(), z.unknown()).nullable(),
   /** trades the command caused */
   trades: z.array(z.record(z.string(), z.unknown())),
-  error: z.object({ code: z.number(), message: z.string() }).nullable(),
+  error: z
+    .object({
+      code: z.number(),
+      message: z.string(),
+      /** a place whose clientOrderId was used before: the order it named, and whether this asked for the same */
+      duplicateOf: z.object({ orderId: z.string(), sameRequest: z.boolean() }).optional(),
+    })
+    .nullable(),
   /** the engine's seq once this command was applied: everything up to it reflects the command */
   seq: z.number(),
 });

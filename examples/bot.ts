@@ -1,6 +1,8 @@
 /**
  * A small participant bot: logs in (registering the first time), subscribes to a symbol's book,
- * and keeps one buy order a cent under the best bid, printing every fill it gets.
+ * and keeps one buy order a cent under the best bid, printing every fill it gets. Every order has
+ * a clientOrderId, and a request that got no answer is sent again with the same body: the
+ * exchange executes a clientOrderId at most once, and answers a retry with the first order.
  * Run: EXCHANGE_URL=http://127.0.0.1:3000 WS_URL=http://127.0.0.1:3001 node dist/examples/bot.js
  */
 import { io } from 'socket.io-client';
@@ -11,13 +13,22 @@ const USER = process.env.BOT_USER ?? 'example-bot';
 const PASSWORD = process.env.BOT_PASSWORD ?? 'example-bot-password';
 const SYMBOL = process.env.BOT_SYMBOL ?? 'ACME';
 
-async function call(method: string, path: string, body?: unknown, token?: string) {
-  const res = await fetch(`${API}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
+/** One request; sent again, the same body, when no answer came (the connection failed or timed out). */
+async function call(method: string, path: string, body?: unknown, token?: string, attempts = 5) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(`${API}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
+  }
 }
 
 export async function runBot(rounds = Number(process.env.BOT_ROUNDS ?? 10)): Promise<{ placed: string[]; updates: number }> {
@@ -41,11 +52,14 @@ export async function runBot(rounds = Number(process.env.BOT_ROUNDS ?? 10)): Pro
 
   const placed: string[] = [];
   let working: string | null = null;
+  // unique per order: a retry of the same order carries the same one
+  const run = Date.now().toString(36);
   for (let i = 0; i < rounds; i++) {
     if (working !== null) await call('POST', '/order/cancel', { orderId: working }, token);
     const price = Math.max(0.01, Math.round(((bestBid ?? 100) - 0.01) * 100) / 100);
-    const res = await call('POST', '/order/place', { symbol: SYMBOL, side: 'BUY', type: 'LIMIT', price, quantity: 1 }, token);
-    if (res.status !== 201 && res.status !== 202) {
+    const res = await call('POST', '/order/place', { symbol: SYMBOL, side: 'BUY', type: 'LIMIT', price, quantity: 1, clientOrderId: `${USER}-${run}-${i}` }, token);
+    // 201 placed, 202 in the stream, 200 a retry of one placed before
+    if (res.status !== 201 && res.status !== 202 && res.status !== 200) {
       console.log(`refused: ${res.body.code} ${res.body.error}`);
       break;
     }

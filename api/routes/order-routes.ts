@@ -12,7 +12,7 @@ export function orderRoutes(ctx: ApiContext): Router {
   r.post('/place', async (req, res) => {
     const order = await preparePlace(ctx, req.body, userOf(req));
     const { reply } = await ctx.engine.submit(order.entry, ctx.config.PLACE_TIMEOUT_MS);
-    answerPlace(res, order, reply);
+    await answerPlace(ctx, res, order, reply);
   });
 
   r.post('/cancel', async (req, res) => {

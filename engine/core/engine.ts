@@ -12,6 +12,7 @@ import {
   type CreditCommand,
   type EngineEvent,
   type EngineOptions,
+  type ErrorEvent,
   type MarketStats,
   type OrderEvent,
   type PlaceCommand,
@@ -72,6 +73,12 @@ export class MatchingEngine {
   readonly orders = new Map<string, Order>();
   /** resting orders that have a clientOrderId, by clientKey(userId, clientOrderId) */
   readonly byClientId = new Map<string, Order>();
+  /**
+   * Every clientOrderId a place has used since the last reset, whatever became of its order, by
+   * clientKey: the order it named and what was asked (see requestOf). A place naming one again
+   * creates nothing: retries are answered with the first order, a different request is refused.
+   */
+  readonly usedClientIds = new Map<string, { orderId: string; request: string }>();
   /** sums of everything ever credited: conserved by trading, and bounded to stay exact */
   totalCash = 0;
   readonly totalShares: number[] = [];
@@ -129,6 +136,26 @@ export class MatchingEngine {
       this.error(ErrorCode.DUPLICATE_ORDER, `Order id ${c.orderId} is already live`, c);
       return;
     }
+    // before anything else can refuse it: a retry is answered with the first order whatever has
+    // changed since (the session halted, the cash spent)
+    const clientOrderId = c.clientOrderId === undefined || c.clientOrderId === null ? null : c.clientOrderId;
+    if (clientOrderId !== null) {
+      if (!isId(clientOrderId)) return this.reject(c, ErrorCode.INVALID_COMMAND, 'clientOrderId must be 1 to 64 printable characters without spaces');
+      const key = clientKey(c.userId, clientOrderId);
+      const used = this.usedClientIds.get(key);
+      const request = requestOf(c);
+      if (used !== undefined) {
+        const same = used.request === request;
+        this.error(
+          ErrorCode.DUPLICATE_ORDER,
+          same ? `clientOrderId ${clientOrderId} was already used for this order: ${used.orderId}` : `clientOrderId ${clientOrderId} was already used for a different order (${used.orderId})`,
+          c,
+          { orderId: used.orderId, sameRequest: same },
+        );
+        return;
+      }
+      this.usedClientIds.set(key, { orderId: c.orderId, request });
+    }
     if (this.session !== 'OPEN') {
       if (this.session === 'HALTED') this.reject(c, ErrorCode.MARKET_HALTED, 'Trading is halted');
       else this.reject(c, ErrorCode.MARKET_CLOSED, 'The session is closed');
@@ -169,13 +196,6 @@ export class MatchingEngine {
       }
     } else if (c.price !== undefined && c.price !== null) {
       return this.reject(c, ErrorCode.INVALID_PRICE, 'a market order takes no price');
-    }
-    const clientOrderId = c.clientOrderId === undefined || c.clientOrderId === null ? null : c.clientOrderId;
-    if (clientOrderId !== null) {
-      if (!isId(clientOrderId)) return this.reject(c, ErrorCode.INVALID_COMMAND, 'clientOrderId must be 1 to 64 printable characters without spaces');
-      if (this.byClientId.has(clientKey(c.userId, clientOrderId))) {
-        return this.reject(c, ErrorCode.DUPLICATE_ORDER, `clientOrderId ${clientOrderId} is already used by a live order`);
-      }
     }
 
     const opp = side === BUY ? book.asks : book.bids;
@@ -502,6 +522,8 @@ export class MatchingEngine {
     }
     this.totalCash = 0;
     this.totalShares.fill(0);
+    // a new event: client order ids may be used again
+    this.usedClientIds.clear();
     for (const b of this.bookList) {
       b.lastPrice = null;
       b.lastQuantity = 0;
@@ -696,7 +718,7 @@ export class MatchingEngine {
     });
   }
 
-  private error(code: number, message: string, c: { action?: unknown; userId?: unknown; orderId?: unknown; clientOrderId?: unknown }): void {
+  private error(code: number, message: string, c: { action?: unknown; userId?: unknown; orderId?: unknown; clientOrderId?: unknown }, duplicateOf?: ErrorEvent['duplicateOf']): void {
     this.out.push({
       type: 'error',
       seq: ++this.seq,
@@ -706,9 +728,15 @@ export class MatchingEngine {
       userId: isId(c.userId) ? c.userId : null,
       orderId: isId(c.orderId) ? c.orderId : null,
       clientOrderId: isId(c.clientOrderId) ? c.clientOrderId : null,
+      ...(duplicateOf === undefined ? {} : { duplicateOf }),
       timestamp: this.ts,
     });
   }
+}
+
+/** What a place asks for, apart from its ids: two places with the same clientOrderId are the same request when these match. */
+export function requestOf(c: PlaceCommand): string {
+  return JSON.stringify([c.symbol, c.side, c.type, c.timeInForce, c.price ?? null, c.quantity, c.stp ?? 'EXPIRE_TAKER']);
 }
 
 export function clientKey(userId: string, clientOrderId: string): string {

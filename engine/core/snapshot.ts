@@ -53,6 +53,8 @@ export interface EngineSnapshot {
   totalShares: number[];
   books: BookSnapshot[];
   accounts: AccountSnapshot[];
+  /** clientKey, orderId, request of every clientOrderId used since the last reset (absent in older snapshots) */
+  clientIds?: [key: string, orderId: string, request: string][];
 }
 
 export function snapshot(engine: MatchingEngine): EngineSnapshot {
@@ -96,6 +98,7 @@ export function snapshot(engine: MatchingEngine): EngineSnapshot {
     totalShares: engine.totalShares.slice(),
     books,
     accounts,
+    clientIds: [...engine.usedClientIds].map(([key, used]) => [key, used.orderId, used.request]),
   };
 }
 
@@ -155,6 +158,7 @@ export function restore(snap: EngineSnapshot): MatchingEngine {
     }
   }
   engine.totalShares.splice(0, engine.totalShares.length, ...snap.totalShares);
+  for (const [key, orderId, request] of snap.clientIds ?? []) engine.usedClientIds.set(key, { orderId, request });
   return engine;
 }
 

@@ -146,6 +146,8 @@ export interface ErrorEvent {
   userId: string | null;
   orderId: string | null;
   clientOrderId: string | null;
+  /** on a place whose clientOrderId was used before: that order, and whether this asked for the same */
+  duplicateOf?: { orderId: string; sameRequest: boolean };
   timestamp: number;
 }
 

@@ -60,7 +60,7 @@ function verdict(requestId: string, orderId: unknown, events: EngineEvent[], sta
     const e = events[i];
     if (e.type === 'order' && (orderId === undefined || orderId === null || e.orderId === orderId)) order = e;
     else if (e.type === 'trade') trades.push(e);
-    else if (e.type === 'error' && error === null) error = { code: e.code, message: e.message };
+    else if (e.type === 'error' && error === null) error = e.duplicateOf === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, duplicateOf: e.duplicateOf };
   }
   return {
     requestId,

@@ -6,8 +6,10 @@ export const TICK: Record<(typeof SYMBOLS)[number], number> = { AAA: 1, BBB: 5, 
 
 /** What a random participant wants to do; turned into a concrete command by `toCommands`. */
 export type Intent =
-  | { kind: 'limit'; user: number; symbol: number; side: Side; ticksFromMid: number; quantity: number; tif: TimeInForce; stp: StpMode }
-  | { kind: 'market'; user: number; symbol: number; side: Side; quantity: number; tif: TimeInForce; stp: StpMode }
+  | { kind: 'limit'; user: number; symbol: number; side: Side; ticksFromMid: number; quantity: number; tif: TimeInForce; stp: StpMode; client: number | null }
+  | { kind: 'market'; user: number; symbol: number; side: Side; quantity: number; tif: TimeInForce; stp: StpMode; client: number | null }
+  /** a place sent again with a new order id (a client retrying, or reusing its clientOrderId) */
+  | { kind: 'retry'; pick: number }
   | { kind: 'cancel'; user: number; pick: number; own: boolean }
   | { kind: 'credit'; user: number; asset: number; amount: number }
   | { kind: 'session'; to: 'OPEN' | 'HALTED' | 'CLOSED' }
@@ -16,13 +18,16 @@ export type Intent =
 const side = fc.constantFrom<Side>('BUY', 'SELL');
 const tif = fc.constantFrom<TimeInForce>('GFD', 'GFD', 'GFD', 'IOC', 'FOK');
 const stp = fc.constantFrom<StpMode>('EXPIRE_TAKER', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH');
+/** a few client order ids per participant, so that they are often used again */
+const client = fc.option(fc.integer({ min: 0, max: 4 }), { freq: 2 });
 
 export function intents(users: number): fc.Arbitrary<Intent[]> {
   const user = fc.integer({ min: 0, max: users - 1 });
   const symbol = fc.integer({ min: 0, max: SYMBOLS.length - 1 });
   const intent: fc.Arbitrary<Intent> = fc.oneof(
-    { weight: 50, arbitrary: fc.record({ kind: fc.constant('limit' as const), user, symbol, side, ticksFromMid: fc.integer({ min: -6, max: 6 }), quantity: fc.integer({ min: 1, max: 40 }), tif, stp }) },
-    { weight: 8, arbitrary: fc.record({ kind: fc.constant('market' as const), user, symbol, side, quantity: fc.integer({ min: 1, max: 60 }), tif: fc.constantFrom<TimeInForce>('IOC', 'FOK', 'GFD'), stp }) },
+    { weight: 50, arbitrary: fc.record({ kind: fc.constant('limit' as const), user, symbol, side, ticksFromMid: fc.integer({ min: -6, max: 6 }), quantity: fc.integer({ min: 1, max: 40 }), tif, stp, client }) },
+    { weight: 8, arbitrary: fc.record({ kind: fc.constant('market' as const), user, symbol, side, quantity: fc.integer({ min: 1, max: 60 }), tif: fc.constantFrom<TimeInForce>('IOC', 'FOK', 'GFD'), stp, client }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('retry' as const), pick: fc.nat() }) },
     { weight: 20, arbitrary: fc.record({ kind: fc.constant('cancel' as const), user, pick: fc.nat(), own: fc.boolean() }) },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('credit' as const), user, asset: fc.integer({ min: -1, max: SYMBOLS.length - 1 }), amount: fc.integer({ min: 1, max: 50_000 }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('reset' as const) }) },
@@ -36,6 +41,8 @@ export function toCommands(list: Intent[], users: number): Command[] {
   let ts = 1_000;
   let nextId = 1;
   const placed: { id: string; user: string }[] = [];
+  const places: Command[] = [];
+  const clientId = (c: number | null) => (c === null ? undefined : `c${c}`);
   const cmds: Command[] = [];
   for (const s of SYMBOLS) cmds.push({ action: 'addSymbol', symbol: s, tickSize: TICK[s], lotSize: 1, ts: ++ts });
   for (let u = 0; u < users; u++) {
@@ -50,13 +57,22 @@ export function toCommands(list: Intent[], users: number): Command[] {
         const s = SYMBOLS[it.symbol];
         const orderId = `o${nextId++}`;
         placed.push({ id: orderId, user: `u${it.user}` });
-        cmds.push({ action: 'place', orderId, userId: `u${it.user}`, symbol: s, side: it.side, type: 'LIMIT', timeInForce: it.tif, price: (20 + it.ticksFromMid) * TICK[s], quantity: it.quantity, stp: it.stp, ts });
+        cmds.push({ action: 'place', orderId, clientOrderId: clientId(it.client), userId: `u${it.user}`, symbol: s, side: it.side, type: 'LIMIT', timeInForce: it.tif, price: (20 + it.ticksFromMid) * TICK[s], quantity: it.quantity, stp: it.stp, ts });
+        places.push(cmds[cmds.length - 1]);
         break;
       }
       case 'market': {
         const orderId = `o${nextId++}`;
         placed.push({ id: orderId, user: `u${it.user}` });
-        cmds.push({ action: 'place', orderId, userId: `u${it.user}`, symbol: SYMBOLS[it.symbol], side: it.side, type: 'MARKET', timeInForce: it.tif, quantity: it.quantity, stp: it.stp, ts });
+        cmds.push({ action: 'place', orderId, clientOrderId: clientId(it.client), userId: `u${it.user}`, symbol: SYMBOLS[it.symbol], side: it.side, type: 'MARKET', timeInForce: it.tif, quantity: it.quantity, stp: it.stp, ts });
+        places.push(cmds[cmds.length - 1]);
+        break;
+      }
+      case 'retry': {
+        if (places.length === 0) break;
+        const again = { ...places[it.pick % places.length], orderId: `o${nextId++}`, ts };
+        placed.push({ id: again.orderId as string, user: (again as { userId: string }).userId });
+        cmds.push(again as Command);
         break;
       }
       case 'cancel': {

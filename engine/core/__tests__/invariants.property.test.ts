@@ -68,6 +68,8 @@ describe('engine invariants over random command streams', () => {
         const credited = { cash: 0, shares: new Map<string, number>() };
         const tradedByOrder = new Map<string, number>();
         const lastByOrder = new Map<string, OrderEvent>();
+        /** the one order each (participant, clientOrderId) has named since the last reset */
+        const byClientId = new Map<string, string>();
         let lastSeq = 0;
         for (const cmd of toCommands(list, USERS)) {
           const out: EngineEvent[] = [];
@@ -77,6 +79,7 @@ describe('engine invariants over random command streams', () => {
             if (e.type === 'reset') {
               credited.cash = 0;
               credited.shares.clear();
+              byClientId.clear();
             } else if (e.type === 'credit') {
               if (e.asset === 'CASH') credited.cash += e.amount;
               else credited.shares.set(e.asset, (credited.shares.get(e.asset) ?? 0) + e.amount);
@@ -88,6 +91,11 @@ describe('engine invariants over random command streams', () => {
               tradedByOrder.set(t.sellOrderId, (tradedByOrder.get(t.sellOrderId) ?? 0) + t.quantity);
             } else if (e.type === 'order') {
               must(e.filledQuantity <= e.quantity, 'overfilled', e);
+              if (e.clientOrderId !== null) {
+                const key = `${e.userId}/${e.clientOrderId}`;
+                must((byClientId.get(key) ?? e.orderId) === e.orderId, 'a clientOrderId named two orders', key, byClientId.get(key), e.orderId);
+                byClientId.set(key, e.orderId);
+              }
               if (e.status !== 'REJECTED') lastByOrder.set(e.orderId, e);
             }
           }

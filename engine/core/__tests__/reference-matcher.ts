@@ -38,6 +38,8 @@ export class ReferenceExchange {
   private s: NState = { session: 'CLOSED', resting: [], cash: {}, shares: {}, trades: [], status: {} };
   private arrivals = 0;
   private symbols = new Map<string, { tick: number; lot: number }>();
+  /** participant/clientOrderId pairs used since the last reset: a place naming one again does nothing */
+  private usedClientIds = new Set<string>();
   private allowed: Record<string, string[]> = { CLOSED: ['OPEN'], OPEN: ['HALTED', 'CLOSED'], HALTED: ['OPEN', 'CLOSED'] };
 
   get trades(): NTrade[] {
@@ -76,6 +78,7 @@ export class ReferenceExchange {
       if (c.state === 'CLOSED') for (const o of [...s.resting]) this.removeResting(s, o, 'CANCELLED');
     } else if (c.action === 'reset') {
       if (s.session !== 'CLOSED') return;
+      this.usedClientIds.clear();
       for (const v of Object.values(s.cash)) v.avail = v.locked = 0;
       for (const v of Object.values(s.shares)) v.avail = v.locked = 0;
     } else if (c.action === 'cancel') {
@@ -91,6 +94,11 @@ export class ReferenceExchange {
     const reject = (): void => {
       s.status[c.orderId] = { status: 'REJECTED', filled: 0 };
     };
+    if (c.clientOrderId !== undefined && c.clientOrderId !== null) {
+      const key = `${c.userId}/${c.clientOrderId}`;
+      if (this.usedClientIds.has(key)) return;
+      this.usedClientIds.add(key);
+    }
     if (s.session !== 'OPEN') return reject();
     const isLimit = c.type === 'LIMIT';
     const price = isLimit ? (c.price as number) : 0;

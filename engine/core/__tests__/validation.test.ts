@@ -49,20 +49,38 @@ describe('order validation', () => {
     expect(engine.order(o.orderId)).toMatchObject({ userId: 'bob', price: 50, status: 'PENDING' });
   });
 
-  test('when a clientOrderId is reused by a live order of the same participant, then it is rejected with DUPLICATE_ORDER', () => {
-    apply(engine, s.limit('bob', 'BUY', 50, 1, { clientOrderId: 'mine-1' }));
+  test('when a clientOrderId is used again for a different order, then nothing is created and the error names the first order', () => {
+    const first = s.limit('bob', 'BUY', 50, 1, { clientOrderId: 'mine-1' });
+    apply(engine, first);
     const dup = s.limit('bob', 'BUY', 51, 1, { clientOrderId: 'mine-1' });
-    expect(lastOrder(apply(engine, dup), dup.orderId)).toMatchObject({ status: 'REJECTED', code: ErrorCode.DUPLICATE_ORDER });
+    const ev = apply(engine, dup);
+    expect(lastOrder(ev, dup.orderId)).toBeUndefined();
+    expect(errors(ev)).toEqual([expect.objectContaining({ code: ErrorCode.DUPLICATE_ORDER, duplicateOf: { orderId: first.orderId, sameRequest: false } })]);
+    expect(engine.order(dup.orderId)).toBeNull();
+    // another participant's ids are their own
     const other = s.limit('alice', 'BUY', 51, 1, { clientOrderId: 'mine-1' });
     expect(lastOrder(apply(engine, other), other.orderId)).toMatchObject({ status: 'PENDING', clientOrderId: 'mine-1' });
   });
 
-  test('when the order with a clientOrderId is gone, then the clientOrderId can be used again', () => {
+  test('when a place is retried with the same clientOrderId and request, then nothing is created and the error says it is the same', () => {
+    const first = s.limit('bob', 'BUY', 50, 1, { clientOrderId: 'retry-1' });
+    apply(engine, first);
+    const retry = { ...first, orderId: 'another-id' };
+    const ev = apply(engine, retry);
+    expect(ev.filter((e) => e.type === 'order')).toEqual([]);
+    expect(errors(ev)).toEqual([expect.objectContaining({ code: ErrorCode.DUPLICATE_ORDER, duplicateOf: { orderId: first.orderId, sameRequest: true } })]);
+  });
+
+  test('when the order with a clientOrderId is gone (cancelled, filled or rejected), then the clientOrderId still names it until a reset', () => {
     const first = s.limit('bob', 'BUY', 40, 1, { clientOrderId: 'again' });
     apply(engine, first);
     apply(engine, s.cancel('bob', first.orderId));
     const second = s.limit('bob', 'BUY', 40, 1, { clientOrderId: 'again' });
-    expect(lastOrder(apply(engine, second), second.orderId)).toMatchObject({ status: 'PENDING' });
+    expect(errors(apply(engine, second))).toEqual([expect.objectContaining({ code: ErrorCode.DUPLICATE_ORDER, duplicateOf: { orderId: first.orderId, sameRequest: true } })]);
+    // a rejected one counts too: the retry gets the refusal, not a second try
+    const poor = s.limit('bob', 'BUY', 10_000_000, 1, { clientOrderId: 'too-dear' });
+    expect(lastOrder(apply(engine, poor), poor.orderId)).toMatchObject({ status: 'REJECTED', code: ErrorCode.INSUFFICIENT_BALANCE });
+    expect(errors(apply(engine, { ...poor, orderId: 'again-dear' }))).toEqual([expect.objectContaining({ duplicateOf: { orderId: poor.orderId, sameRequest: true } })]);
   });
 
   test('when a cancel names a clientOrderId, then that participant order is cancelled', () => {
