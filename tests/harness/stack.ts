@@ -93,9 +93,9 @@ export class Stack {
   /**
    * Starts `name`; `as` and `env` run a second instance of it (say, another ws-server on another
    * port). Waits until it is ready, or with `until: 'live'` only until it answers (a standby engine
-   * is alive but not ready).
+   * is alive but not ready), or with `until: 'spawned'` not at all (to kill it during its start).
    */
-  async startService(name: ServiceName, as: string = name, env: Record<string, string> = {}, until: 'ready' | 'live' = 'ready'): Promise<void> {
+  async startService(name: ServiceName, as: string = name, env: Record<string, string> = {}, until: 'ready' | 'live' | 'spawned' = 'ready'): Promise<void> {
     // CPU_PROF=api,engine writes V8 CPU profiles of those services to CPU_PROF_DIR when they stop
     const profile = (process.env.CPU_PROF ?? '').split(',').includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR ?? 'artifacts/profiles'}`] : [];
     const child = spawn(process.execPath, [...(NODE_FLAGS[name] ?? []), ...profile, join(DIST, 'scripts', 'service.js'), name], { env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -104,6 +104,7 @@ export class Stack {
     child.stdout?.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
     child.stderr?.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
     this.procs.set(as as ServiceName, child);
+    if (until === 'spawned') return;
     const health = this.healthUrl(name, env).replace(/\/ready$/, until === 'live' ? '/health' : '/ready');
     const deadline = Date.now() + 20_000;
     for (;;) {
