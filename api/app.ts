@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import { register } from 'prom-client';
 import { ErrorCode } from '../contracts/errors';
 import type { ApiContext } from './context';
 import { errorHandler, fail, ok } from './http-errors';
@@ -22,7 +21,8 @@ export function createApp(ctx: ApiContext): Express {
   app.disable('x-powered-by');
   // no ETags: API answers are not cached, and hashing every body costs a fifth of a request
   app.set('etag', false);
-  app.set('trust proxy', 1);
+  // X-Forwarded-For only from the proxies configured: by default the address is the connection's
+  app.set('trust proxy', ctx.config.TRUSTED_PROXIES.length > 0 ? ctx.config.TRUSTED_PROXIES : false);
   app.use((req, res, next) => {
     const done = timeRequest();
     res.on('finish', () => {
@@ -44,10 +44,6 @@ export function createApp(ctx: ApiContext): Express {
   });
   const openapi = openApiDocument();
   app.get('/openapi.json', (_req, res) => res.json(openapi));
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('content-type', register.contentType);
-    res.send(await register.metrics());
-  });
 
   app.use(uiRoutes(ctx.config.PUBLIC_WS_URL));
 
@@ -57,8 +53,10 @@ export function createApp(ctx: ApiContext): Express {
     next();
   };
   app.use('/auth', mount, authRoutes(ctx));
-  app.use('/market', mount, marketRoutes(ctx));
-  app.use('/leaderboard', mount, leaderboardRoutes(ctx));
+  // public reads: per client address, so that nobody can load the database or Redis for free
+  const publicLimit = rateLimit(ctx, 'public', ctx.config.PUBLIC_READ_LIMIT_PER_MINUTE, 60_000);
+  app.use('/market', mount, publicLimit, marketRoutes(ctx));
+  app.use('/leaderboard', mount, publicLimit, leaderboardRoutes(ctx));
   app.use('/order', mount, requireAuth(ctx), userLimit, orderRoutes(ctx));
   app.use('/account', mount, requireAuth(ctx), userLimit, accountRoutes(ctx));
   // the portfolio also lives at the top level, as participants' tools expect

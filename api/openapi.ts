@@ -56,7 +56,6 @@ export const ROUTES: Route[] = [
   { method: 'post', path: '/admin/bots', summary: 'Switch the liquidity bots and set their intensity', auth: 'organiser', body: botsBody },
   { method: 'get', path: '/health', summary: 'Readiness: Redis and PostgreSQL reachable', auth: 'none' },
   { method: 'get', path: '/live', summary: 'Liveness', auth: 'none' },
-  { method: 'get', path: '/metrics', summary: 'Prometheus metrics', auth: 'none' },
   { method: 'get', path: '/openapi.json', summary: 'This document', auth: 'none' },
 ];
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'crypto';
 import type { ServerResponse } from 'http';
 import { Counter } from 'prom-client';
-import { MAX_QUANTITY } from '../engine/core/engine';
+import { MAX_PRICE, MAX_QUANTITY } from '../engine/core/engine';
 import { ErrorCode } from '../contracts/errors';
-import { wireToCents } from '../contracts/money';
+import { centsToWire, wireToCents } from '../contracts/money';
 import { seriesOf } from '../runtime/metric-series';
 import type { Reply } from '../contracts/wire';
 import type { ApiContext } from './context';
@@ -38,7 +38,10 @@ export async function preparePlace(ctx: ApiContext, raw: unknown, userId: string
     if (body.price === undefined || body.price === null) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'a limit order needs a price');
     price = wireToCents(body.price);
     if (price === null || price <= 0) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'price must be positive with at most two decimals');
+    if (price > MAX_PRICE) throw new ApiError(400, ErrorCode.INVALID_PRICE, `price must be at most ${centsToWire(MAX_PRICE)}`);
     if (price % symbol.tickSizeCents !== 0) throw new ApiError(400, ErrorCode.INVALID_PRICE, `price must be a multiple of the tick size ${symbol.tickSizeCents / 100}`);
+    // the engine's own bound, checked here so that such an order never reaches the stream
+    if (price * q > Number.MAX_SAFE_INTEGER) throw new ApiError(400, ErrorCode.INVALID_QUANTITY, 'price x quantity is too large');
   } else if (body.price !== undefined && body.price !== null) {
     throw new ApiError(400, ErrorCode.INVALID_PRICE, 'a market order takes no price');
   }

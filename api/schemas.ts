@@ -6,6 +6,22 @@ const money = z.union([z.number(), z.string()]);
 /** the participant's own id for an order: a place sets it, a cancel may name the order by it */
 const clientOrderId = z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'clientOrderId: printable characters without spaces');
 
+/**
+ * Every id a request may name (orders, participants): what the services generate is printable
+ * ASCII, so anything else (a NUL, a control character, a space) names nothing and is refused here,
+ * before it reaches Redis, PostgreSQL or the stream.
+ */
+export const idText = z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'an id: 1 to 64 printable characters without spaces');
+export const symbolText = z.string().regex(/^[A-Z][A-Z0-9.]{0,9}$/, 'symbol: 1 to 10 of A-Z 0-9 . starting with a letter');
+
+/** A time of a query, as ISO text or epoch milliseconds, within what PostgreSQL and JavaScript both hold. */
+export const queryDate = z.coerce
+  .date()
+  .refine((d) => d.getUTCFullYear() >= 1970 && d.getUTCFullYear() <= 9999, 'a time between the years 1970 and 9999');
+
+/** a page size: a whole number within bounds */
+export const limitParam = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
 export const credentialsBody = z.object({
   username: z.string().regex(/^[A-Za-z0-9_.-]{3,32}$/, 'username: 3 to 32 letters, digits, _ . or -'),
   password: z.string().min(8, 'password: at least 8 characters').max(128),
@@ -30,7 +46,7 @@ export const placeBody = z
 
 export const cancelBody = z
   .object({
-    orderId: z.string().min(1).max(64).optional(),
+    orderId: idText.optional(),
     clientOrderId: clientOrderId.optional(),
     userId: z.string().optional(),
   })
@@ -49,7 +65,7 @@ export const addSymbolBody = z
 
 export const creditBody = z
   .object({
-    userId: z.string().min(1).max(64),
+    userId: idText,
     asset: z.string().min(1).max(10),
     amount: money,
   })
@@ -70,15 +86,15 @@ export const bulkCreditBody = z
     asset: z.string().min(1).max(10),
     amount: money,
     /** every participant when left out */
-    userIds: z.array(z.string().min(1).max(64)).min(1).max(10_000).optional(),
+    userIds: z.array(idText).min(1).max(10_000).optional(),
   })
   .strict();
 
 export const volumeQuery = z
   .object({
     period: z.enum(['1m', '5m', '15m', '1h', '1d']).default('1h'),
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
+    from: queryDate.optional(),
+    to: queryDate.optional(),
   })
   .strict();
 

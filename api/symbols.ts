@@ -19,7 +19,7 @@ export async function listedSymbol(ctx: ApiContext, symbol: string): Promise<Sym
   const known = listed.get(key);
   if (known !== undefined) return known;
   const s = parseStored<{ symbol: string; tickSize: number; lotSize: number }>(await ctx.redis.hget(ctx.n.keys.symbols, symbol));
-  if (s === null) throw new ApiError(400, ErrorCode.INVALID_SYMBOL, `Unknown symbol ${symbol}`);
+  if (s === null) throw new ApiError(400, ErrorCode.INVALID_SYMBOL, /^[A-Z][A-Z0-9.]{0,9}$/.test(symbol) ? `Unknown symbol ${symbol}` : 'Unknown symbol');
   const info = { symbol: s.symbol, tickSizeCents: wireToCents(s.tickSize) ?? 1, lotSize: s.lotSize };
   listed.set(key, info);
   return info;

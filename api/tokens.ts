@@ -10,7 +10,15 @@ export interface AccessClaims {
   username: string;
   role: 'PARTICIPANT' | 'ADMIN';
   typ: 'access';
+  /** the session (login) the token belongs to; absent in tokens of older versions */
+  sid?: string;
+  /** seconds since the epoch: issued, and the end of its life */
+  iat?: number;
+  exp?: number;
 }
+
+/** A session ended (logout), or every session of a participant (a refresh token used twice). */
+export type SessionEnded = { sessionId: string } | { userId: string };
 
 export interface TokenPair {
   accessToken: string;
@@ -68,14 +76,20 @@ export function verifyAccessToken(token: string, secret: string, issuer: string)
 
 /** Issues access and refresh tokens; refresh tokens are single-use and recorded so they can be rotated and revoked. */
 export class TokenService {
+  /**
+   * `ended` is told of every session that ends before its tokens expire, so that live connections
+   * holding them are closed too.
+   */
   constructor(
     private readonly config: ApiConfig,
     private readonly prisma: PrismaClient,
+    private readonly ended: (e: SessionEnded) => Promise<void> = async () => {},
   ) {}
 
-  async issue(user: { id: string; username: string; role: 'PARTICIPANT' | 'ADMIN' }): Promise<TokenPair> {
+  /** A new pair; a login starts a session, a rotation carries its session on. */
+  async issue(user: { id: string; username: string; role: 'PARTICIPANT' | 'ADMIN' }, sessionId: string = randomUUID()): Promise<TokenPair> {
     const c = this.config;
-    const accessToken = jwt.sign({ username: user.username, role: user.role, typ: 'access' }, signingKey(c.JWT_SECRET), {
+    const accessToken = jwt.sign({ username: user.username, role: user.role, typ: 'access', sid: sessionId }, signingKey(c.JWT_SECRET), {
       algorithm: 'HS256',
       subject: user.id,
       issuer: c.JWT_ISSUER,
@@ -90,7 +104,7 @@ export class TokenService {
       expiresIn: c.REFRESH_TOKEN_TTL_SECONDS,
     });
     await this.prisma.refreshToken.create({
-      data: { id: jti, userId: user.id, expiresAt: new Date(Date.now() + c.REFRESH_TOKEN_TTL_SECONDS * 1000) },
+      data: { id: jti, userId: user.id, sessionId, expiresAt: new Date(Date.now() + c.REFRESH_TOKEN_TTL_SECONDS * 1000) },
     });
     return { accessToken, refreshToken, expiresIn: c.ACCESS_TOKEN_TTL_SECONDS };
   }
@@ -115,18 +129,27 @@ export class TokenService {
     const spent = await this.prisma.refreshToken.updateMany({ where: { id: row.id, revokedAt: null }, data: { revokedAt: new Date() } });
     if (spent.count === 0) {
       await this.prisma.refreshToken.updateMany({ where: { userId: row.userId, revokedAt: null }, data: { revokedAt: new Date() } });
+      await this.ended({ userId: row.userId });
       throw new ApiError(401, ErrorCode.UNAUTHORIZED, 'Refresh token was already used; all sessions revoked');
     }
-    const pair = await this.issue(row.user);
+    const pair = await this.issue(row.user, row.sessionId ?? row.id);
     const next = jwt.decode(pair.refreshToken) as jwt.JwtPayload;
     await this.prisma.refreshToken.update({ where: { id: row.id }, data: { replacedBy: String(next.jti) } });
     return pair;
   }
 
+  /** Ends the session of a refresh token this api signed; anything else is refused with 401. */
   async revoke(refreshToken: string): Promise<void> {
-    const claims = jwt.decode(refreshToken);
-    if (claims && typeof claims !== 'string' && claims.jti) {
-      await this.prisma.refreshToken.updateMany({ where: { id: claims.jti, revokedAt: null }, data: { revokedAt: new Date() } });
+    let claims: jwt.JwtPayload | string;
+    try {
+      claims = jwt.verify(refreshToken, signingKey(this.config.JWT_SECRET), { algorithms: ['HS256'], issuer: this.config.JWT_ISSUER });
+    } catch {
+      throw new ApiError(401, ErrorCode.UNAUTHORIZED, 'Invalid refresh token');
     }
+    if (typeof claims === 'string' || claims.typ !== 'refresh' || typeof claims.jti !== 'string') throw new ApiError(401, ErrorCode.UNAUTHORIZED, 'Invalid refresh token');
+    const row = await this.prisma.refreshToken.findUnique({ where: { id: claims.jti } });
+    if (row === null) return;
+    await this.prisma.refreshToken.updateMany({ where: { id: row.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    await this.ended({ sessionId: row.sessionId ?? row.id });
   }
 }

@@ -3,6 +3,8 @@ import { dirname, join } from 'path';
 import { projectRoot } from '../runtime/paths';
 
 const DIST = join(projectRoot(__dirname, 1), 'dist');
+/** the trading page, whose import map the content security policy allows by hash */
+export const INDEX_HTML = join(DIST, 'ui', 'index.html');
 
 /** The browser's two libraries, served from the packages the exchange already installs. */
 const VENDOR = {

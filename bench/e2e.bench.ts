@@ -79,7 +79,7 @@ const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** di
 
 /** the api's histogram of place latencies, as it stands */
 async function placeLatencies(stack: Stack): Promise<HistogramReading> {
-  const text = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+  const text = await (await fetch(`http://127.0.0.1:${stack.env.API_METRICS_PORT}/metrics`)).text();
   return readHistogram(text, 'http_request_duration_seconds', { method: 'POST', route: '/order/place' });
 }
 

@@ -38,6 +38,8 @@ export const apiConfigSchema = z.object({
   PLACE_TIMEOUT_MS: int(2000),
   RATE_LIMIT_PER_SECOND: int(50),
   AUTH_RATE_LIMIT_PER_MINUTE: int(30),
+  /** public reads (market data, the leaderboard) per client address per minute */
+  PUBLIC_READ_LIMIT_PER_MINUTE: int(1200),
   ADMIN_USERNAME: z.string().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   BODY_LIMIT: z.string().regex(BYTE_SIZE, 'a size such as 16kb or 1mb').default('16kb'),
@@ -46,6 +48,18 @@ export const apiConfigSchema = z.object({
    * (the page's host on that port), or an absolute URL
    */
   PUBLIC_WS_URL: z.string().regex(/^(same-origin|:\d{1,5}|https?:\/\/\S+)$/, 'PUBLIC_WS_URL: same-origin, :PORT or an http(s) URL').default(':3001'),
+  /**
+   * the proxies whose X-Forwarded-For the api believes (addresses, CIDRs, or Express's names such as
+   * loopback), comma-separated; none by default: exposed directly, a client could name any address
+   * and dodge the per-address limits
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .regex(/^[0-9A-Za-z.:/,\s]*$/, 'TRUSTED_PROXIES: addresses or CIDRs, comma-separated')
+    .default('')
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)),
+  /** the api's Prometheus metrics, on a port of their own (not the public one) */
+  API_METRICS_PORT: int(3005),
 }).superRefine(realSecretInProduction);
 
 export const engineConfigSchema = z.object({
@@ -65,6 +79,19 @@ export const wsConfigSchema = z
     ...common,
     ...jwt,
     WS_PORT: int(3001),
+    /**
+     * browser origins allowed to open a socket, comma-separated; by default pages served from the
+     * ws-server's own host name (any port: the api serves the UI on another). Clients that send no
+     * Origin (bots) are not browsers and are let through.
+     */
+    WS_ALLOWED_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)),
+    /** messages a socket may send per second; more are refused, and a socket that keeps on is closed */
+    WS_MESSAGES_PER_SECOND: int(20),
+    /** rooms a socket may have subscribed at once */
+    WS_MAX_SUBSCRIPTIONS: int(50),
   })
   .superRefine(realSecretInProduction);
 

@@ -21,6 +21,8 @@ export function names(prefix = '') {
       portfolios: `${prefix}portfolio_updates`,
       /** the leaderboard's top, after every recomputation */
       leaderboard: `${prefix}leaderboard_updates`,
+      /** a session (or all of a participant's) ended: every ws-server disconnects its sockets */
+      sessions: `${prefix}session_events`,
       /** the engine's verdict for one command, to the api instance that sent it */
       replies: (instanceId: string) => `${prefix}replies:${instanceId}`,
     },
@@ -58,6 +60,10 @@ export function names(prefix = '') {
       /** the engine lease (its value the holder's fencing token) and the counter tokens come from */
       engineLease: `${prefix}engine:lease`,
       engineFence: `${prefix}engine:fence`,
+      /** a session ended before its access tokens expire (kept as long as they could live) */
+      endedSession: (sessionId: string) => `${prefix}session:ended:${sessionId}`,
+      /** access tokens of this participant issued before this time (seconds) no longer open a socket */
+      sessionsEndedBefore: (userId: string) => `${prefix}session:ended_before:${userId}`,
       rateLimit: (who: string, windowStart: number) => `${prefix}ratelimit:${who}:${windowStart}`,
     },
     dbWriteQueue: 'db_write_queue',

@@ -1,4 +1,4 @@
-import type { WireBalance, WireBook, WireEvent, WireTick } from './wire';
+import type { WireBalance, WireBook, WireEvent, WireFill, WirePublicTrade, WireTick } from './wire';
 
 /** Typed Socket.IO events between ws-server and its clients. */
 export type SubscribeChannel = 'market' | 'trades' | 'leaderboard';
@@ -16,8 +16,10 @@ export type SubscribeAck =
 export interface ServerToClientEvents {
   /** order state changes, only ever to their owner */
   order: (e: Extract<WireEvent, { type: 'order' }>) => void;
-  /** trades: to subscribers of the symbol and to both parties */
-  trade: (e: Extract<WireEvent, { type: 'trade' }>) => void;
+  /** the public tape, to subscribers of the symbol's trades: price, quantity, time, aggressor side; no participant or order */
+  trade: (e: WirePublicTrade) => void;
+  /** one's own side of each trade (order, side, MAKER or TAKER), to oneself only */
+  fill: (e: WireFill) => void;
   /** one price level's new total; apply those with seq above the snapshot's */
   depth: (e: Extract<WireEvent, { type: 'depth' }>) => void;
   tick: (e: WireTick) => void;
@@ -29,6 +31,8 @@ export interface ServerToClientEvents {
   error: (e: Extract<WireEvent, { type: 'error' }>) => void;
   /** session changes, new symbols: to everyone (organiser actions: to organisers) */
   exchange: (e: WireEvent) => void;
+  /** the session ended (logout, revocation) or its access token expired: the socket is closed next */
+  session: (e: { type: 'ended' | 'expired' }) => void;
   /** the leaderboard's top after every recomputation, to its subscribers */
   leaderboard: (e: { type: 'leaderboard'; timestamp: number; entries: { rank: number; userId: string; equity: number }[] }) => void;
 }
@@ -36,9 +40,17 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   subscribe: (req: SubscribeRequest, ack: (res: SubscribeAck) => void) => void;
   unsubscribe: (req: SubscribeRequest, ack: (res: { ok: boolean }) => void) => void;
+  /**
+   * a fresh access token of the same participant, before the one the socket opened with expires:
+   * the socket stays open until the new one expires (else it is closed when the old one does)
+   */
+  auth: (req: { token: string }, ack: (res: { ok: true; expiresAt: number } | { ok: false; code: number; message: string }) => void) => void;
 }
 
 export interface SocketData {
   userId: string;
   role: string;
+  /** the session the socket's token belongs to, and when that token expires (ms since the epoch) */
+  sessionId: string | null;
+  expiresAt: number;
 }

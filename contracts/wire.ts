@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BalanceView, BookView, EngineEvent, MarketStats } from '../engine/core/types';
+import type { BalanceView, BookView, EngineEvent, MarketStats, TradeEvent } from '../engine/core/types';
 import { centsText, centsToWire } from './money';
 
 /**
@@ -54,6 +54,47 @@ export function wireJson(e: EngineEvent): string {
       return JSON.stringify(eventToWire(e));
   }
 }
+
+/**
+ * A trade as anyone may see it (the tape, the recent trades): price, quantity, time and the
+ * aggressor's side, and nothing that names a participant or an order.
+ */
+export function publicTradeToWire(t: TradeEvent) {
+  return { type: 'trade' as const, seq: t.seq, tradeId: t.tradeId, symbol: t.symbol, price: centsToWire(t.price), quantity: t.quantity, takerSide: t.takerSide, timestamp: t.timestamp };
+}
+
+export function publicTradeJson(t: TradeEvent): string {
+  return `{"type":"trade","seq":${num(t.seq)},"tradeId":${num(t.tradeId)},"symbol":${str(t.symbol)},"price":${money(t.price)},"quantity":${num(t.quantity)},"takerSide":${str(t.takerSide)},"timestamp":${num(t.timestamp)}}`;
+}
+
+/**
+ * One party's side of a trade, for that party alone: their order, their side, and whether they
+ * made or took the liquidity; the other party is not named.
+ */
+export function fillToWire(t: TradeEvent, side: 'BUY' | 'SELL') {
+  const buy = side === 'BUY';
+  return {
+    type: 'fill' as const,
+    seq: t.seq,
+    tradeId: t.tradeId,
+    userId: buy ? t.buyUserId : t.sellUserId,
+    orderId: buy ? t.buyOrderId : t.sellOrderId,
+    symbol: t.symbol,
+    side,
+    price: centsToWire(t.price),
+    quantity: t.quantity,
+    liquidity: t.takerSide === side ? ('TAKER' as const) : ('MAKER' as const),
+    timestamp: t.timestamp,
+  };
+}
+
+export function fillJson(t: TradeEvent, side: 'BUY' | 'SELL'): string {
+  const buy = side === 'BUY';
+  return `{"type":"fill","seq":${num(t.seq)},"tradeId":${num(t.tradeId)},"userId":${str(buy ? t.buyUserId : t.sellUserId)},"orderId":${str(buy ? t.buyOrderId : t.sellOrderId)},"symbol":${str(t.symbol)},"side":"${side}","price":${money(t.price)},"quantity":${num(t.quantity)},"liquidity":"${t.takerSide === side ? 'TAKER' : 'MAKER'}","timestamp":${num(t.timestamp)}}`;
+}
+
+export type WirePublicTrade = ReturnType<typeof publicTradeToWire>;
+export type WireFill = ReturnType<typeof fillToWire>;
 
 export function tickToWire(m: MarketStats, seq: number, timestamp: number) {
   return {

@@ -10,7 +10,7 @@ import { io } from 'socket.io-client';
 const API = process.env.EXCHANGE_URL ?? 'http://127.0.0.1:3000';
 const WS = process.env.WS_URL ?? 'http://127.0.0.1:3001';
 const USER = process.env.BOT_USER ?? 'example-bot';
-const PASSWORD = process.env.BOT_PASSWORD ?? 'example-bot-password';
+const PASSWORD = process.env.BOT_PASSWORD ?? 'change-me-bot-secret';
 const SYMBOL = process.env.BOT_SYMBOL ?? 'ACME';
 
 /** One request; sent again, the same body, when no answer came (the connection failed or timed out). */

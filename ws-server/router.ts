@@ -4,6 +4,7 @@
  */
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
+  session: (sessionId: string) => `session:${sessionId}`,
   market: (symbol: string) => `market:${symbol}`,
   trades: (symbol: string) => `trades:${symbol}`,
   everyone: 'everyone',
@@ -12,23 +13,23 @@ export const rooms = {
 };
 
 export interface Route {
-  event: 'order' | 'trade' | 'depth' | 'tick' | 'orderbook' | 'balance' | 'portfolio' | 'error' | 'exchange' | 'leaderboard';
+  event: 'order' | 'fill' | 'trade' | 'depth' | 'tick' | 'orderbook' | 'balance' | 'portfolio' | 'error' | 'exchange' | 'leaderboard';
   rooms: string[];
 }
 
-export function route(message: { type?: unknown; userId?: unknown; symbol?: unknown; buyUserId?: unknown; sellUserId?: unknown }): Route | null {
+export function route(message: { type?: unknown; userId?: unknown; symbol?: unknown }): Route | null {
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   const userId = str(message.userId);
   const symbol = str(message.symbol);
   switch (message.type) {
     case 'order':
       return userId ? { event: 'order', rooms: [rooms.user(userId)] } : null;
-    case 'trade': {
-      const buyer = str(message.buyUserId);
-      const seller = str(message.sellUserId);
-      if (!symbol || !buyer || !seller) return null;
-      return { event: 'trade', rooms: [rooms.trades(symbol), rooms.user(buyer), rooms.user(seller)] };
-    }
+    case 'fill':
+      // one party's side of a trade: to that party only
+      return userId ? { event: 'fill', rooms: [rooms.user(userId)] } : null;
+    case 'trade':
+      // the public tape: it names no participant, and goes to the symbol's subscribers
+      return symbol ? { event: 'trade', rooms: [rooms.trades(symbol)] } : null;
     case 'depth':
     case 'tick':
     case 'orderbook':

@@ -9,7 +9,8 @@ import { ErrorCode } from '../contracts/errors';
 import { names, type Names } from '../contracts/names';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData, SubscribeRequest } from '../contracts/socket';
 import type { WireBook, WireTick } from '../contracts/wire';
-import { verifyAccessToken } from '../api/tokens';
+import { verifyAccessToken, type AccessClaims } from '../api/tokens';
+import { MessageBudget, originAllowed } from './socket-guard';
 import type { Logger } from '../runtime/logger';
 import { seriesOf } from '../runtime/metric-series';
 import { connectRedis } from '../runtime/redis';
@@ -48,7 +49,10 @@ export class WsService {
     this.adapterSub = this.adapterPub.duplicate();
     this.http = http.createServer((req, res) => this.httpRoutes(req, res));
     this.io = new Server(this.http, {
-      cors: { origin: true, credentials: true },
+      // sockets authenticate with a token, never a cookie: no credentials cross origins
+      cors: { origin: config.WS_ALLOWED_ORIGINS.length > 0 ? config.WS_ALLOWED_ORIGINS : true, credentials: false },
+      // every transport, websocket included (which CORS does not cover): only allowed pages' sockets
+      allowRequest: (req, cb) => cb(null, originAllowed(req.headers.origin, req.headers.host, config.WS_ALLOWED_ORIGINS)),
       adapter: createAdapter(this.adapterPub, this.adapterSub, { key: `${this.n.prefix}socket.io` }),
     });
   }
@@ -71,21 +75,21 @@ export class WsService {
   async start(): Promise<void> {
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown }).token ?? socket.handshake.headers.authorization?.replace(/^Bearer\s+/i, '');
-      try {
-        if (typeof token !== 'string') throw new Error('missing token');
-        const claims = verifyAccessToken(token, this.config.JWT_SECRET, this.config.JWT_ISSUER);
+      const refuse = () => next(Object.assign(new Error('unauthorized'), { data: { code: ErrorCode.UNAUTHORIZED } }));
+      this.sessionOf(token).then((claims) => {
+        if (claims === null) return refuse();
         socket.data.userId = claims.sub;
         socket.data.role = claims.role;
+        socket.data.sessionId = claims.sid ?? null;
+        socket.data.expiresAt = (claims.exp ?? 0) * 1000;
         next();
-      } catch {
-        next(Object.assign(new Error('unauthorized'), { data: { code: ErrorCode.UNAUTHORIZED } }));
-      }
+      }, refuse);
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
 
     const ch = this.n.channels;
-    const channels = [ch.marketData, ch.orderUpdates, ch.trades, ch.errors, ch.exchangeEvents, ch.balances, ch.leaderboard, ch.portfolios];
-    this.sub.on('message', (_channel: string, message: string) => this.forward(message));
+    const channels = [ch.marketData, ch.orderUpdates, ch.trades, ch.errors, ch.exchangeEvents, ch.balances, ch.leaderboard, ch.portfolios, ch.sessions];
+    this.sub.on('message', (channel: string, message: string) => (channel === ch.sessions ? this.endSessions(message) : this.forward(message)));
     await this.sub.subscribe(...channels);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
@@ -94,11 +98,83 @@ export class WsService {
     this.ready = true;
   }
 
+  /**
+   * The claims of an access token that is valid and whose session has not ended (logout, or a
+   * refresh token presented twice ending all of the participant's sessions); else null.
+   */
+  private async sessionOf(token: unknown): Promise<AccessClaims | null> {
+    if (typeof token !== 'string') return null;
+    let claims: AccessClaims;
+    try {
+      claims = verifyAccessToken(token, this.config.JWT_SECRET, this.config.JWT_ISSUER);
+    } catch {
+      return null;
+    }
+    const [ended, endedBefore] = await this.redis.mget(claims.sid === undefined ? this.n.keys.endedSession('-') : this.n.keys.endedSession(claims.sid), this.n.keys.sessionsEndedBefore(claims.sub));
+    if (ended !== null || (endedBefore !== null && (claims.iat ?? 0) < Number(endedBefore))) return null;
+    return claims;
+  }
+
+  /** A socket lives as long as its access token, unless given a fresh one over `auth`. */
+  private expireAt(socket: IoSocket, timers: { expiry: NodeJS.Timeout | null }): void {
+    if (timers.expiry !== null) clearTimeout(timers.expiry);
+    timers.expiry = setTimeout(() => {
+      socket.emit('session', { type: 'expired' });
+      socket.disconnect(true);
+    }, Math.max(0, socket.data.expiresAt - Date.now()));
+  }
+
+  /** Closes this instance's sockets of a session (or of every session of a participant) that ended. */
+  private endSessions(message: string): void {
+    let e: { sessionId?: unknown; userId?: unknown };
+    try {
+      e = JSON.parse(message) as typeof e;
+    } catch {
+      return;
+    }
+    const room = typeof e.sessionId === 'string' ? rooms.session(e.sessionId) : typeof e.userId === 'string' ? rooms.user(e.userId) : null;
+    if (room === null) return;
+    this.io.local.to(room).emit('session', { type: 'ended' });
+    this.io.local.in(room).disconnectSockets(true);
+  }
+
   private onConnection(socket: IoSocket): void {
     connected.inc();
-    void socket.join([rooms.user(socket.data.userId), rooms.everyone, ...(socket.data.role === 'ADMIN' ? [rooms.organisers] : [])]);
+    void socket.join([rooms.user(socket.data.userId), rooms.everyone, ...(socket.data.sessionId !== null ? [rooms.session(socket.data.sessionId)] : []), ...(socket.data.role === 'ADMIN' ? [rooms.organisers] : [])]);
+    const fixedRooms = socket.rooms.size + 4;
+    const timers = { expiry: null as NodeJS.Timeout | null };
+    this.expireAt(socket, timers);
+    const budget = new MessageBudget(this.config.WS_MESSAGES_PER_SECOND);
+    socket.use((packet, next) => {
+      const verdict = budget.take(Date.now());
+      if (verdict === 'ok') return next();
+      if (verdict === 'close') {
+        this.log.warn({ userId: socket.data.userId }, 'socket closed: far over its message limit');
+        socket.disconnect(true);
+        return;
+      }
+      const ack = packet[packet.length - 1];
+      if (typeof ack === 'function') (ack as (r: unknown) => void)({ ok: false, code: ErrorCode.RATE_LIMITED, message: `at most ${this.config.WS_MESSAGES_PER_SECOND} messages a second` });
+    });
+    socket.on('auth', (req, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      void this.sessionOf(req?.token).then((claims) => {
+        if (claims === null || claims.sub !== socket.data.userId) return reply({ ok: false, code: ErrorCode.UNAUTHORIZED, message: 'not a valid token of this participant' });
+        if (claims.sid !== undefined && claims.sid !== socket.data.sessionId) {
+          if (socket.data.sessionId !== null) void socket.leave(rooms.session(socket.data.sessionId));
+          void socket.join(rooms.session(claims.sid));
+          socket.data.sessionId = claims.sid;
+        }
+        socket.data.expiresAt = (claims.exp ?? 0) * 1000;
+        this.expireAt(socket, timers);
+        reply({ ok: true, expiresAt: socket.data.expiresAt });
+      });
+    });
     socket.on('subscribe', async (req: SubscribeRequest, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
+      if (socket.rooms.size >= fixedRooms + this.config.WS_MAX_SUBSCRIPTIONS) {
+        return reply({ ok: false, code: ErrorCode.RATE_LIMITED, message: `at most ${this.config.WS_MAX_SUBSCRIPTIONS} subscriptions per connection` });
+      }
       if (req?.channel === 'leaderboard') {
         await socket.join(rooms.leaderboard);
         return reply({ ok: true, channel: 'leaderboard', symbol: null, snapshot: null, tick: null });
@@ -125,7 +201,10 @@ export class WsService {
       else if (req && typeof req.symbol === 'string') await socket.leave(req.channel === 'market' ? rooms.market(req.symbol) : rooms.trades(req.symbol));
       if (typeof ack === 'function') ack({ ok: true });
     });
-    socket.on('disconnect', () => connected.dec());
+    socket.on('disconnect', () => {
+      connected.dec();
+      if (timers.expiry !== null) clearTimeout(timers.expiry);
+    });
   }
 
   private forward(message: string): void {

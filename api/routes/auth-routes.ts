@@ -6,26 +6,48 @@ import { ApiError, ok } from '../http-errors';
 import { rateLimit } from '../middleware';
 import { hashPassword, verifyPassword } from '../passwords';
 import { credentialsBody, refreshBody } from '../schemas';
+import { normaliseUsername, usernameSkeleton } from '../usernames';
+import { weakPassword } from '../weak-passwords';
+
+/** what an unknown user's password is checked against, so that login costs the same either way */
+let decoy: Promise<string> | null = null;
 
 export function authRoutes(ctx: ApiContext): Router {
   const r = Router();
   r.use(rateLimit(ctx, 'auth', ctx.config.AUTH_RATE_LIMIT_PER_MINUTE, 60_000));
+  // tokens must not be kept by any cache on the way
+  r.use((_req, res, next) => {
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('pragma', 'no-cache');
+    next();
+  });
+  decoy ??= hashPassword(randomUUID());
 
   r.post('/register', async (req, res) => {
-    const { username, password } = credentialsBody.parse(req.body);
-    const existing = await ctx.prisma.user.findUnique({ where: { username } });
-    if (existing !== null) throw new ApiError(409, ErrorCode.USER_EXISTS, `Username ${username} is taken`);
-    const user = await ctx.prisma.user.create({ data: { id: randomUUID(), username, passwordHash: await hashPassword(password) } });
+    const { username, password } = credentialsBody.parse(credentials(req.body));
+    const weak = weakPassword(password, username);
+    if (weak !== null) throw new ApiError(400, ErrorCode.VALIDATION_ERROR, weak);
+    const skeleton = usernameSkeleton(username);
+    const clash = await ctx.prisma.user.findFirst({ where: { OR: [{ usernameSkeleton: skeleton }, { username }] } });
+    if (clash !== null) throw new ApiError(409, ErrorCode.USER_EXISTS, `Username ${username} is taken or too like one that is`);
+    let user;
+    try {
+      user = await ctx.prisma.user.create({ data: { id: randomUUID(), username, usernameSkeleton: skeleton, passwordHash: await hashPassword(password) } });
+    } catch (err) {
+      // two look-alikes registering at the same moment: the unique skeleton lets one through
+      if ((err as { code?: string }).code === 'P2002') throw new ApiError(409, ErrorCode.USER_EXISTS, `Username ${username} is taken or too like one that is`);
+      throw err;
+    }
     const tokens = await ctx.tokens.issue(user);
     ok(res, { user: { id: user.id, username: user.username, role: user.role }, ...tokens }, 201);
   });
 
   r.post('/login', async (req, res) => {
-    const { username, password } = credentialsBody.parse(req.body);
-    const user = await ctx.prisma.user.findUnique({ where: { username } });
-    if (user === null || !(await verifyPassword(password, user.passwordHash))) {
-      throw new ApiError(401, ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password');
-    }
+    const { username, password } = credentialsBody.parse(credentials(req.body));
+    const user = (await ctx.prisma.user.findUnique({ where: { username } })) ?? (await ctx.prisma.user.findUnique({ where: { usernameSkeleton: usernameSkeleton(username) } }));
+    // an unknown name costs a key derivation too: the time taken does not tell who has an account
+    const good = await verifyPassword(password, user?.passwordHash ?? (await decoy!));
+    if (user === null || !good) throw new ApiError(401, ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password');
     const tokens = await ctx.tokens.issue(user);
     ok(res, { user: { id: user.id, username: user.username, role: user.role }, ...tokens });
   });
@@ -37,8 +59,15 @@ export function authRoutes(ctx: ApiContext): Router {
 
   r.post('/logout', async (req, res) => {
     const { refreshToken } = refreshBody.parse(req.body);
+    // only a token this api signed ends a session
     await ctx.tokens.revoke(refreshToken);
     ok(res, { loggedOut: true });
   });
   return r;
+}
+
+/** the body with its username normalised (NFKC) before it is checked */
+function credentials(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || typeof (body as { username?: unknown }).username !== 'string') return body;
+  return { ...body, username: normaliseUsername((body as { username: string }).username) };
 }

@@ -2,18 +2,20 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { centsToWire } from '../../contracts/money';
 import type { ApiContext } from '../context';
-import { ok } from '../http-errors';
+import { ApiError, ok } from '../http-errors';
+import { ErrorCode } from '../../contracts/errors';
+import { idText, limitParam, queryDate, symbolText } from '../schemas';
 import { userOf } from '../middleware';
 
 /** A participant's orders and trades from PostgreSQL, filtered and paginated newest first. */
 export const historyQuery = z
   .object({
-    symbol: z.string().max(10).optional(),
+    symbol: symbolText.optional(),
     status: z.enum(['PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED']).optional(),
     /** ISO time or epoch milliseconds */
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    from: queryDate.optional(),
+    to: queryDate.optional(),
+    limit: limitParam(500, 100),
     /** the `nextCursor` of the previous page */
     cursor: z.string().max(200).optional(),
   })
@@ -21,14 +23,19 @@ export const historyQuery = z
 
 /** Pages continue after (time, id) of the last row: stable while new rows arrive. */
 const encodeCursor = (at: Date, id: string) => Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+const cursorShape = z.tuple([z.string().datetime(), idText]);
+/** A cursor this api wrote, or 400: anything else would reach PostgreSQL as a time or an id. */
 function decodeCursor(cursor: string | undefined): [string, string] | null {
   if (cursor === undefined) return null;
+  let parsed: unknown = null;
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    return [at, id];
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    return null;
+    parsed = null;
   }
+  const shape = cursorShape.safeParse(parsed);
+  if (!shape.success || Number.isNaN(Date.parse(shape.data[0]))) throw new ApiError(400, ErrorCode.VALIDATION_ERROR, 'cursor: not one this api gave out');
+  return shape.data;
 }
 
 export function historyRoutes(ctx: ApiContext): Router {

@@ -1,13 +1,17 @@
 import { Router } from 'express';
+import { z } from 'zod';
+import { limitParam } from '../schemas';
 import { equityStats } from '../../data-server/equity-stats';
 import type { ApiContext } from '../context';
 import { ok } from '../http-errors';
+
+const leaderboardQuery = z.object({ limit: limitParam(500, 50) }).strict();
 
 /** The leaderboard data-server keeps: participants by equity, with each equity curve's return, drawdown and Sharpe. */
 export function leaderboardRoutes(ctx: ApiContext): Router {
   const r = Router();
   r.get('/', async (req, res) => {
-    const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 50) || 50));
+    const { limit } = leaderboardQuery.parse(req.query);
     const [top, updatedAt] = await Promise.all([ctx.redis.zrevrange(ctx.n.keys.leaderboard, 0, limit - 1, 'WITHSCORES'), ctx.redis.get(ctx.n.keys.leaderboardUpdatedAt)]);
     const ids: string[] = [];
     for (let i = 0; i < top.length; i += 2) ids.push(top[i]);

@@ -6,14 +6,15 @@ import { ApiError, ok } from '../http-errors';
 import { ErrorCode } from '../../contracts/errors';
 import { listedSymbol } from '../symbols';
 import { parseStored, parseStoredList } from '../../contracts/stored';
+import { limitParam, queryDate } from '../schemas';
 
 export const CANDLE_INTERVALS = { '1m': '1 minute', '5m': '5 minutes', '15m': '15 minutes', '1h': '1 hour', '1d': '1 day' } as const;
 export const candlesQuery = z
   .object({
     interval: z.enum(Object.keys(CANDLE_INTERVALS) as [keyof typeof CANDLE_INTERVALS]).default('1m'),
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(500),
+    from: queryDate.optional(),
+    to: queryDate.optional(),
+    limit: limitParam(1000, 500),
   })
   .strict();
 

@@ -1,10 +1,14 @@
 import { Router } from 'express';
+import { z } from 'zod';
+import { limitParam } from '../schemas';
 import { ErrorCode } from '../../contracts/errors';
 import type { ApiContext } from '../context';
 import { ApiError, ok } from '../http-errors';
 import { userOf } from '../middleware';
 import { answerCancel, answerPlace, prepareCancel, preparePlace } from '../order-commands';
 import { parseStored, parseStoredList } from '../../contracts/stored';
+
+const userOrdersQuery = z.object({ limit: limitParam(500, 100) }).strict();
 
 export function orderRoutes(ctx: ApiContext): Router {
   const r = Router();
@@ -33,7 +37,7 @@ export function orderRoutes(ctx: ApiContext): Router {
   r.get('/user/:userId', async (req, res) => {
     const userId = String(req.params.userId);
     if (userId !== userOf(req) && req.auth?.role !== 'ADMIN') throw new ApiError(403, ErrorCode.FORBIDDEN, "Cannot list another participant's orders");
-    const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
+    const { limit } = userOrdersQuery.parse(req.query);
     const ids = await ctx.redis.zrevrange(ctx.n.keys.userOrders(userId), 0, limit - 1);
     const rows = ids.length === 0 ? [] : await ctx.redis.mget(...ids.map((id) => ctx.n.keys.order(id)));
     ok(res, parseStoredList(rows));

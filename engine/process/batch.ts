@@ -1,6 +1,6 @@
 import type { Command, EngineEvent, OrderEvent, TradeEvent } from '../core/types';
 import type { MatchingEngine } from '../core/engine';
-import { eventToWire, type Reply } from '../../contracts/wire';
+import { eventToWire, fillToWire, type Reply } from '../../contracts/wire';
 import type { StreamEntry } from '../../runtime/stream-reader';
 
 /** an entry of the input stream as the reader decodes it */
@@ -65,7 +65,8 @@ function verdict(requestId: string, orderId: unknown, events: EngineEvent[], sta
   return {
     requestId,
     order: order === null ? null : (eventToWire(order) as Record<string, unknown>),
-    trades: trades.map((t) => eventToWire(t) as Record<string, unknown>),
+    // the submitter's side of each trade its command caused (the other party is not named)
+    trades: trades.map((t) => fillToWire(t, typeof orderId === 'string' && t.sellOrderId === orderId ? 'SELL' : 'BUY') as Record<string, unknown>),
     error,
     seq,
   };

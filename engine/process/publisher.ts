@@ -2,7 +2,7 @@ import type { RespBatch } from '../../runtime/resp-writer';
 import type { MatchingEngine } from '../core/engine';
 import type { BalanceView } from '../core/types';
 import type { Names } from '../../contracts/names';
-import { balanceJson, bookJson, tickJson, wireJson } from '../../contracts/wire';
+import { balanceJson, bookJson, fillJson, publicTradeJson, tickJson, wireJson } from '../../contracts/wire';
 import type { BatchResult } from './batch';
 
 const RECENT_TRADES = 100;
@@ -75,11 +75,13 @@ export function publishBatch(
         }
         break;
       case 'trade': {
-        pubs.push(ch.trades, json);
+        // the tape names nobody; each party gets its own side, privately
+        const tape = publicTradeJson(e);
+        pubs.push(ch.trades, tape, ch.orderUpdates, fillJson(e, 'BUY'), ch.orderUpdates, fillJson(e, 'SELL'));
         state.push(n.keys.trade(e.tradeId), json);
         // score and member of the symbol's recent-trades set
         const list = recent.get(e.symbol) ?? [];
-        list.push(e.tradeId, json);
+        list.push(e.tradeId, tape);
         recent.set(e.symbol, list);
         touched.add(e.symbol);
         break;

@@ -93,8 +93,9 @@ describe('api features: tokens, rate limits, metrics, subscriptions', () => {
     expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
   });
 
-  test('when /metrics is scraped, then it answers in Prometheus format with request counts', async () => {
-    const res = await fetch(`${stack.apiUrl}/metrics`);
+  test('when /metrics is scraped on the metrics port, then it answers in Prometheus format with request counts; the public port does not serve it', async () => {
+    expect((await fetch(`${stack.apiUrl}/metrics`)).status).toBe(404);
+    const res = await fetch(`http://127.0.0.1:${stack.env.API_METRICS_PORT}/metrics`);
     const text = await res.text();
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     expect(text).toMatch(/^http_requests_total\{method="GET",route="\/account[^"]*",status="429"\} \d+/m);

@@ -30,12 +30,12 @@ describe('end to end: register, fund, trade, watch, persist', () => {
     await stack?.stop();
   });
 
-  test('when one participant rests an order and another crosses it, then both see their own updates and the trade, a bystander sees neither, and PostgreSQL holds it all', async () => {
+  test('when one participant rests an order and another crosses it, then both see their own updates and their own side of the trade, a bystander sees neither, and PostgreSQL holds it all', async () => {
     const [sa, sb, sc] = await Promise.all([alice, bob, carol].map((p) => connectSocket(stack, p.token)));
     sockets = [sa, sb, sc];
-    const seenA = record(sa, ['order', 'trade', 'balance']);
-    const seenB = record(sb, ['order', 'trade', 'balance']);
-    const seenC = record(sc, ['order', 'trade']);
+    const seenA = record(sa, ['order', 'fill', 'trade', 'balance']);
+    const seenB = record(sb, ['order', 'fill', 'trade', 'balance']);
+    const seenC = record(sc, ['order', 'fill', 'trade']);
     const sub = await sc.emitWithAck('subscribe', { channel: 'market', symbol: 'ACME' });
     expect(sub).toMatchObject({ ok: true, symbol: 'ACME' });
     const marketSeen = record(sc, ['depth', 'tick', 'orderbook']);
@@ -48,10 +48,16 @@ describe('end to end: register, fund, trade, watch, persist', () => {
     const cross = await http(stack, 'POST', '/order/place', { token: alice.token, body: { symbol: 'ACME', side: 'BUY', type: 'LIMIT', price: 102, quantity: 4 } });
     expect(cross.status).toBe(201);
     expect(cross.body.data).toMatchObject({ status: 'FILLED', filledQuantity: 4 });
-    expect(cross.body.data.trades).toEqual([expect.objectContaining({ price: 101.5, quantity: 4, sellOrderId: bobOrderId, takerSide: 'BUY' })]);
     const aliceOrderId: string = cross.body.data.orderId;
+    // alice's side of the trade, naming neither bob nor his order
+    expect(cross.body.data.trades).toEqual([{ type: 'fill', seq: expect.any(Number), tradeId: 1, userId: alice.id, orderId: aliceOrderId, symbol: 'ACME', side: 'BUY', price: 101.5, quantity: 4, liquidity: 'TAKER', timestamp: expect.any(Number) }]);
 
-    await waitFor('alice and bob to get the trade', () => seenA.some((e) => e.name === 'trade') && seenB.some((e) => e.name === 'trade'));
+    await waitFor('alice and bob to get their fills', () => seenA.some((e) => e.name === 'fill') && seenB.some((e) => e.name === 'fill'));
+    expect(seenA.filter((e) => e.name === 'fill').map((e) => e.data)).toEqual([expect.objectContaining({ orderId: aliceOrderId, side: 'BUY', liquidity: 'TAKER' })]);
+    expect(seenB.filter((e) => e.name === 'fill').map((e) => e.data)).toEqual([expect.objectContaining({ userId: bob.id, orderId: bobOrderId, side: 'SELL', liquidity: 'MAKER' })]);
+    for (const e of [...seenA, ...seenB]) expect(JSON.stringify(e.data)).not.toContain(e.data.userId === alice.id ? bob.id : alice.id);
+    // neither subscribed to the tape: no public trade for them
+    expect([...seenA, ...seenB].filter((e) => e.name === 'trade')).toEqual([]);
     await waitFor('bob to see his fill', () => seenB.some((e) => e.name === 'order' && e.data.status === 'PARTIALLY_FILLED'));
     await waitFor('alice to see her fill', () => seenA.some((e) => e.name === 'order' && e.data.status === 'FILLED'));
     expect(seenA.filter((e) => e.name === 'order').every((e) => e.data.userId === alice.id)).toBe(true);

@@ -23,18 +23,18 @@ describe('ws-server scale-out', () => {
     const onFirst = await connectSocket(stack, seller.token);
     const onSecond = await connectSocket(stack, buyer.token, `http://127.0.0.1:${port}`);
     try {
-      const sellerSeen = record(onFirst, ['order', 'trade', 'depth']);
-      const buyerSeen = record(onSecond, ['order', 'trade', 'depth']);
+      const sellerSeen = record(onFirst, ['order', 'fill', 'depth']);
+      const buyerSeen = record(onSecond, ['order', 'fill', 'depth']);
       await onFirst.emitWithAck('subscribe', { channel: 'market', symbol: 'ACME' });
       await onSecond.emitWithAck('subscribe', { channel: 'market', symbol: 'ACME' });
 
       const sell = await http(stack, 'POST', '/order/place', { token: seller.token, body: { symbol: 'ACME', side: 'SELL', price: 10, quantity: 5 } });
       await http(stack, 'POST', '/order/place', { token: buyer.token, body: { symbol: 'ACME', side: 'BUY', price: 10, quantity: 5 } });
-      await waitFor('both to see the trade', () => sellerSeen.some((e) => e.name === 'trade') && buyerSeen.some((e) => e.name === 'trade'));
+      await waitFor('both to see their fill', () => sellerSeen.some((e) => e.name === 'fill') && buyerSeen.some((e) => e.name === 'fill'));
       await new Promise((r) => setTimeout(r, 300));
 
-      expect(sellerSeen.filter((e) => e.name === 'trade')).toHaveLength(1);
-      expect(buyerSeen.filter((e) => e.name === 'trade')).toHaveLength(1);
+      expect(sellerSeen.filter((e) => e.name === 'fill')).toHaveLength(1);
+      expect(buyerSeen.filter((e) => e.name === 'fill')).toHaveLength(1);
       const sellerOrders = sellerSeen.filter((e) => e.name === 'order');
       expect(sellerOrders.map((e) => e.data.status)).toEqual(['PENDING', 'FILLED']);
       expect(sellerOrders.every((e) => e.data.orderId === sell.body.data.orderId)).toBe(true);

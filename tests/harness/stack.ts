@@ -61,7 +61,7 @@ export class Stack {
     });
     redis.disconnect();
     await migrate(this.databaseUrl);
-    for (const key of ['API_PORT', 'WS_PORT', 'ENGINE_HEALTH_PORT', 'DB_WRITER_HEALTH_PORT', 'DATA_SERVER_HEALTH_PORT']) this.ports[key] = await freePort();
+    for (const key of ['API_PORT', 'API_METRICS_PORT', 'WS_PORT', 'ENGINE_HEALTH_PORT', 'DB_WRITER_HEALTH_PORT', 'DATA_SERVER_HEALTH_PORT']) this.ports[key] = await freePort();
     this.env = {
       PATH: process.env.PATH ?? '',
       REDIS_URL,
@@ -73,6 +73,7 @@ export class Stack {
       LOG_LEVEL: 'info',
       RATE_LIMIT_PER_SECOND: '100000',
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+      PUBLIC_READ_LIMIT_PER_MINUTE: '1000000',
       SNAPSHOT_INTERVAL_MS: '1000',
       ...Object.fromEntries(Object.entries(this.ports).map(([k, v]) => [k, String(v)])),
       API_URL: `http://127.0.0.1:${this.ports.API_PORT}`,

@@ -39,10 +39,12 @@ describe('contracts (pure)', () => {
     for (const bad of ['3001', 'ws.example', 'javascript:alert(1)', ':']) expect(() => loadConfig(apiConfigSchema, { PUBLIC_WS_URL: bad })).toThrow(/PUBLIC_WS_URL/);
   });
 
-  test('when engine messages are routed, then order updates and errors go only to their owner and trades to both parties', () => {
+  test('when engine messages are routed, then order updates, fills and errors go only to their owner and the public tape to the symbol\'s subscribers', () => {
     expect(route({ type: 'order', userId: 'u1', symbol: 'A' })).toEqual({ event: 'order', rooms: ['user:u1'] });
     expect(route({ type: 'error', userId: 'u1' })).toEqual({ event: 'error', rooms: ['user:u1'] });
-    expect(route({ type: 'trade', symbol: 'A', buyUserId: 'b', sellUserId: 's' })).toEqual({ event: 'trade', rooms: ['trades:A', 'user:b', 'user:s'] });
+    expect(route({ type: 'trade', symbol: 'A' })).toEqual({ event: 'trade', rooms: ['trades:A'] });
+    expect(route({ type: 'fill', userId: 'b', symbol: 'A' })).toEqual({ event: 'fill', rooms: ['user:b'] });
+    expect(route({ type: 'fill', symbol: 'A' })).toBeNull();
     expect(route({ type: 'depth', symbol: 'A' })).toEqual({ event: 'depth', rooms: ['market:A'] });
     expect(route({ type: 'balance', userId: 'u2' })).toEqual({ event: 'balance', rooms: ['user:u2'] });
     expect(route({ type: 'portfolio', userId: 'u2' })).toEqual({ event: 'portfolio', rooms: ['user:u2'] });

@@ -33,6 +33,7 @@ const REFRESH_LOCK = 'mock-exchange-session-refresh';
 export class Api {
   private session: StoredSession | null;
   private refreshing: Promise<boolean> | null = null;
+  private tokenListeners: ((token: string) => void)[] = [];
   onSignedOut: () => void = () => {};
 
   constructor() {
@@ -52,6 +53,24 @@ export class Api {
     const res = await this.send<any>('POST', `/auth/${kind}`, { username, password }, null);
     if (res.ok) await this.store(sessionFrom(res.data, res.data.user, sentAt));
     return res;
+  }
+
+  /** Called with every new access token (the live socket hands it to ws-server, which keeps it open). */
+  onTokens(listener: (token: string) => void): void {
+    this.tokenListeners.push(listener);
+  }
+
+  /** Milliseconds until the access token should be renewed (0 if it should be now). */
+  renewInMs(now = Date.now()): number {
+    const s = this.session;
+    if (s === null || s.obtainedAt === undefined || s.validUntil === undefined) return 0;
+    return Math.max(0, s.validUntil - Math.min(30_000, (s.validUntil - s.obtainedAt) / 4) - now);
+  }
+
+  /** The session ended elsewhere (logout in another tab, revocation): forget it here too. */
+  async forget(): Promise<void> {
+    await this.store(null);
+    this.onSignedOut();
   }
 
   async signOut(): Promise<void> {
@@ -102,6 +121,7 @@ export class Api {
     if (latest === null) return false;
     if (latest.accessToken !== spent && hasTimeLeft(latest, Date.now())) {
       this.session = latest;
+      this.announce(latest.accessToken);
       return true;
     }
     const sentAt = Date.now();
@@ -146,9 +166,15 @@ export class Api {
     return { ok: false, status: res.status, data: parsed?.data as T, error: parsed?.error ?? `HTTP ${res.status}`, code: parsed?.code ?? -1 };
   }
 
+  private announce(token: string): void {
+    for (const listener of this.tokenListeners) listener(token);
+  }
+
   /** Keeps the session here, in localStorage and for the other tabs; resolves once they can read it. */
   private store(session: StoredSession | null): Promise<void> {
+    const changed = session !== null && session.accessToken !== this.session?.accessToken;
     this.session = session;
+    if (changed) this.announce(session.accessToken);
     if (session === null) localStorage.removeItem(STORAGE_KEY);
     else localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
     return writeShared(session);

@@ -26,13 +26,36 @@ export function connectLive(url: string, api: Api, onState: (s: ConnectionState,
     reconnectionDelayMax: 3000,
   });
   onState('connecting');
+  // ws-server closes a socket when its access token expires: the page renews the token ahead of
+  // that and hands the new one over the open socket
+  let renewal: ReturnType<typeof setTimeout> | undefined;
+  const scheduleRenewal = () => {
+    clearTimeout(renewal);
+    renewal = setTimeout(() => void api.freshToken(), Math.max(250, api.renewInMs()));
+  };
+  api.onTokens((token) => {
+    if (socket.connected) socket.emit('auth', { token }, () => undefined);
+    scheduleRenewal();
+  });
+  let ended = false;
+  socket.on('session', (e) => {
+    // ended: logged out elsewhere or revoked; expired: the page was asleep past its token
+    if (e.type === 'ended') {
+      ended = true;
+      void api.forget();
+    }
+  });
   socket.on('connect', () => {
     onState('live');
+    scheduleRenewal();
     onSync(socket);
   });
   socket.on('disconnect', (reason) => {
-    // a disconnect we asked for stays down; anything else comes back by itself
-    onState(reason === 'io client disconnect' ? 'offline' : 'reconnecting', reason);
+    clearTimeout(renewal);
+    if (reason === 'io client disconnect' || ended) return onState('offline', reason);
+    // the server closed it (its token expired): renewed, then connected again
+    if (reason === 'io server disconnect') void api.refresh().then((ok) => (ok ? socket.connect() : onState('offline', 'signed out')));
+    onState('reconnecting', reason);
   });
   socket.on('connect_error', (err) => {
     if (err.message === 'unauthorized') {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { names } from '../../../contracts/names';
-import { balanceToWire, wireJson } from '../../../contracts/wire';
+import { balanceToWire, fillJson, fillToWire, publicTradeJson, publicTradeToWire, wireJson } from '../../../contracts/wire';
 import { RespBatch } from '../../../runtime/resp-writer';
 import { intents, toCommands } from '../../core/__tests__/arbitraries';
 import { MatchingEngine } from '../../core/engine';
@@ -56,10 +56,18 @@ describe('publishing a batch', () => {
           for (const c of commands.filter((c) => c[0] === 'MSET')) for (let i = 1; i < c.length; i += 2) stored.set(c[i], [...(stored.get(c[i]) ?? []), c[i + 1]]);
 
           const orders = batch.events.filter((e) => e.type === 'order');
-          expect(published(n.channels.orderUpdates)).toEqual(orders.map(wireJson));
+          // order updates and each party's fills, in event order, on the private channel
+          const privately = batch.events.flatMap((e) => (e.type === 'order' ? [wireJson(e)] : e.type === 'trade' ? [fillJson(e, 'BUY'), fillJson(e, 'SELL')] : []));
+          expect(published(n.channels.orderUpdates)).toEqual(privately);
           for (const e of orders) expect(stored.get(n.keys.order(e.orderId))).toContain(wireJson(e));
           const trades = batch.events.filter((e) => e.type === 'trade');
-          expect(published(n.channels.trades)).toEqual(trades.map(wireJson));
+          // the tape names no participant and no order
+          expect(published(n.channels.trades)).toEqual(trades.map(publicTradeJson));
+          for (const t of published(n.channels.trades)) expect(Object.keys(JSON.parse(t) as object).sort()).toEqual(['price', 'quantity', 'seq', 'symbol', 'takerSide', 'timestamp', 'tradeId', 'type']);
+          for (const e of trades) {
+            expect(publicTradeJson(e)).toBe(JSON.stringify(publicTradeToWire(e)));
+            for (const side of ['BUY', 'SELL'] as const) expect(fillJson(e, side)).toBe(JSON.stringify(fillToWire(e, side)));
+          }
           for (const e of trades) expect(stored.get(n.keys.trade(e.tradeId))).toEqual([wireJson(e)]);
           const balanceJson = balances.map((b) => JSON.stringify(balanceToWire(b, engine.seq)));
           const credits = batch.events.filter((e) => e.type === 'credit').map(wireJson);
