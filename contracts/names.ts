@@ -59,6 +59,8 @@ export function names(prefix = '') {
       engineSnapshot: `${prefix}engine:snapshot`,
       /** the engine lease (its value the holder's fencing token) and the counter tokens come from */
       engineLease: `${prefix}engine:lease`,
+      /** the client order ids of one event (epoch): clientKey -> orderId and the request's text */
+      clientIds: (epoch: number) => `${prefix}engine:client_ids:${epoch}`,
       engineFence: `${prefix}engine:fence`,
       /** a session ended before its access tokens expire (kept as long as they could live) */
       endedSession: (sessionId: string) => `${prefix}session:ended:${sessionId}`,

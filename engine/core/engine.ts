@@ -79,6 +79,10 @@ export class MatchingEngine {
    * creates nothing: retries are answered with the first order, a different request is refused.
    */
   readonly usedClientIds = new Map<string, { orderId: string; request: string }>();
+  /** resets so far: client order ids are kept per event, and an event is the time between two */
+  epoch = 0;
+  /** client order ids used since takeNewClientIds last took them, with the event they belong to */
+  private newClientIds: [epoch: number, key: string, orderId: string, request: string][] = [];
   /** sums of everything ever credited: conserved by trading, and bounded to stay exact */
   totalCash = 0;
   readonly totalShares: number[] = [];
@@ -144,7 +148,9 @@ export class MatchingEngine {
       const key = clientKey(c.userId, clientOrderId);
       const used = this.usedClientIds.get(key);
       const request = requestOf(c);
-      if (used !== undefined) {
+      // the same order id is this very command applied again (replay after a crash, with the ids
+      // its first run recorded already known): not a second use
+      if (used !== undefined && used.orderId !== c.orderId) {
         const same = used.request === request;
         this.error(
           ErrorCode.DUPLICATE_ORDER,
@@ -154,7 +160,10 @@ export class MatchingEngine {
         );
         return;
       }
-      this.usedClientIds.set(key, { orderId: c.orderId, request });
+      if (used === undefined) {
+        this.usedClientIds.set(key, { orderId: c.orderId, request });
+        this.newClientIds.push([this.epoch, key, c.orderId, request]);
+      }
     }
     if (this.session !== 'OPEN') {
       if (this.session === 'HALTED') this.reject(c, ErrorCode.MARKET_HALTED, 'Trading is halted');
@@ -524,6 +533,7 @@ export class MatchingEngine {
     this.totalShares.fill(0);
     // a new event: client order ids may be used again
     this.usedClientIds.clear();
+    this.epoch++;
     for (const b of this.bookList) {
       b.lastPrice = null;
       b.lastQuantity = 0;
@@ -552,6 +562,16 @@ export class MatchingEngine {
   // ---------------------------------------------------------------- queries
 
   /** Accounts whose balances changed since the last call, as views; clears the list. */
+  /**
+   * The client order ids first used since the last call, each with its event (epoch): the engine
+   * process keeps them in Redis as they come, so that snapshots need not carry them all.
+   */
+  takeNewClientIds(): [epoch: number, key: string, orderId: string, request: string][] {
+    const taken = this.newClientIds;
+    this.newClientIds = [];
+    return taken;
+  }
+
   takeDirtyBalances(): BalanceView[] {
     const views = this.dirty.map((a) => {
       a.dirty = false;

@@ -53,11 +53,16 @@ export interface EngineSnapshot {
   totalShares: number[];
   books: BookSnapshot[];
   accounts: AccountSnapshot[];
-  /** clientKey, orderId, request of every clientOrderId used since the last reset (absent in older snapshots) */
+  /**
+   * clientKey, orderId, request of every clientOrderId used since the last reset; left out when the
+   * caller keeps them elsewhere (the engine process, in Redis), absent in older snapshots
+   */
   clientIds?: [key: string, orderId: string, request: string][];
+  /** resets so far (absent in older snapshots: 0) */
+  epoch?: number;
 }
 
-export function snapshot(engine: MatchingEngine): EngineSnapshot {
+export function snapshot(engine: MatchingEngine, options: { clientIds: boolean } = { clientIds: true }): EngineSnapshot {
   const books: BookSnapshot[] = engine.bookList.map((book) => {
     const side = (s: typeof book.bids): OrderTuple[] => {
       const tuples: OrderTuple[] = [];
@@ -98,7 +103,9 @@ export function snapshot(engine: MatchingEngine): EngineSnapshot {
     totalShares: engine.totalShares.slice(),
     books,
     accounts,
-    clientIds: [...engine.usedClientIds].map(([key, used]) => [key, used.orderId, used.request]),
+    // only once there has been a reset: a snapshot of an older version (without it) reads the same
+    ...(engine.epoch > 0 ? { epoch: engine.epoch } : {}),
+    ...(options.clientIds ? { clientIds: [...engine.usedClientIds].map(([key, used]) => [key, used.orderId, used.request] as [string, string, string]) } : {}),
   };
 }
 
@@ -159,6 +166,7 @@ export function restore(snap: EngineSnapshot): MatchingEngine {
   }
   engine.totalShares.splice(0, engine.totalShares.length, ...snap.totalShares);
   for (const [key, orderId, request] of snap.clientIds ?? []) engine.usedClientIds.set(key, { orderId, request });
+  engine.epoch = snap.epoch ?? 0;
   return engine;
 }
 

@@ -10,7 +10,7 @@ import { createHash } from 'crypto';
 import { restore, snapshot, type EngineSnapshot } from '../core/snapshot';
 import { applyBatch, type StreamRecord } from './batch';
 import { EngineLease } from './lease';
-import { MarketThrottle, PersistBuffer, msetChunks, publishBatch } from './publisher';
+import { keepClientIds, MarketThrottle, PersistBuffer, msetChunks, publishBatch } from './publisher';
 import { FENCED_SCRIPT, RespBatch, RespWriter } from '../../runtime/resp-writer';
 import { StreamReader } from '../../runtime/stream-reader';
 
@@ -55,6 +55,8 @@ export class EngineService {
   /** output of batches still on their way to Redis, oldest first */
   private inflight: Promise<void>[] = [];
   private loop: Promise<void> | null = null;
+  /** the epoch (resets so far) of the last snapshot: client-id sets of older events go after the next */
+  private snapshotEpoch = 0;
   /** hot state replay produced, written once recovery has caught up (see publishBatch) */
   private withheld: Map<string, string> | undefined;
   ready = false;
@@ -136,12 +138,14 @@ export class EngineService {
       const stored = JSON.parse(raw) as StoredSnapshot;
       this.engine = restore(stored.state);
       this.lastId = stored.lastId;
-      const hash = digest(JSON.stringify(snapshot(this.engine)));
+      // an older snapshot carried the client order ids itself
+      const hash = digest(JSON.stringify(snapshot(this.engine, { clientIds: stored.state.clientIds !== undefined })));
       if (hash !== stored.hash) throw new Error(`snapshot hash mismatch: stored ${stored.hash}, restored ${hash}`);
       this.log.info({ lastId: stored.lastId, seq: this.engine.seq, hash }, 'restored snapshot');
     } else {
       this.log.info('no snapshot: starting from an empty engine and the whole stream');
     }
+    await this.loadClientIds();
     try {
       await this.fenced('XGROUP', 'CREATE', this.n.inputStream, this.n.engineGroup, '0', 'MKSTREAM');
     } catch (err) {
@@ -203,6 +207,7 @@ export class EngineService {
     const out = this.fencedBatch();
     publishBatch(out, this.n, this.engine, batch, balances, this.config.BOOK_DEPTH, this.market, this.withheld);
     if (this.withheld === undefined) out.cmd('XGROUP', 'SETID', this.n.inputStream, this.n.engineGroup, batch.lastId);
+    keepClientIds(out, this.n, this.engine.takeNewClientIds());
     const now = Date.now();
     this.persist.add(batch, balances, this.engine.seq, this.engine.symbols(), now);
     const job = this.persist.due(now) ? this.persist.take() : null;
@@ -230,6 +235,29 @@ export class EngineService {
     }
   }
 
+  /**
+   * The client order ids of the restored state's event, from Redis (the snapshot leaves them out):
+   * those used up to the snapshot, and those of commands after it that replay will apply again
+   * (the core takes a used id naming the same order as that very command, not a second use).
+   */
+  private async loadClientIds(): Promise<void> {
+    this.snapshotEpoch = this.engine.epoch;
+    const key = this.n.keys.clientIds(this.engine.epoch);
+    let cursor = '0';
+    let loaded = 0;
+    do {
+      const [next, fields] = await this.writer.hscan(key, cursor, 'COUNT', 10_000);
+      cursor = next;
+      for (let i = 0; i + 1 < fields.length; i += 2) {
+        const cut = fields[i + 1].indexOf('\n');
+        if (cut < 0) continue;
+        if (!this.engine.usedClientIds.has(fields[i])) loaded++;
+        this.engine.usedClientIds.set(fields[i], { orderId: fields[i + 1].slice(0, cut), request: fields[i + 1].slice(cut + 1) });
+      }
+    } while (cursor !== '0');
+    this.log.info({ epoch: this.engine.epoch, clientIds: this.engine.usedClientIds.size, loaded }, 'client order ids loaded');
+  }
+
   /** Sends a fenced batch; refused for the lease means another engine has taken over. */
   private async sendFenced(out: RespBatch): Promise<void> {
     const errors = await this.output.send(out);
@@ -248,12 +276,17 @@ export class EngineService {
 
   private async saveSnapshot(why: string): Promise<void> {
     await this.drain();
-    const stateJson = JSON.stringify(snapshot(this.engine));
+    // the client order ids are in Redis already (keepClientIds): a snapshot of them all would grow
+    // with every order of the event, and the engine is paused while it is taken
+    const stateJson = JSON.stringify(snapshot(this.engine, { clientIds: false }));
     const hash = digest(stateJson);
     // spliced by hand: parsing the state back just to embed it would double the pause
     await this.fenced('SET', this.n.keys.engineSnapshot, `{"lastId":${JSON.stringify(this.lastId)},"savedAt":${Date.now()},"hash":"${hash}","state":${stateJson}}`);
     // Only what the snapshot already contains may go.
     if (this.lastId !== '0-0') await this.fenced('XTRIM', this.n.inputStream, 'MINID', this.lastId);
+    // events before the snapshot's are over: their client order ids will not be asked for again
+    for (let epoch = this.snapshotEpoch; epoch < this.engine.epoch; epoch++) await this.fenced('DEL', this.n.keys.clientIds(epoch));
+    this.snapshotEpoch = this.engine.epoch;
     this.appliedSinceSnapshot = 0;
     this.lastSnapshotAt = Date.now();
     this.log.info({ why, lastId: this.lastId, seq: this.engine.seq, orders: this.engine.orders.size }, 'snapshot saved');

@@ -146,6 +146,21 @@ export function publishBatch(
   for (let i = 0; i < pubs.length; i += 2) out.publish(pubs[i], pubs[i + 1]);
 }
 
+/**
+ * The client order ids a batch used first, into their event's hash (orderId, a newline, the
+ * request's text), in pieces a fenced batch's script can pass on. Written with the batch's other
+ * outputs, so Redis holds every id of every command applied.
+ */
+export function keepClientIds(out: RespBatch, n: Names, ids: [epoch: number, key: string, orderId: string, request: string][]): void {
+  let i = 0;
+  while (i < ids.length) {
+    const epoch = ids[i][0];
+    const args: string[] = [];
+    for (; i < ids.length && ids[i][0] === epoch && args.length < 2 * MSET_PAIRS; i++) args.push(ids[i][1], `${ids[i][2]}\n${ids[i][3]}`);
+    out.cmd('HSET', n.keys.clientIds(epoch), ...args);
+  }
+}
+
 /** MSET in pieces small enough to run inside a fenced batch's script */
 export function msetChunks(out: RespBatch, keyValues: string[]): void {
   const step = MSET_PAIRS * 2;

@@ -1,6 +1,8 @@
 import { ErrorCode } from '../../contracts/errors';
-import { admin, http, loginAdmin, register, type Participant } from '../harness/client';
-import { Stack } from '../harness/stack';
+import Redis from 'ioredis';
+import { names } from '../../contracts/names';
+import { admin, http, loginAdmin, register, waitFor, type Participant } from '../harness/client';
+import { REDIS_URL, Stack } from '../harness/stack';
 
 /**
  * The retry protocol: a place whose clientOrderId the participant already used creates nothing.
@@ -73,6 +75,15 @@ describe('idempotent client order ids', () => {
     await stack.stopService('api', 'SIGKILL');
     await stack.startService('api');
     expect((await place(alice, body)).body.data).toMatchObject({ orderId: first.body.data.orderId, status: 'FILLED' });
+    // the engine's snapshot leaves the ids out (they are in Redis as they come): it does not grow with every order
+    const redis = new Redis(REDIS_URL);
+    try {
+      await waitFor('a snapshot', async () => (await redis.get(names(stack.prefix).keys.engineSnapshot)) !== null);
+      expect((JSON.parse((await redis.get(names(stack.prefix).keys.engineSnapshot))!) as { state: { clientIds?: unknown } }).state.clientIds).toBeUndefined();
+      expect(await redis.hget(names(stack.prefix).keys.clientIds(0), `${alice.id}\u0000across-restarts`)).toMatch(new RegExp(`^${first.body.data.orderId}\n`));
+    } finally {
+      redis.disconnect();
+    }
     await stack.stopService('engine', 'SIGKILL');
     await stack.startService('engine');
     const retry = await place(alice, body);
