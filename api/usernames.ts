@@ -9,7 +9,9 @@ export function normaliseUsername(raw: string): string {
   return raw.normalize('NFKC').trim();
 }
 
-const FOLD: Record<string, string> = { '0': 'o', '1': 'l', i: 'l', '|': 'l', '5': 's', '3': 'e', '4': 'a', '8': 'b', '9': 'g', '7': 't', '2': 'z', '6': 'b' };
+// one letter for each digit that passes for it, and no two digits alike: `trader6` and `trader8`
+// are two people, `trader1` and `traderl` one
+const FOLD: Record<string, string> = { '0': 'o', '1': 'l', i: 'l', '|': 'l', '5': 's', '3': 'e', '4': 'a' };
 
 export function usernameSkeleton(name: string): string {
   let s = normaliseUsername(name).toLowerCase();

@@ -79,6 +79,8 @@ export const wsConfigSchema = z
     ...common,
     ...jwt,
     WS_PORT: int(3001),
+    /** Prometheus metrics, kept off the public port */
+    WS_METRICS_PORT: int(3006),
     /**
      * browser origins allowed to open a socket, comma-separated; by default pages served from the
      * ws-server's own host name (any port: the api serves the UI on another). Clients that send no

@@ -42,7 +42,8 @@ export async function runBot(rounds = Number(process.env.BOT_ROUNDS ?? 10)): Pro
     updates++;
     console.log(`order ${o.orderId} ${o.status} ${o.filledQuantity}/${o.quantity}`);
   });
-  socket.on('trade', (t) => console.log(`trade ${t.quantity} ${t.symbol} @ ${t.price}`));
+  // its own side of each trade it is in (the other party is never named)
+  socket.on('fill', (f) => console.log(`fill ${f.side} ${f.quantity} ${f.symbol} @ ${f.price} (${f.liquidity})`));
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('connect_error', reject));
   const sub = await socket.emitWithAck('subscribe', { channel: 'market', symbol: SYMBOL });
   let bestBid: number | null = sub.ok ? (sub.snapshot?.bids[0]?.price ?? null) : null;

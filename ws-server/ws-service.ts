@@ -1,7 +1,6 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import http from 'http';
 import type Redis from 'ioredis';
-import { register } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
 import { Server, type Socket } from 'socket.io';
 import type { WsConfig } from '../contracts/config';
@@ -14,6 +13,7 @@ import { MessageBudget, originAllowed } from './socket-guard';
 import type { Logger } from '../runtime/logger';
 import { seriesOf } from '../runtime/metric-series';
 import { connectRedis } from '../runtime/redis';
+import { startHealthServer } from '../runtime/health-server';
 import { route, rooms } from './router';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -36,6 +36,8 @@ export class WsService {
   private readonly sub: Redis;
   private readonly adapterPub: Redis;
   private readonly adapterSub: Redis;
+  /** Prometheus metrics, on a port of their own rather than the public one */
+  private metrics: http.Server | null = null;
   ready = false;
 
   constructor(
@@ -61,11 +63,6 @@ export class WsService {
     if (req.url?.startsWith('/health') || req.url?.startsWith('/ready')) {
       res.writeHead(this.ready ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: this.ready ? 'ok' : 'starting', clients: this.io.engine.clientsCount }));
-    } else if (req.url?.startsWith('/metrics')) {
-      void register.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': register.contentType });
-        res.end(text);
-      });
     } else if (!req.url?.startsWith('/socket.io')) {
       res.writeHead(404);
       res.end();
@@ -95,6 +92,7 @@ export class WsService {
       this.http.once('error', reject);
       this.http.listen(this.config.WS_PORT, () => resolve());
     });
+    this.metrics = startHealthServer(this.config.WS_METRICS_PORT, () => this.ready);
     this.ready = true;
   }
 
@@ -228,6 +226,7 @@ export class WsService {
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.metrics?.close();
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
     await this.sub.quit();
     await this.redis.quit();

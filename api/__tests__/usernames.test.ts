@@ -10,6 +10,9 @@ describe('usernames', () => {
   it('when names are really different, then their skeletons differ', () => {
     expect(usernameSkeleton('alice')).not.toBe(usernameSkeleton('alina'));
     expect(usernameSkeleton('bob')).not.toBe(usernameSkeleton('rob'));
+    // numbered names, as classes and bots use them, stay apart
+    const numbered = Array.from({ length: 100 }, (_, i) => usernameSkeleton(`trader${i}`));
+    expect(new Set(numbered).size).toBe(100);
   });
 
   it('when a name is typed in full-width or compatibility characters, then it is normalised to what it shows', () => {

@@ -152,6 +152,8 @@ describe('security: what a competitor might try', () => {
     const tokens = await http(stack, 'POST', '/auth/login', { body: { username: 'alice', password: 'correct-horse-battery' } });
     expect(tokens.headers.get('cache-control')).toBe('no-store');
     expect((await fetch(`${stack.apiUrl}/metrics`)).status).toBe(404);
+    expect((await fetch(`${stack.wsUrl}/metrics`)).status).toBe(404);
+    expect(await (await fetch(`http://127.0.0.1:${stack.env.WS_METRICS_PORT}/metrics`)).text()).toMatch(/^ws_connected_clients /m);
   });
 
   test('logout verifies the token it is given: an unsigned one naming a session ends nothing', async () => {
@@ -164,7 +166,7 @@ describe('security: what a competitor might try', () => {
 
   test('a socket ends with its token unless given a fresh one, and at logout or revocation, on every ws-server', async () => {
     const port = await freePort();
-    await stack.startService('ws-server', 'ws-server-2', { WS_PORT: String(port) });
+    await stack.startService('ws-server', 'ws-server-2', { WS_PORT: String(port), WS_METRICS_PORT: String(await freePort()) });
     // expiry: closed once its 3 s token runs out
     const first = await login('alice');
     const expiring = await connectSocket(stack, first.accessToken);

@@ -11,7 +11,7 @@ describe('ws-server scale-out', () => {
 
   test('when clients are spread over two ws-servers, then each gets its own updates once and the book updates reach both', async () => {
     const port = await freePort();
-    await stack.startService('ws-server', 'ws-server-2', { WS_PORT: String(port) });
+    await stack.startService('ws-server', 'ws-server-2', { WS_PORT: String(port), WS_METRICS_PORT: String(await freePort()) });
     const adminToken = await loginAdmin(stack);
     await admin(stack, adminToken, 'symbols', { symbol: 'ACME' });
     const seller = await register(stack, 'seller');

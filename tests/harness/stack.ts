@@ -61,7 +61,7 @@ export class Stack {
     });
     redis.disconnect();
     await migrate(this.databaseUrl);
-    for (const key of ['API_PORT', 'API_METRICS_PORT', 'WS_PORT', 'ENGINE_HEALTH_PORT', 'DB_WRITER_HEALTH_PORT', 'DATA_SERVER_HEALTH_PORT']) this.ports[key] = await freePort();
+    for (const key of ['API_PORT', 'API_METRICS_PORT', 'WS_PORT', 'WS_METRICS_PORT', 'ENGINE_HEALTH_PORT', 'DB_WRITER_HEALTH_PORT', 'DATA_SERVER_HEALTH_PORT']) this.ports[key] = await freePort();
     this.env = {
       PATH: process.env.PATH ?? '',
       REDIS_URL,
