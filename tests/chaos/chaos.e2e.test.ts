@@ -10,6 +10,7 @@ import { MatchingEngine } from '../../engine/core/engine';
 import type { EngineEvent, OrderEvent, TradeEvent } from '../../engine/core/types';
 import { toCommand } from '../../engine/process/batch';
 import { LiveBook } from '../../ui/src/book';
+import { seeded } from '../../data-server/reference-price';
 import { admin, connectSocket, loginAdmin, register, waitFor, type ClientSocket, type Participant } from '../harness/client';
 import { REDIS_URL, Stack } from '../harness/stack';
 
@@ -28,18 +29,6 @@ const SEED = Number(process.env.CHAOS_SEED ?? 20261129);
 const TRADERS = 6;
 const CASH = 10_000_000; // $ per trader
 const SHARES = 100_000;
-
-/** a small seeded generator (mulberry32): the same seed, the same load */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Position {
   symbol: string;
@@ -72,7 +61,8 @@ describe('chaos: every promise under faults', () => {
   });
 
   test('under engine, db-writer and api kills and a PostgreSQL outage, nothing accepted is lost or doubled and every store agrees', async () => {
-    const rnd = random(SEED);
+    // seeded: the same seed, the same load
+    const rnd = seeded(SEED);
     const log = (msg: string) => process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
     // every stream entry, kept from the first one on by a process of its own (the engine trims
     // what its snapshots hold)

@@ -6,6 +6,7 @@ import { admin, connectSocket, http, loginAdmin, register, waitFor, type ClientS
 import { ADMIN, freePort, REDIS_URL, Stack } from '../harness/stack';
 import { io } from 'socket.io-client';
 import { usernameSkeleton } from '../../api/usernames';
+import { seeded } from '../../data-server/reference-price';
 
 /**
  * Participants are competitors: each attack a participant could make, now refused. Then a seeded
@@ -229,14 +230,7 @@ describe('security: what a competitor might try', () => {
   });
 
   test(`a seeded fuzz of ${FUZZ_REQUESTS} malformed requests over every route: no 5xx, no crash, nothing appended or stored from a refused one`, async () => {
-    let state = FUZZ_SEED >>> 0;
-    const rnd = () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const rnd = seeded(FUZZ_SEED);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
     /** percent-encoded as UTF-8; a lone surrogate (which has no UTF-8) as the bytes of U+FFFD would be */
     const enc = (v: string) => encodeURIComponent(v.replace(/[\ud800-\udfff]/g, '\ufffd'));
