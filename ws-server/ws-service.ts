@@ -138,8 +138,10 @@ export class WsService {
 
   private onConnection(socket: IoSocket): void {
     connected.inc();
-    void socket.join([rooms.user(socket.data.userId), rooms.everyone, ...(socket.data.sessionId !== null ? [rooms.session(socket.data.sessionId)] : []), ...(socket.data.role === 'ADMIN' ? [rooms.organisers] : [])]);
-    const fixedRooms = socket.rooms.size + 4;
+    const own = [rooms.user(socket.data.userId), rooms.everyone, ...(socket.data.sessionId !== null ? [rooms.session(socket.data.sessionId)] : []), ...(socket.data.role === 'ADMIN' ? [rooms.organisers] : [])];
+    void socket.join(own);
+    // the socket's own room (its id) and these are not subscriptions
+    const fixedRooms = 1 + own.length;
     const timers = { expiry: null as NodeJS.Timeout | null };
     this.expireAt(socket, timers);
     const budget = new MessageBudget(this.config.WS_MESSAGES_PER_SECOND);

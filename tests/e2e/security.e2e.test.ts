@@ -24,7 +24,7 @@ describe('security: what a competitor might try', () => {
   let bob: Participant;
 
   beforeAll(async () => {
-    stack = await Stack.start({ ACCESS_TOKEN_TTL_SECONDS: '3' });
+    stack = await Stack.start({ ACCESS_TOKEN_TTL_SECONDS: '3', WS_MAX_SUBSCRIPTIONS: '1' });
     redis = new Redis(REDIS_URL);
     adminToken = await loginAdmin(stack);
     await admin(stack, adminToken, 'symbols', { symbol: 'ACME' });
@@ -220,6 +220,14 @@ describe('security: what a competitor might try', () => {
     const same = io(stack.wsUrl, { auth: { token: a.accessToken }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { origin: 'http://127.0.0.1:3000' } });
     await new Promise((resolve, reject) => same.once('connect', () => resolve(undefined)).once('connect_error', reject));
     same.close();
+
+    // one subscription at a time in this stack (WS_MAX_SUBSCRIPTIONS=1)
+    const subscriber = await connectSocket(stack, (await login('alice')).accessToken);
+    expect(await subscriber.emitWithAck('subscribe', { channel: 'market', symbol: 'ACME' })).toMatchObject({ ok: true });
+    expect(await subscriber.emitWithAck('subscribe', { channel: 'trades', symbol: 'ACME' })).toMatchObject({ ok: false, code: ErrorCode.RATE_LIMITED });
+    await subscriber.emitWithAck('unsubscribe', { channel: 'market', symbol: 'ACME' });
+    expect(await subscriber.emitWithAck('subscribe', { channel: 'trades', symbol: 'ACME' })).toMatchObject({ ok: true });
+    subscriber.disconnect();
 
     const flooder = await connectSocket(stack, (await login('alice')).accessToken);
     const closed = new Promise((resolve) => flooder.once('disconnect', resolve));
