@@ -3,7 +3,7 @@ import { join } from 'path';
 import { admin, loginAdmin, http } from '../harness/client';
 import { Stack } from '../harness/stack';
 
-/** The README's example bot, run as a participant would run it, against the real exchange. */
+/** The example bot of docs/api.md, run as a participant would run it, against the real exchange. */
 describe('example bot', () => {
   let stack: Stack;
   beforeAll(async () => {
