@@ -33,6 +33,8 @@ while i <= n do
   i = i + argc + 1
 end
 return 'OK'`;
+/** the start of a fenced batch (EVAL, the script, the lease key and token) for the current lease */
+let fenceCache: { id: string; bytes: Buffer } | null = null;
 /** the most arguments one fenced command may have (Lua's unpack limit, with room to spare) */
 export const MAX_FENCED_ARGS = 7000;
 
@@ -61,13 +63,18 @@ export class RespBatch {
    */
   static fenced(leaseKey: string, token: string): RespBatch {
     const b = new RespBatch();
-    const head = new RespBatch();
-    head.bulk('EVAL');
-    head.bulk(FENCED_SCRIPT);
-    head.bulk('1');
-    head.bulk(leaseKey);
-    head.bulk(token);
-    b.fence = Buffer.from(head.bytes());
+    // the same for every batch of one lease: encoded once, not per batch
+    const id = `${leaseKey}\u0000${token}`;
+    if (fenceCache?.id !== id) {
+      const head = new RespBatch();
+      head.bulk('EVAL');
+      head.bulk(FENCED_SCRIPT);
+      head.bulk('1');
+      head.bulk(leaseKey);
+      head.bulk(token);
+      fenceCache = { id, bytes: Buffer.from(head.bytes()) };
+    }
+    b.fence = fenceCache.bytes;
     return b;
   }
 
