@@ -62,7 +62,39 @@ export const resetEntry = z.object({
   ...routing,
 });
 
-export const streamEntry = z.discriminatedUnion('action', [placeEntry, cancelEntry, addSymbolEntry, creditEntry, sessionEntry, resetEntry]);
+const limitOrNull = z.number().int().positive().nullable();
+
+/** an event's rules and starting package, in the core's units (cents, shares, integer fee rates) */
+export const eventEntry = z.object({
+  action: z.literal('event'),
+  name: z.string(),
+  rules: z.object({
+    maxOrderQuantity: limitOrNull,
+    maxOrderNotional: limitOrNull,
+    positionLimits: z.record(z.string(), z.object({ net: limitOrNull, gross: limitOrNull })),
+    fees: z.object({ unit: z.enum(['BPS', 'PER_SHARE']), maker: z.number().int(), taker: z.number().int() }).nullable(),
+  }),
+  starting: z.object({ cash: z.number().int(), shares: z.record(z.string(), z.number().int()) }),
+  ...routing,
+});
+
+export const grantEntry = z.object({
+  action: z.literal('grant'),
+  userId: z.string().min(1).max(64),
+  ...routing,
+});
+
+export const newsEntry = z.object({
+  action: z.literal('news'),
+  newsId: z.string().min(1).max(64),
+  headline: z.string(),
+  body: z.string(),
+  symbol: z.string().nullable(),
+  movePercent: z.number().nullable(),
+  ...routing,
+});
+
+export const streamEntry = z.discriminatedUnion('action', [placeEntry, cancelEntry, addSymbolEntry, creditEntry, sessionEntry, resetEntry, eventEntry, grantEntry, newsEntry]);
 export type StreamEntry = z.infer<typeof streamEntry>;
 /** the stream entry's single field, holding the entry as JSON */
 export const ENTRY_FIELD = 'c';

@@ -30,6 +30,9 @@ export const ErrorCode = {
   TIMEOUT: 23,
   USER_EXISTS: 24,
   INVALID_CREDENTIALS: 25,
+  POSITION_LIMIT_EXCEEDED: 26,
+  ORDER_LIMIT_EXCEEDED: 27,
+  DUPLICATE_NEWS: 28,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;
@@ -63,6 +66,9 @@ export const ErrorMessage: Record<ErrorCodeValue, string> = {
   23: 'Timed out waiting for the engine',
   24: 'User already exists',
   25: 'Invalid credentials',
+  26: 'The order would breach a position limit',
+  27: 'The order is over the event\'s order size or value limit',
+  28: 'That news item was already published',
 };
 
 const nameByValue = new Map<number, ErrorCodeName>(

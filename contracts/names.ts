@@ -56,6 +56,15 @@ export function names(prefix = '') {
       /** the highest engine seq db-writer has persisted */
       persistedSeq: `${prefix}db_writer:persisted_seq`,
       session: `${prefix}session`,
+      /** every news item the engine published since the data-server last trimmed, scored by seq */
+      newsLog: `${prefix}news:log`,
+      /** the seq of the last news item whose price move the data-server applied */
+      newsAppliedSeq: `${prefix}news:applied_seq`,
+      /** the loaded event's definition as the organiser gave it (JSON), and the time its session first opened */
+      event: `${prefix}event:definition`,
+      eventOpenedAt: `${prefix}event:opened_at`,
+      /** which of the event's scheduled items (news, close) have been carried out */
+      eventDone: `${prefix}event:done`,
       engineSnapshot: `${prefix}engine:snapshot`,
       /** the engine lease (its value the holder's fencing token) and the counter tokens come from */
       engineLease: `${prefix}engine:lease`,

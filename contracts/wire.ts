@@ -13,8 +13,9 @@ const price = (cents: number | null) => (cents === null ? null : centsToWire(cen
 export function eventToWire(e: EngineEvent) {
   switch (e.type) {
     case 'order':
-      return { ...e, price: price(e.price) };
+      return { ...e, price: price(e.price), fee: centsToWire(e.fee) };
     case 'trade':
+      return { ...e, price: centsToWire(e.price), buyFee: centsToWire(e.buyFee), sellFee: centsToWire(e.sellFee) };
     case 'depth':
       return { ...e, price: centsToWire(e.price) };
     case 'symbolAdded':
@@ -45,11 +46,11 @@ const money = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? cen
 export function wireJson(e: EngineEvent): string {
   switch (e.type) {
     case 'order':
-      return `{"type":"order","seq":${num(e.seq)},"orderId":${str(e.orderId)},"clientOrderId":${str(e.clientOrderId)},"userId":${str(e.userId)},"symbol":${str(e.symbol)},"side":${str(e.side)},"orderType":${str(e.orderType)},"timeInForce":${str(e.timeInForce)},"price":${money(e.price)},"quantity":${num(e.quantity)},"filledQuantity":${num(e.filledQuantity)},"status":${str(e.status)},"code":${num(e.code)},"reason":${str(e.reason)},"timestamp":${num(e.timestamp)}}`;
+      return `{"type":"order","seq":${num(e.seq)},"orderId":${str(e.orderId)},"clientOrderId":${str(e.clientOrderId)},"userId":${str(e.userId)},"symbol":${str(e.symbol)},"side":${str(e.side)},"orderType":${str(e.orderType)},"timeInForce":${str(e.timeInForce)},"price":${money(e.price)},"quantity":${num(e.quantity)},"filledQuantity":${num(e.filledQuantity)},"status":${str(e.status)},"code":${num(e.code)},"reason":${str(e.reason)},"fee":${money(e.fee)},"timestamp":${num(e.timestamp)}}`;
     case 'depth':
       return `{"type":"depth","seq":${num(e.seq)},"symbol":${str(e.symbol)},"side":${str(e.side)},"price":${money(e.price)},"quantity":${num(e.quantity)},"timestamp":${num(e.timestamp)}}`;
     case 'trade':
-      return `{"type":"trade","seq":${num(e.seq)},"tradeId":${num(e.tradeId)},"symbol":${str(e.symbol)},"price":${money(e.price)},"quantity":${num(e.quantity)},"buyOrderId":${str(e.buyOrderId)},"sellOrderId":${str(e.sellOrderId)},"buyUserId":${str(e.buyUserId)},"sellUserId":${str(e.sellUserId)},"takerSide":${str(e.takerSide)},"timestamp":${num(e.timestamp)}}`;
+      return `{"type":"trade","seq":${num(e.seq)},"tradeId":${num(e.tradeId)},"symbol":${str(e.symbol)},"price":${money(e.price)},"quantity":${num(e.quantity)},"buyOrderId":${str(e.buyOrderId)},"sellOrderId":${str(e.sellOrderId)},"buyUserId":${str(e.buyUserId)},"sellUserId":${str(e.sellUserId)},"takerSide":${str(e.takerSide)},"buyFee":${money(e.buyFee)},"sellFee":${money(e.sellFee)},"timestamp":${num(e.timestamp)}}`;
     default:
       return JSON.stringify(eventToWire(e));
   }
@@ -84,13 +85,15 @@ export function fillToWire(t: TradeEvent, side: 'BUY' | 'SELL') {
     price: centsToWire(t.price),
     quantity: t.quantity,
     liquidity: t.takerSide === side ? ('TAKER' as const) : ('MAKER' as const),
+    /** what this party paid the exchange for the fill (negative: a rebate) */
+    fee: centsToWire(buy ? t.buyFee : t.sellFee),
     timestamp: t.timestamp,
   };
 }
 
 export function fillJson(t: TradeEvent, side: 'BUY' | 'SELL'): string {
   const buy = side === 'BUY';
-  return `{"type":"fill","seq":${num(t.seq)},"tradeId":${num(t.tradeId)},"userId":${str(buy ? t.buyUserId : t.sellUserId)},"orderId":${str(buy ? t.buyOrderId : t.sellOrderId)},"symbol":${str(t.symbol)},"side":"${side}","price":${money(t.price)},"quantity":${num(t.quantity)},"liquidity":"${t.takerSide === side ? 'TAKER' : 'MAKER'}","timestamp":${num(t.timestamp)}}`;
+  return `{"type":"fill","seq":${num(t.seq)},"tradeId":${num(t.tradeId)},"userId":${str(buy ? t.buyUserId : t.sellUserId)},"orderId":${str(buy ? t.buyOrderId : t.sellOrderId)},"symbol":${str(t.symbol)},"side":"${side}","price":${money(t.price)},"quantity":${num(t.quantity)},"liquidity":"${t.takerSide === side ? 'TAKER' : 'MAKER'}","fee":${money(buy ? t.buyFee : t.sellFee)},"timestamp":${num(t.timestamp)}}`;
 }
 
 export type WirePublicTrade = ReturnType<typeof publicTradeToWire>;

@@ -25,8 +25,10 @@ const jobShape = z.object({
   v: z.literal(1),
   from: z.number().int().nonnegative().optional(),
   orders: z.array(z.array(z.unknown()).length(9)),
-  events: z.array(z.array(z.unknown()).length(7)),
-  trades: z.array(z.array(z.unknown()).length(11)),
+  // older engines' jobs have no fees (7 and 11 fields)
+  events: z.array(z.array(z.unknown()).min(7).max(8)),
+  trades: z.array(z.array(z.unknown()).min(11).max(13)),
+  news: z.array(z.array(z.unknown()).length(7)).optional(),
   symbols: z.array(z.array(z.unknown()).length(4)),
   credits: z.array(z.array(z.unknown()).length(6)),
   balances: z.array(z.tuple([z.string(), z.string(), z.number().int(), z.number().int()])),

@@ -21,8 +21,8 @@ export async function persistBatch(prisma: PrismaClient, job: PersistJob, progre
   for (const e of job.events) if (!fixed.has(e[1])) throw new JobContentError(`an event of order ${JSON.stringify(e[1])} without the order`);
   const latest = new Map<string, PersistJob['events'][number]>();
   for (const e of job.events) latest.set(e[1], e);
-  // each order's fixed fields, then its latest state: filled, status, code, reason, at, seq
-  const orders = [...latest.values()].map((e) => [...fixed.get(e[1])!, e[3], e[2], e[4], e[5], e[6], e[0]]);
+  // each order's fixed fields, then its latest state: filled, status, code, reason, at, seq, fee
+  const orders = [...latest.values()].map((e) => [...fixed.get(e[1])!, e[3], e[2], e[4], e[5], e[6], e[0], e[7] ?? 0]);
   // seq, orderId, userId, status, filled, code, reason, at
   const events = job.events.map((e) => [e[0], e[1], fixed.get(e[1])![2], e[2], e[3], e[4], e[5], e[6]]);
 
@@ -35,12 +35,12 @@ export async function persistBatch(prisma: PrismaClient, job: PersistJob, progre
     ),
     prisma.$executeRawUnsafe(
       `INSERT INTO orders (id, client_order_id, user_id, symbol, side, order_type, time_in_force, price, quantity,
-                           filled_quantity, status, code, reason, created_at, updated_at, last_seq)
+                           filled_quantity, status, code, reason, created_at, updated_at, last_seq, fee)
        SELECT r->>0, r->>1, r->>2, r->>3, r->>4, r->>5, r->>6, (r->>7)::bigint, (r->>8)::bigint,
-              (r->>9)::bigint, r->>10, (r->>11)::int, r->>12, ${ms('r->>13')}, ${ms('r->>13')}, (r->>14)::bigint
+              (r->>9)::bigint, r->>10, (r->>11)::int, r->>12, ${ms('r->>13')}, ${ms('r->>13')}, (r->>14)::bigint, (r->>15)::bigint
        FROM jsonb_array_elements($1::jsonb) AS r
        ON CONFLICT (id) DO UPDATE SET filled_quantity = EXCLUDED.filled_quantity, status = EXCLUDED.status,
-              code = EXCLUDED.code, reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at, last_seq = EXCLUDED.last_seq
+              code = EXCLUDED.code, reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at, last_seq = EXCLUDED.last_seq, fee = EXCLUDED.fee
        WHERE orders.last_seq < EXCLUDED.last_seq`,
       JSON.stringify(orders),
     ),
@@ -52,8 +52,9 @@ export async function persistBatch(prisma: PrismaClient, job: PersistJob, progre
       JSON.stringify(events),
     ),
     prisma.$executeRawUnsafe(
-      `INSERT INTO trades (id, seq, symbol, price, quantity, buy_order_id, sell_order_id, buy_user_id, sell_user_id, taker_side, executed_at)
-       SELECT (r->>0)::bigint, (r->>1)::bigint, r->>2, (r->>3)::bigint, (r->>4)::bigint, r->>5, r->>6, r->>7, r->>8, r->>9, ${ms('r->>10')}
+      `INSERT INTO trades (id, seq, symbol, price, quantity, buy_order_id, sell_order_id, buy_user_id, sell_user_id, taker_side, executed_at, buy_fee, sell_fee)
+       SELECT (r->>0)::bigint, (r->>1)::bigint, r->>2, (r->>3)::bigint, (r->>4)::bigint, r->>5, r->>6, r->>7, r->>8, r->>9, ${ms('r->>10')},
+              COALESCE((r->>11)::bigint, 0), COALESCE((r->>12)::bigint, 0)
        FROM jsonb_array_elements($1::jsonb) AS r
        ON CONFLICT (id) DO NOTHING`,
       JSON.stringify(job.trades),
@@ -73,6 +74,13 @@ export async function persistBatch(prisma: PrismaClient, job: PersistJob, progre
        WHERE balances.seq < EXCLUDED.seq`,
       JSON.stringify(job.balances),
       String(job.seq),
+    ),
+    prisma.$executeRawUnsafe(
+      `INSERT INTO news (seq, news_id, headline, body, symbol, move_percent, published_at)
+       SELECT (r->>0)::bigint, r->>1, r->>2, r->>3, r->>4, (r->>5)::double precision, ${ms('r->>6')}
+       FROM jsonb_array_elements($1::jsonb) AS r
+       ON CONFLICT (seq) DO NOTHING`,
+      JSON.stringify(job.news ?? []),
     ),
     // in the same transaction: the progress says exactly what is stored
     ...(progress ? [recordProgress(prisma, job.seq)] : []),
@@ -113,6 +121,7 @@ export function rowsOf(job: PersistJob): { kind: string; job: PersistJob }[] {
   for (const list of events.values()) for (const e of list) out.push({ kind: 'event', job: { ...empty(), events: [e] } });
   for (const t of job.trades) out.push({ kind: 'trade', job: { ...empty(), trades: [t] } });
   for (const c of job.credits) out.push({ kind: 'credit', job: { ...empty(), credits: [c] } });
+  for (const x of job.news ?? []) out.push({ kind: 'news', job: { ...empty(), news: [x] } });
   for (const b of job.balances) out.push({ kind: 'balance', job: { ...empty(), balances: [b] } });
   return out;
 }

@@ -7,6 +7,8 @@ export class Account {
   cashLocked = 0;
   readonly sharesAvailable: number[] = [];
   readonly sharesLocked: number[] = [];
+  /** shares still wanted by this participant's working buy orders, per symbol (for position limits) */
+  readonly buyOpen: number[] = [];
   /** set while the account waits in the engine's dirty list */
   dirty = false;
 
@@ -21,6 +23,7 @@ export class Account {
     while (this.sharesAvailable.length < symbolCount) {
       this.sharesAvailable.push(0);
       this.sharesLocked.push(0);
+      this.buyOpen.push(0);
     }
   }
 }

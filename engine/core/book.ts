@@ -14,6 +14,8 @@ export class Order {
   status: OrderStatus = 'PENDING';
   /** Cash still locked for this buy order (limit: price x remaining; market: the unspent budget). */
   lockedCash = 0;
+  /** fees paid by this order so far, in cents (negative: rebates) */
+  fee = 0;
 
   constructor(
     readonly id: string,

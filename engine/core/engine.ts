@@ -1,6 +1,7 @@
 import { ErrorCode, ErrorMessage } from '../../contracts/errors';
 import { Account } from './accounts';
 import { Book, BookSide, BUY, Level, Order, SELL, type SideIndex } from './book';
+import { affordableShares, feeCents, feeReserve, tradeFees, validFees, type StartingPackage, type TradingRules } from './rules';
 import {
   CASH,
   type AddSymbolCommand,
@@ -11,6 +12,9 @@ import {
   type Command,
   type CreditCommand,
   type EngineEvent,
+  type EventCommand,
+  type GrantCommand,
+  type NewsCommand,
   type EngineOptions,
   type ErrorEvent,
   type MarketStats,
@@ -28,7 +32,10 @@ export const MAX_PRICE = 1_000_000_000;
 const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.]{0,9}$/;
 const MAX_ID_LENGTH = 64;
 const SIDES = ['BUY', 'SELL'] as const;
-const ACTIONS = ['place', 'cancel', 'addSymbol', 'credit', 'session', 'reset'] as const;
+const ACTIONS = ['place', 'cancel', 'addSymbol', 'credit', 'session', 'reset', 'event', 'grant', 'news'] as const;
+const MAX_HEADLINE = 200;
+const MAX_NEWS_BODY = 4000;
+const MAX_EVENT_NAME = 100;
 const ORDER_TYPES = ['LIMIT', 'MARKET'] as const;
 const TIMES_IN_FORCE = ['GFD', 'IOC', 'FOK'] as const;
 
@@ -86,6 +93,18 @@ export class MatchingEngine {
   /** sums of everything ever credited: conserved by trading, and bounded to stay exact */
   totalCash = 0;
   readonly totalShares: number[] = [];
+  /** the loaded event: its name, rules and what each participant starts with (null: none loaded) */
+  eventName: string | null = null;
+  rules: TradingRules | null = null;
+  starting: StartingPackage | null = null;
+  /** everyone a grant named: they receive each event's starting package */
+  readonly participants = new Set<string>();
+  /** participants who have received the package since the last reset */
+  readonly granted = new Set<string>();
+  /** ids of the news published since the last reset */
+  readonly newsIds = new Set<string>();
+  /** fees collected since the last reset: cash is conserved as the accounts' cash plus this */
+  feeCash = 0;
 
   private dirty: Account[] = [];
   /** levels changed by the current command; a count, because truncating an array is a slow runtime call */
@@ -121,6 +140,15 @@ export class MatchingEngine {
         break;
       case 'reset':
         this.reset(cmd);
+        break;
+      case 'event':
+        this.loadEvent(cmd);
+        break;
+      case 'grant':
+        this.grant(cmd);
+        break;
+      case 'news':
+        this.news(cmd);
         break;
       default:
         this.error(ErrorCode.INVALID_COMMAND, 'Unknown action', cmd);
@@ -211,17 +239,20 @@ export class MatchingEngine {
     let account: Account | null = null;
     if (this.balancesEnabled) {
       account = this.accounts.get(c.userId) ?? null;
+      if (this.rules !== null && this.breachesLimits(c, book, side, type, price, qty, opp, account)) return;
       if (side === SELL) {
         const have = account === null ? 0 : account.sharesAvailable[book.index] ?? 0;
         if (have < qty) return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `needs ${qty} ${book.symbol} shares, ${have} available`);
       } else {
         const have = account === null ? 0 : account.cashAvailable;
+        const fees = this.rules === null ? null : this.rules.fees;
         if (type === 'LIMIT') {
-          if (have < price * qty) return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `needs ${price * qty} cents, ${have} available`);
+          const needs = price * qty + feeReserve(fees, price * qty, qty);
+          if (have < needs) return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `needs ${needs} cents, ${have} available`);
         } else {
           const best = opp.best();
-          if (best !== undefined && have < best.price) {
-            return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `cannot afford one share at ${best.price}, ${have} cents available`);
+          if (best !== undefined && affordableShares(fees === null ? 'BPS' : fees.unit, fees === null ? 0 : fees.taker, have, best.price, 1) === 0) {
+            return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `cannot afford one share at ${best.price} with its fee, ${have} cents available`);
           }
         }
       }
@@ -248,10 +279,11 @@ export class MatchingEngine {
         account.sharesAvailable[book.index] -= qty;
         account.sharesLocked[book.index] += qty;
       } else {
-        const lock = budgeted ? this.walkCost : price * qty;
+        const lock = budgeted ? this.walkCost : price * qty + feeReserve(this.rules === null ? null : this.rules.fees, price * qty, qty);
         account.cashAvailable -= lock;
         account.cashLocked += lock;
         o.lockedCash = lock;
+        account.buyOpen[book.index] += qty;
       }
       this.markDirty(account);
     }
@@ -298,7 +330,8 @@ export class MatchingEngine {
         const makerLeft = m.quantity - m.filled;
         if (makerLeft < q) q = makerLeft;
         if (budgeted) {
-          const affordable = Math.floor(t.lockedCash / level.price);
+          const fees = this.rules === null ? null : this.rules.fees;
+          const affordable = affordableShares(fees === null ? 'BPS' : fees.unit, fees === null ? 0 : fees.taker, t.lockedCash, level.price, q);
           if (affordable < q) {
             if (affordable === 0) return 'INSUFFICIENT_BALANCE';
             q = affordable;
@@ -325,12 +358,25 @@ export class MatchingEngine {
     const takerBuys = t.side === BUY;
     const buyer = takerBuys ? t : m;
     const seller = takerBuys ? m : t;
-    if (this.balancesEnabled) this.settle(buyer, seller, book.index, price, q);
+    let buyFee = 0;
+    let sellFee = 0;
+    if (this.balancesEnabled) {
+      if (this.rules !== null && this.rules.fees !== null) {
+        const f = tradeFees(this.rules.fees, price * q, q, takerBuys);
+        buyFee = f.buyFee;
+        sellFee = f.sellFee;
+        buyer.fee += buyFee;
+        seller.fee += sellFee;
+      }
+      this.settle(buyer, seller, book.index, price, q, buyFee, sellFee);
+    }
 
     if (m.filled === m.quantity) {
       m.status = 'FILLED';
       level.unlink(m);
       this.forget(m);
+      // a filled buy hands back what its fee reserve did not need (fees round down fill by fill)
+      if (m.lockedCash !== 0) this.releaseLocks(m);
       if (level.count === 0) opp.remove(level);
     } else {
       m.status = 'PARTIALLY_FILLED';
@@ -349,25 +395,34 @@ export class MatchingEngine {
       buyUserId: buyer.userId,
       sellUserId: seller.userId,
       takerSide: takerBuys ? 'BUY' : 'SELL',
+      buyFee,
+      sellFee,
       timestamp: this.ts,
     });
     this.emitOrder(m, null);
     this.emitOrder(t, null);
   }
 
-  /** Exactly-once settlement of one trade: the buyer's lock pays, the seller's locked shares move. */
-  private settle(buyer: Order, seller: Order, idx: number, price: number, q: number): void {
+  /**
+   * Exactly-once settlement of one trade: the buyer's lock pays the price and the buyer's fee, the
+   * seller's locked shares move, the seller's fee comes out of the proceeds, and the fee account
+   * takes both (a rebate, a negative fee, is paid out of the same trade's taker fee).
+   */
+  private settle(buyer: Order, seller: Order, idx: number, price: number, q: number, buyFee: number, sellFee: number): void {
     const ba = buyer.account as Account;
     const sa = seller.account as Account;
     const notional = price * q;
-    // A limit buy locked its own price per share; paying less hands the difference back.
+    // A limit buy locked its own price per share (and the fee on that); paying less hands the difference back.
     const unlocked = buyer.type === 'LIMIT' ? buyer.price * q : notional;
-    buyer.lockedCash -= unlocked;
-    ba.cashLocked -= unlocked;
-    ba.cashAvailable += unlocked - notional;
+    const paidFromLock = buyFee > 0 ? buyFee : 0;
+    buyer.lockedCash -= unlocked + paidFromLock;
+    ba.cashLocked -= unlocked + paidFromLock;
+    ba.cashAvailable += unlocked - notional - (buyFee < 0 ? buyFee : 0);
     ba.sharesAvailable[idx] += q;
+    ba.buyOpen[idx] -= q;
     sa.sharesLocked[idx] -= q;
-    sa.cashAvailable += notional;
+    sa.cashAvailable += notional - sellFee;
+    this.feeCash += buyFee + sellFee;
     this.markDirty(ba);
     this.markDirty(sa);
   }
@@ -380,6 +435,9 @@ export class MatchingEngine {
   private walk(t: Order, opp: BookSide, budget: number): number {
     const isBuy = t.side === BUY;
     const isLimit = t.type === 'LIMIT';
+    const fees = this.rules === null ? null : this.rules.fees;
+    const unit = fees === null ? 'BPS' : fees.unit;
+    const rate = fees === null ? 0 : fees.taker;
     let filled = 0;
     let cost = 0;
     const levels = opp.levels;
@@ -394,10 +452,9 @@ export class MatchingEngine {
         let q = t.quantity - filled;
         const makerLeft = m.quantity - m.filled;
         if (makerLeft < q) q = makerLeft;
-        const affordable = Math.floor((budget - cost) / level.price);
-        if (affordable < q) q = affordable;
+        if (budget !== Infinity) q = affordableShares(unit, rate, budget - cost, level.price, q);
         filled += q;
-        cost += q * level.price;
+        cost += q * level.price + (budget === Infinity ? 0 : feeCents(unit, rate, q * level.price, q));
         if (filled === t.quantity || q < makerLeft) break outer;
       }
     }
@@ -421,6 +478,7 @@ export class MatchingEngine {
       a.cashLocked -= o.lockedCash;
       a.cashAvailable += o.lockedCash;
       o.lockedCash = 0;
+      a.buyOpen[o.book.index] -= o.quantity - o.filled;
     } else {
       const left = o.quantity - o.filled;
       a.sharesLocked[o.book.index] -= left;
@@ -527,10 +585,14 @@ export class MatchingEngine {
       a.cashLocked = 0;
       a.sharesAvailable.fill(0);
       a.sharesLocked.fill(0);
+      a.buyOpen.fill(0);
       this.markDirty(a);
     }
     this.totalCash = 0;
+    this.feeCash = 0;
     this.totalShares.fill(0);
+    this.granted.clear();
+    this.newsIds.clear();
     // a new event: client order ids may be used again
     this.usedClientIds.clear();
     this.epoch++;
@@ -540,6 +602,142 @@ export class MatchingEngine {
       b.volume = 0;
     }
     this.out.push({ type: 'reset', seq: ++this.seq, timestamp: this.ts });
+    // the new event starts everyone with its package again
+    this.grantAll();
+  }
+
+  // ---------------------------------------------------------------- event rules
+
+  /**
+   * Whether a place breaches the event's order or position limits; if it does, the REJECTED event
+   * (its code says which kind, its reason names the limit) is already out.
+   */
+  private breachesLimits(c: PlaceCommand, book: Book, side: SideIndex, type: string, price: number, qty: number, opp: BookSide, account: Account | null): boolean {
+    const rules = this.rules as TradingRules;
+    if (rules.maxOrderQuantity !== null && qty > rules.maxOrderQuantity) {
+      this.reject(c, ErrorCode.ORDER_LIMIT_EXCEEDED, `quantity ${qty} is over the maximum order size of ${rules.maxOrderQuantity} shares`);
+      return true;
+    }
+    if (rules.maxOrderNotional !== null) {
+      const best = opp.best();
+      const value = type === 'LIMIT' ? price * qty : best === undefined ? 0 : best.price * qty;
+      if (value > rules.maxOrderNotional) {
+        this.reject(c, ErrorCode.ORDER_LIMIT_EXCEEDED, `order value ${value} cents is over the maximum order value of ${rules.maxOrderNotional} cents`);
+        return true;
+      }
+    }
+    const limit = rules.positionLimits[book.symbol];
+    if (limit === undefined) return false;
+    const i = book.index;
+    const held = account === null ? 0 : (account.sharesAvailable[i] ?? 0) + (account.sharesLocked[i] ?? 0);
+    const buying = account === null ? 0 : (account.buyOpen[i] ?? 0);
+    const selling = account === null ? 0 : (account.sharesLocked[i] ?? 0);
+    if (side === BUY && limit.net !== null && held + buying + qty > limit.net) {
+      this.reject(c, ErrorCode.POSITION_LIMIT_EXCEEDED, `buying ${qty} could take the ${book.symbol} position to ${held + buying + qty} shares, over the net position limit of ${limit.net}`);
+      return true;
+    }
+    if (limit.gross !== null && held + buying + selling + qty > limit.gross) {
+      this.reject(c, ErrorCode.POSITION_LIMIT_EXCEEDED, `${held} ${book.symbol} shares held and ${buying + selling + qty} in working orders would be over the gross limit of ${limit.gross}`);
+      return true;
+    }
+    return false;
+  }
+
+  private loadEvent(c: EventCommand): void {
+    if (this.session !== 'CLOSED') return this.error(ErrorCode.INVALID_SESSION_TRANSITION, 'an event is loaded while the session is closed', c);
+    const problem = this.eventProblem(c);
+    if (problem !== null) return this.error(ErrorCode.INVALID_COMMAND, problem, c);
+    this.eventName = c.name;
+    this.rules = {
+      maxOrderQuantity: c.rules.maxOrderQuantity,
+      maxOrderNotional: c.rules.maxOrderNotional,
+      positionLimits: { ...c.rules.positionLimits },
+      fees: c.rules.fees === null ? null : { unit: c.rules.fees.unit, maker: c.rules.fees.maker, taker: c.rules.fees.taker },
+    };
+    this.starting = { cash: c.starting.cash, shares: { ...c.starting.shares } };
+    this.out.push({ type: 'eventLoaded', seq: ++this.seq, name: c.name, timestamp: this.ts });
+    // participants who registered before the event was loaded start with it too
+    this.grantAll();
+  }
+
+  /** What is wrong with an event command, or null: it comes through the stream, so nothing is assumed. */
+  private eventProblem(c: EventCommand): string | null {
+    if (typeof c.name !== 'string' || c.name.length === 0 || c.name.length > MAX_EVENT_NAME) return `name must be 1 to ${MAX_EVENT_NAME} characters`;
+    const r = c.rules;
+    const st = c.starting;
+    if (r === null || typeof r !== 'object' || st === null || typeof st !== 'object') return 'rules and starting are required';
+    const optional = (v: unknown, max: number) => v === null || isPositiveInt(v, max);
+    if (!optional(r.maxOrderQuantity, MAX_QUANTITY)) return 'maxOrderQuantity must be a positive whole number or null';
+    if (!optional(r.maxOrderNotional, Number.MAX_SAFE_INTEGER)) return 'maxOrderNotional must be a positive whole number of cents or null';
+    if (r.positionLimits === null || typeof r.positionLimits !== 'object') return 'positionLimits must be an object';
+    for (const [symbol, l] of Object.entries(r.positionLimits)) {
+      if (!this.books.has(symbol)) return `positionLimits names an unknown symbol ${symbol}`;
+      if (l === null || typeof l !== 'object' || !optional(l.net, MAX_QUANTITY) || !optional(l.gross, MAX_QUANTITY)) return `positionLimits.${symbol}: net and gross must be positive whole numbers or null`;
+    }
+    if (r.fees !== null) {
+      if (typeof r.fees !== 'object') return 'fees must be an object or null';
+      const bad = validFees(r.fees);
+      if (bad !== null) return bad;
+    }
+    if (!(Number.isSafeInteger(st.cash) && st.cash >= 0)) return 'starting.cash must be a whole number of cents';
+    if (st.shares === null || typeof st.shares !== 'object') return 'starting.shares must be an object';
+    for (const [symbol, n] of Object.entries(st.shares)) {
+      if (!this.books.has(symbol)) return `starting.shares names an unknown symbol ${symbol}`;
+      if (!(Number.isSafeInteger(n) && n >= 0 && n <= MAX_QUANTITY)) return `starting.shares.${symbol} must be a whole number of shares`;
+    }
+    return null;
+  }
+
+  private grant(c: GrantCommand): void {
+    if (!isId(c.userId)) return this.error(ErrorCode.INVALID_COMMAND, 'userId must be 1 to 64 printable characters without spaces', c);
+    this.participants.add(c.userId);
+    this.grantTo(c.userId);
+  }
+
+  private grantAll(): void {
+    for (const userId of this.participants) this.grantTo(userId);
+  }
+
+  /** The event's starting package, once per participant per event: each asset as a credit event. */
+  private grantTo(userId: string): void {
+    const st = this.starting;
+    if (st === null || this.granted.has(userId)) return;
+    this.granted.add(userId);
+    const credits: [asset: string, amount: number][] = [];
+    if (st.cash > 0) credits.push([CASH, st.cash]);
+    for (const [symbol, n] of Object.entries(st.shares)) if (n > 0 && this.books.has(symbol)) credits.push([symbol, n]);
+    for (const [asset, amount] of credits) {
+      const isCash = asset === CASH;
+      const book = isCash ? undefined : (this.books.get(asset) as Book);
+      const total = book === undefined ? this.totalCash : this.totalShares[book.index];
+      // the same bound as a credit's: beyond it a balance would stop being an exact integer
+      if (total + amount > Number.MAX_SAFE_INTEGER) continue;
+      const account = this.account(userId);
+      if (book === undefined) {
+        this.totalCash += amount;
+        account.cashAvailable += amount;
+      } else {
+        this.totalShares[book.index] += amount;
+        account.sharesAvailable[book.index] += amount;
+      }
+      this.markDirty(account);
+      this.out.push({ type: 'credit', seq: ++this.seq, userId, asset, amount, price: null, timestamp: this.ts });
+    }
+  }
+
+  private news(c: NewsCommand): void {
+    if (!isId(c.newsId)) return this.error(ErrorCode.INVALID_COMMAND, 'newsId must be 1 to 64 printable characters without spaces', c);
+    if (this.newsIds.has(c.newsId)) return this.error(ErrorCode.DUPLICATE_NEWS, `news ${c.newsId} was already published`, c);
+    if (typeof c.headline !== 'string' || c.headline.trim().length === 0 || c.headline.length > MAX_HEADLINE) return this.error(ErrorCode.INVALID_COMMAND, `headline must be 1 to ${MAX_HEADLINE} characters`, c);
+    const body = c.body === undefined || c.body === null ? '' : c.body;
+    if (typeof body !== 'string' || body.length > MAX_NEWS_BODY) return this.error(ErrorCode.INVALID_COMMAND, `body must be at most ${MAX_NEWS_BODY} characters`, c);
+    const symbol = c.symbol === undefined ? null : c.symbol;
+    if (symbol !== null && (typeof symbol !== 'string' || !this.books.has(symbol))) return this.error(ErrorCode.INVALID_SYMBOL, 'news names an unknown symbol', c);
+    const move = c.movePercent === undefined ? null : c.movePercent;
+    if (move !== null && !(typeof move === 'number' && Number.isFinite(move) && move > -100 && move <= 1000)) return this.error(ErrorCode.INVALID_COMMAND, 'movePercent must be above -100 and at most 1000', c);
+    if (move !== null && symbol === null) return this.error(ErrorCode.INVALID_COMMAND, 'a price move needs a symbol', c);
+    this.newsIds.add(c.newsId);
+    this.out.push({ type: 'news', seq: ++this.seq, newsId: c.newsId, headline: c.headline, body, symbol, movePercent: move, timestamp: this.ts });
   }
 
   /** Good-for-day orders end with the session: every resting order expires, best price first, in queue order. */
@@ -707,6 +905,7 @@ export class MatchingEngine {
       status: o.status,
       code: 0,
       reason,
+      fee: o.fee,
       timestamp,
     };
   }
@@ -734,6 +933,7 @@ export class MatchingEngine {
       status: 'REJECTED',
       code,
       reason,
+      fee: 0,
       timestamp: this.ts,
     });
   }

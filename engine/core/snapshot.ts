@@ -1,6 +1,7 @@
 import { Account } from './accounts';
 import { BUY, Order, SELL } from './book';
 import { clientKey, MatchingEngine } from './engine';
+import type { StartingPackage, TradingRules } from './rules';
 import type { OrderStatus, OrderType, SessionState, StpMode, TimeInForce } from './types';
 
 export const SNAPSHOT_VERSION = 1;
@@ -20,6 +21,8 @@ export type OrderTuple = [
   stp: StpMode,
   timestamp: number,
   lockedCash: number,
+  /** fees paid so far (absent in older snapshots: 0) */
+  fee?: number,
 ];
 
 export interface BookSnapshot {
@@ -60,6 +63,16 @@ export interface EngineSnapshot {
   clientIds?: [key: string, orderId: string, request: string][];
   /** resets so far (absent in older snapshots: 0) */
   epoch?: number;
+  /** the loaded event (absent when none is, and in older snapshots) */
+  event?: {
+    name: string;
+    rules: TradingRules;
+    starting: StartingPackage;
+    participants: string[];
+    granted: string[];
+    newsIds: string[];
+    feeCash: number;
+  };
 }
 
 export function snapshot(engine: MatchingEngine, options: { clientIds: boolean } = { clientIds: true }): EngineSnapshot {
@@ -105,6 +118,19 @@ export function snapshot(engine: MatchingEngine, options: { clientIds: boolean }
     accounts,
     // only once there has been a reset: a snapshot of an older version (without it) reads the same
     ...(engine.epoch > 0 ? { epoch: engine.epoch } : {}),
+    ...(engine.eventName !== null || engine.participants.size > 0 || engine.newsIds.size > 0
+      ? {
+          event: {
+            name: engine.eventName ?? '',
+            rules: engine.rules ?? { maxOrderQuantity: null, maxOrderNotional: null, positionLimits: {}, fees: null },
+            starting: engine.starting ?? { cash: 0, shares: {} },
+            participants: [...engine.participants],
+            granted: [...engine.granted],
+            newsIds: [...engine.newsIds],
+            feeCash: engine.feeCash,
+          },
+        }
+      : {}),
     ...(options.clientIds ? { clientIds: [...engine.usedClientIds].map(([key, used]) => [key, used.orderId, used.request] as [string, string, string]) } : {}),
   };
 }
@@ -124,6 +150,7 @@ function toTuple(o: Order): OrderTuple {
     o.stp,
     o.timestamp,
     o.lockedCash,
+    o.fee,
   ];
 }
 
@@ -153,12 +180,15 @@ export function restore(snap: EngineSnapshot): MatchingEngine {
     book.lastQuantity = b.lastQuantity;
     book.volume = b.volume;
     for (const t of [...b.bids, ...b.asks]) {
-      const [id, clientOrderId, userId, side, type, tif, price, quantity, filled, status, stp, timestamp, lockedCash] = t;
+      const [id, clientOrderId, userId, side, type, tif, price, quantity, filled, status, stp, timestamp, lockedCash, fee] = t;
       const account = snap.balances ? (engine.accounts.get(userId) ?? null) : null;
       const o = new Order(id, clientOrderId, userId, account, book, side === 'BUY' ? BUY : SELL, type, tif, price, quantity, stp, timestamp);
       o.filled = filled;
       o.status = status;
       o.lockedCash = lockedCash;
+      o.fee = fee ?? 0;
+      // what the position limits count: derived, so snapshots need not carry it
+      if (account !== null && o.side === BUY) account.buyOpen[book.index] += quantity - filled;
       book.sideOf(o.side).levelFor(price).append(o);
       engine.orders.set(id, o);
       if (clientOrderId !== null) engine.byClientId.set(clientKey(userId, clientOrderId), o);
@@ -167,6 +197,19 @@ export function restore(snap: EngineSnapshot): MatchingEngine {
   engine.totalShares.splice(0, engine.totalShares.length, ...snap.totalShares);
   for (const [key, orderId, request] of snap.clientIds ?? []) engine.usedClientIds.set(key, { orderId, request });
   engine.epoch = snap.epoch ?? 0;
+  const ev = snap.event;
+  if (ev !== undefined) {
+    // a snapshot taken with participants but no event loaded yet keeps the event fields empty
+    if (ev.name !== '') {
+      engine.eventName = ev.name;
+      engine.rules = ev.rules;
+      engine.starting = ev.starting;
+    }
+    for (const u of ev.participants) engine.participants.add(u);
+    for (const u of ev.granted) engine.granted.add(u);
+    for (const id of ev.newsIds) engine.newsIds.add(id);
+    engine.feeCash = ev.feeCash;
+  }
   return engine;
 }
 

@@ -3,6 +3,8 @@
  * (cents), quantities whole shares, cash integer cents. `ts` is supplied by the caller (the stream
  * entry id's time) because the core has no clock.
  */
+import type { StartingPackage, TradingRules } from './rules';
+
 export type Side = 'BUY' | 'SELL';
 /**
  * A field of a refused command as the REJECTED event echoes it: the value if it is one of the
@@ -84,7 +86,42 @@ export interface ResetCommand {
   ts: number;
 }
 
-export type Command = PlaceCommand | CancelCommand | AddSymbolCommand | CreditCommand | SessionCommand | ResetCommand;
+/**
+ * Loads an event's rules and starting package (only while the session is closed). Everyone the
+ * engine knows as a participant and has not yet received this event's package receives it.
+ */
+export interface EventCommand {
+  action: 'event';
+  name: string;
+  rules: TradingRules;
+  starting: StartingPackage;
+  ts: number;
+}
+
+/**
+ * Marks a participant as one who receives the event's starting package, and credits it unless
+ * they already received it since the last reset: sent on every registration and log-in, so it
+ * is idempotent.
+ */
+export interface GrantCommand {
+  action: 'grant';
+  userId: string;
+  ts: number;
+}
+
+/** A headline for everyone; `newsId` makes a scheduled item published once whoever sends it again. */
+export interface NewsCommand {
+  action: 'news';
+  newsId: string;
+  headline: string;
+  body: string;
+  symbol: string | null;
+  /** how far the symbol's reference price moves, in percent (the data-server applies it) */
+  movePercent: number | null;
+  ts: number;
+}
+
+export type Command = PlaceCommand | CancelCommand | AddSymbolCommand | CreditCommand | SessionCommand | ResetCommand | EventCommand | GrantCommand | NewsCommand;
 
 export interface OrderEvent {
   type: 'order';
@@ -107,6 +144,8 @@ export interface OrderEvent {
   code: number;
   /** Set on REJECTED (human-readable) and CANCELLED (a CancelReason); null otherwise. */
   reason: string | null;
+  /** fees this order has paid so far, in cents (negative: rebates received) */
+  fee: number;
   timestamp: number;
 }
 
@@ -122,6 +161,9 @@ export interface TradeEvent {
   buyUserId: string;
   sellUserId: string;
   takerSide: Side;
+  /** what each side paid the exchange for this fill, in cents (negative: a maker's rebate) */
+  buyFee: number;
+  sellFee: number;
   timestamp: number;
 }
 
@@ -185,7 +227,27 @@ export interface ResetEvent {
   timestamp: number;
 }
 
+export interface EventLoadedEvent {
+  type: 'eventLoaded';
+  seq: number;
+  name: string;
+  timestamp: number;
+}
+
+export interface NewsEvent {
+  type: 'news';
+  seq: number;
+  newsId: string;
+  headline: string;
+  body: string;
+  symbol: string | null;
+  movePercent: number | null;
+  timestamp: number;
+}
+
 export type EngineEvent =
+  | EventLoadedEvent
+  | NewsEvent
   | ResetEvent
   | OrderEvent
   | TradeEvent

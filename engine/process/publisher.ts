@@ -111,6 +111,14 @@ export function publishBatch(
         out.cmd('HSET', n.keys.symbols, e.symbol, json);
         touched.add(e.symbol);
         break;
+      case 'eventLoaded':
+        pubs.push(ch.exchangeEvents, json);
+        break;
+      case 'news':
+        pubs.push(ch.exchangeEvents, json);
+        // scored by seq, so a replayed item is the same member: the data-server applies each move once, in order
+        out.cmd('ZADD', n.keys.newsLog, e.seq, json);
+        break;
     }
   }
   const seq = engine.seq;
@@ -176,10 +184,12 @@ export interface PersistJob {
   v: 1;
   /** orderId, clientOrderId, userId, symbol, side, orderType, timeInForce, price, quantity */
   orders: [string, string | null, string, string, string, string, string, number | null, number][];
-  /** seq, orderId, status, filledQuantity, code, reason, timestamp */
-  events: [number, string, string, number, number, string | null, number][];
-  /** tradeId, seq, symbol, price, quantity, buyOrderId, sellOrderId, buyUserId, sellUserId, takerSide, timestamp */
-  trades: [number, number, string, number, number, string, string, string, string, string, number][];
+  /** seq, orderId, status, filledQuantity, code, reason, timestamp, fee (absent in older jobs: 0) */
+  events: [number, string, string, number, number, string | null, number, number?][];
+  /** tradeId, seq, symbol, price, quantity, buyOrderId, sellOrderId, buyUserId, sellUserId, takerSide, timestamp, buyFee, sellFee (fees absent in older jobs: 0) */
+  trades: [number, number, string, number, number, string, string, string, string, string, number, number?, number?][];
+  /** seq, newsId, headline, body, symbol, movePercent, timestamp (absent in older jobs) */
+  news?: [number, string, string, string, string | null, number | null, number][];
   /** symbol, tickSize, lotSize, timestamp */
   symbols: [string, number, number, number][];
   /** seq, userId, asset, amount, price (cost basis of credited shares), timestamp */
@@ -233,14 +243,16 @@ export class PersistBuffer {
           this.orderIds.add(e.orderId);
           job.orders.push([e.orderId, e.clientOrderId, e.userId, e.symbol, e.side, e.orderType, e.timeInForce, e.price, e.quantity]);
         }
-        job.events.push([e.seq, e.orderId, e.status, e.filledQuantity, e.code, e.reason, e.timestamp]);
+        job.events.push([e.seq, e.orderId, e.status, e.filledQuantity, e.code, e.reason, e.timestamp, e.fee]);
       } else if (e.type === 'trade') {
-        job.trades.push([e.tradeId, e.seq, e.symbol, e.price, e.quantity, e.buyOrderId, e.sellOrderId, e.buyUserId, e.sellUserId, e.takerSide, e.timestamp]);
+        job.trades.push([e.tradeId, e.seq, e.symbol, e.price, e.quantity, e.buyOrderId, e.sellOrderId, e.buyUserId, e.sellUserId, e.takerSide, e.timestamp, e.buyFee, e.sellFee]);
+      } else if (e.type === 'news') {
+        (job.news ??= []).push([e.seq, e.newsId, e.headline, e.body, e.symbol, e.movePercent, e.timestamp]);
       } else if (e.type === 'symbolAdded') {
         job.symbols.push([e.symbol, e.tickSize, e.lotSize, e.timestamp]);
       } else if (e.type === 'credit') {
         job.credits.push([e.seq, e.userId, e.asset, e.amount, e.price, e.timestamp]);
-      } else if (e.type === 'session' || e.type === 'reset') {
+      } else if (e.type === 'session' || e.type === 'reset' || e.type === 'eventLoaded') {
         this.sessionChanged = true;
       }
     }
@@ -267,7 +279,7 @@ export class PersistBuffer {
     this.job = null;
     this.orderIds = new Set();
     this.balanceRows = new Map();
-    const empty = job.events.length + job.trades.length + job.symbols.length + job.credits.length + job.balances.length === 0;
+    const empty = job.events.length + job.trades.length + job.symbols.length + job.credits.length + job.balances.length + (job.news?.length ?? 0) === 0;
     const send = !empty || this.sessionChanged;
     this.sessionChanged = false;
     if (!send) return null;

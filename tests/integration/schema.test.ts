@@ -15,7 +15,7 @@ interface Column {
   nullable: boolean;
 }
 
-const PG_TYPE: Record<string, string> = { String: 'text', Int: 'integer', BigInt: 'bigint', DateTime: 'timestamp with time zone', Boolean: 'boolean', Json: 'jsonb' };
+const PG_TYPE: Record<string, string> = { String: 'text', Int: 'integer', BigInt: 'bigint', Float: 'double precision', DateTime: 'timestamp with time zone', Boolean: 'boolean', Json: 'jsonb' };
 
 function parseSchema(text: string): { columns: Column[]; primaryKeys: Record<string, string[]> } {
   const enums = new Set([...text.matchAll(/^enum (\w+) \{/gm)].map((m) => m[1]));

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { FeeSchedule } from '../rules';
 import type { Command, Side, StpMode, TimeInForce } from '../types';
 
 export const SYMBOLS = ['AAA', 'BBB', 'CCC'] as const;
@@ -13,7 +14,10 @@ export type Intent =
   | { kind: 'cancel'; user: number; pick: number; own: boolean }
   | { kind: 'credit'; user: number; asset: number; amount: number }
   | { kind: 'session'; to: 'OPEN' | 'HALTED' | 'CLOSED' }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** an event's rules and starting package, loaded between a close and a reopening */
+  | { kind: 'event'; fees: FeeSchedule | null; maxOrderQuantity: number | null; maxOrderNotional: number | null; net: number | null; gross: number | null; cash: number; shares: number }
+  | { kind: 'grant'; user: number };
 
 const side = fc.constantFrom<Side>('BUY', 'SELL');
 const tif = fc.constantFrom<TimeInForce>('GFD', 'GFD', 'GFD', 'IOC', 'FOK');
@@ -21,7 +25,8 @@ const stp = fc.constantFrom<StpMode>('EXPIRE_TAKER', 'EXPIRE_TAKER', 'EXPIRE_MAK
 /** a few client order ids per participant, so that they are often used again */
 const client = fc.option(fc.integer({ min: 0, max: 4 }), { freq: 2 });
 
-export function intents(users: number): fc.Arbitrary<Intent[]> {
+/** `events: false` leaves out event rules and grants (the naive reference matcher knows neither) */
+export function intents(users: number, options: { events: boolean } = { events: true }): fc.Arbitrary<Intent[]> {
   const user = fc.integer({ min: 0, max: users - 1 });
   const symbol = fc.integer({ min: 0, max: SYMBOLS.length - 1 });
   const intent: fc.Arbitrary<Intent> = fc.oneof(
@@ -31,6 +36,27 @@ export function intents(users: number): fc.Arbitrary<Intent[]> {
     { weight: 20, arbitrary: fc.record({ kind: fc.constant('cancel' as const), user, pick: fc.nat(), own: fc.boolean() }) },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('credit' as const), user, asset: fc.integer({ min: -1, max: SYMBOLS.length - 1 }), amount: fc.integer({ min: 1, max: 50_000 }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('reset' as const) }) },
+    { weight: options.events ? 2 : 0, arbitrary: fc.record({ kind: fc.constant('grant' as const), user }) },
+    {
+      weight: options.events ? 2 : 0,
+      arbitrary: fc.record({
+        kind: fc.constant('event' as const),
+        fees: fc.option(
+          fc.oneof(
+            // a rebate up to the taker fee, in each unit (BPS in hundredths of a bp, PER_SHARE in hundredths of a cent)
+            fc.integer({ min: 0, max: 100_000 }).chain((taker) => fc.record({ unit: fc.constant('BPS' as const), taker: fc.constant(taker), maker: fc.integer({ min: -taker, max: 100_000 }) })),
+            fc.integer({ min: 0, max: 10_000 }).chain((taker) => fc.record({ unit: fc.constant('PER_SHARE' as const), taker: fc.constant(taker), maker: fc.integer({ min: -taker, max: 10_000 }) })),
+          ),
+          { freq: 4 },
+        ),
+        maxOrderQuantity: fc.option(fc.integer({ min: 1, max: 50 })),
+        maxOrderNotional: fc.option(fc.integer({ min: 100, max: 2_000 })),
+        net: fc.option(fc.integer({ min: 1, max: 300 })),
+        gross: fc.option(fc.integer({ min: 1, max: 400 })),
+        cash: fc.integer({ min: 0, max: 30_000 }),
+        shares: fc.integer({ min: 0, max: 100 }),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('session' as const), to: fc.constantFrom<'OPEN' | 'HALTED' | 'CLOSED'>('OPEN', 'OPEN', 'OPEN', 'HALTED', 'CLOSED') }) },
   );
   return fc.array(intent, { minLength: 1, maxLength: 250, size: 'max' });
@@ -89,6 +115,25 @@ export function toCommands(list: Intent[], users: number): Command[] {
         break;
       case 'reset':
         cmds.push({ action: 'reset', ts });
+        break;
+      case 'grant':
+        cmds.push({ action: 'grant', userId: `u${it.user}`, ts });
+        break;
+      case 'event':
+        cmds.push({ action: 'session', state: 'CLOSED', ts });
+        cmds.push({
+          action: 'event',
+          name: 'property',
+          rules: {
+            maxOrderQuantity: it.maxOrderQuantity,
+            maxOrderNotional: it.maxOrderNotional,
+            positionLimits: { [SYMBOLS[0]]: { net: it.net, gross: it.gross }, [SYMBOLS[1]]: { net: it.net, gross: null } },
+            fees: it.fees,
+          },
+          starting: { cash: it.cash, shares: { [SYMBOLS[2]]: it.shares } },
+          ts: ++ts,
+        });
+        cmds.push({ action: 'session', state: 'OPEN', ts: ++ts });
         break;
     }
   }

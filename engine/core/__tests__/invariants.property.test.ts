@@ -1,5 +1,7 @@
 import fc from 'fast-check';
+import { ErrorCode } from '../../../contracts/errors';
 import { MatchingEngine } from '../engine';
+import { feeCents, feeReserve } from '../rules';
 import type { EngineEvent, OrderEvent, TradeEvent } from '../types';
 import { intents, propertyRuns, toCommands } from './arbitraries';
 
@@ -11,9 +13,10 @@ function must(ok: boolean, what: string, ...detail: unknown[]): void {
 }
 
 /** Every structural and accounting invariant of the engine, checked against its internals. */
-function checkInvariants(engine: MatchingEngine, credited: { cash: number; shares: Map<string, number> }): void {
+function checkInvariants(engine: MatchingEngine, credited: { cash: number; fees: number; shares: Map<string, number> }): void {
   const lockedCash = new Map<string, number>();
   const lockedShares = new Map<string, number>();
+  const buyOpen = new Map<string, number>();
   for (const book of engine.bookList) {
     const bid = book.bids.best();
     const ask = book.asks.best();
@@ -34,7 +37,15 @@ function checkInvariants(engine: MatchingEngine, credited: { cash: number; share
           count++;
           if (o.side === 0) lockedCash.set(o.userId, (lockedCash.get(o.userId) ?? 0) + o.lockedCash);
           else lockedShares.set(`${o.userId}/${book.symbol}`, (lockedShares.get(`${o.userId}/${book.symbol}`) ?? 0) + o.quantity - o.filled);
-          if (o.side === 0) must(o.lockedCash === o.price * (o.quantity - o.filled), 'buy lock is not price x remaining', o.id);
+          if (o.side === 0) {
+            const left = o.quantity - o.filled;
+            const fees = engine.rules === null ? null : engine.rules.fees;
+            // with fees the lock holds the price and the largest fee the rest could be charged; fees
+            // rounded down fill by fill leave at least that much (and exactly price x remaining without fees)
+            if (fees === null) must(o.lockedCash === o.price * left, 'buy lock is not price x remaining', o.id);
+            else must(o.lockedCash >= o.price * left + feeReserve(fees, o.price * left, left), 'buy lock short of price and fee', o.id, o.lockedCash);
+            buyOpen.set(`${o.userId}/${book.symbol}`, (buyOpen.get(`${o.userId}/${book.symbol}`) ?? 0) + left);
+          }
         }
         must(level.quantity === sum, 'level total is not the sum of its orders', level.price, level.quantity, sum);
         must(level.count === count, 'level count');
@@ -53,10 +64,14 @@ function checkInvariants(engine: MatchingEngine, credited: { cash: number; share
       const lk = a.sharesLocked[book.index] ?? 0;
       must(av >= 0, 'negative shares', a.userId);
       must(lk === (lockedShares.get(`${a.userId}/${book.symbol}`) ?? 0), 'locked shares differ from open sells', a.userId, lk);
+      must((a.buyOpen[book.index] ?? 0) === (buyOpen.get(`${a.userId}/${book.symbol}`) ?? 0), 'open buy count differs from open buys', a.userId, book.symbol);
       shares.set(book.symbol, (shares.get(book.symbol) ?? 0) + av + lk);
     });
   }
-  must(cash === credited.cash, 'cash not conserved', cash, credited.cash);
+  // fees move cash from participants to the fee account, never out of the exchange
+  must(engine.feeCash >= 0, 'the fee account paid out more than it took in', engine.feeCash);
+  must(engine.feeCash === credited.fees, 'fee account differs from the fees on trades', engine.feeCash, credited.fees);
+  must(cash + engine.feeCash === credited.cash, 'cash not conserved', cash, engine.feeCash, credited.cash);
   for (const [symbol, n] of credited.shares) must((shares.get(symbol) ?? 0) === n, 'shares not conserved', symbol);
 }
 
@@ -65,7 +80,8 @@ describe('engine invariants over random command streams', () => {
     fc.assert(
       fc.property(intents(USERS), (list) => {
         const engine = new MatchingEngine();
-        const credited = { cash: 0, shares: new Map<string, number>() };
+        const credited = { cash: 0, fees: 0, shares: new Map<string, number>() };
+        const grantedThisEvent = new Set<string>();
         const tradedByOrder = new Map<string, number>();
         const lastByOrder = new Map<string, OrderEvent>();
         /** the one order each (participant, clientOrderId) has named since the last reset */
@@ -78,6 +94,8 @@ describe('engine invariants over random command streams', () => {
             must(e.seq === ++lastSeq, 'seq gap', e.seq);
             if (e.type === 'reset') {
               credited.cash = 0;
+              credited.fees = 0;
+              grantedThisEvent.clear();
               credited.shares.clear();
               byClientId.clear();
             } else if (e.type === 'credit') {
@@ -87,6 +105,14 @@ describe('engine invariants over random command streams', () => {
               const t = e as TradeEvent;
               must(t.quantity > 0, 'empty trade');
               must(t.buyUserId !== t.sellUserId, 'self trade', t);
+              credited.fees += t.buyFee + t.sellFee;
+              const fees = engine.rules?.fees ?? null;
+              if (fees === null) must(t.buyFee === 0 && t.sellFee === 0, 'a fee without a schedule', t);
+              else {
+                const takerFee = t.takerSide === 'BUY' ? t.buyFee : t.sellFee;
+                must(takerFee === Math.min(feeCents(fees.unit, fees.taker, t.price * t.quantity, t.quantity), t.takerSide === 'SELL' ? t.price * t.quantity : Infinity), 'taker fee off the schedule', t);
+                must(t.buyFee + t.sellFee >= 0, 'a trade paid out more rebate than it took in fees', t);
+              }
               tradedByOrder.set(t.buyOrderId, (tradedByOrder.get(t.buyOrderId) ?? 0) + t.quantity);
               tradedByOrder.set(t.sellOrderId, (tradedByOrder.get(t.sellOrderId) ?? 0) + t.quantity);
             } else if (e.type === 'order') {
@@ -97,9 +123,31 @@ describe('engine invariants over random command streams', () => {
                 byClientId.set(key, e.orderId);
               }
               if (e.status !== 'REJECTED') lastByOrder.set(e.orderId, e);
+              if (e.status === 'REJECTED' && (e.code === ErrorCode.POSITION_LIMIT_EXCEEDED || e.code === ErrorCode.ORDER_LIMIT_EXCEEDED)) must(engine.rules !== null, 'a limit refusal without rules', e);
             }
           }
           checkInvariants(engine, credited);
+          // an accepted place never leaves its participant over the event's limits
+          const accepted = out.find((e): e is OrderEvent => e.type === 'order' && e.status !== 'REJECTED' && cmd.action === 'place' && e.orderId === cmd.orderId);
+          if (accepted !== undefined && engine.rules !== null && cmd.action === 'place') {
+            const r = engine.rules;
+            must(r.maxOrderQuantity === null || accepted.quantity <= r.maxOrderQuantity, 'accepted over the order size limit', accepted);
+            if (accepted.price !== null) must(r.maxOrderNotional === null || accepted.price * accepted.quantity <= r.maxOrderNotional, 'accepted over the order value limit', accepted);
+            const limit = r.positionLimits[accepted.symbol];
+            const a = engine.accounts.get(accepted.userId);
+            const book = engine.books.get(accepted.symbol)!;
+            if (limit !== undefined && a !== undefined) {
+              const held = a.sharesAvailable[book.index] + a.sharesLocked[book.index];
+              if (accepted.side === 'BUY') must(limit.net === null || held + a.buyOpen[book.index] <= limit.net, 'accepted over the net limit', accepted);
+              must(limit.gross === null || held + a.buyOpen[book.index] + a.sharesLocked[book.index] <= limit.gross, 'accepted over the gross limit', accepted);
+            }
+          }
+          // the starting package reaches each participant once per event
+          for (const e of out) if (e.type === 'credit' && cmd.action !== 'credit') {
+            const first = !grantedThisEvent.has(`${e.userId}/${e.asset}`);
+            must(first, 'a starting package credited twice in one event', e);
+            grantedThisEvent.add(`${e.userId}/${e.asset}`);
+          }
         }
         // every trade's quantity shows up in both orders' fills
         for (const [orderId, traded] of tradedByOrder) expect(lastByOrder.get(orderId)?.filledQuantity).toBe(traded);

@@ -84,7 +84,7 @@ export class ReferenceExchange {
     } else if (c.action === 'cancel') {
       const o = s.resting.find((r) => r.id === c.orderId);
       if (o && o.user === c.userId) this.removeResting(s, o, 'CANCELLED');
-    } else {
+    } else if (c.action === 'place') {
       this.place(c);
     }
   }
