@@ -10,6 +10,7 @@ import { marketRoutes } from './routes/market-routes';
 import { orderRoutes } from './routes/order-routes';
 import { historyRoutes } from './routes/history-routes';
 import { leaderboardRoutes } from './routes/leaderboard-routes';
+import { newsRoutes } from './routes/event-routes';
 import { openApiDocument } from './openapi';
 import { loadPortfolio } from '../portfolio/load';
 import { uiRoutes } from './ui-routes';
@@ -57,6 +58,7 @@ export function createApp(ctx: ApiContext): Express {
   const publicLimit = rateLimit(ctx, 'public', ctx.config.PUBLIC_READ_LIMIT_PER_MINUTE, 60_000);
   app.use('/market', mount, publicLimit, marketRoutes(ctx));
   app.use('/leaderboard', mount, publicLimit, leaderboardRoutes(ctx));
+  app.use('/news', mount, publicLimit, newsRoutes(ctx));
   app.use('/order', mount, requireAuth(ctx), userLimit, orderRoutes(ctx));
   app.use('/account', mount, requireAuth(ctx), userLimit, accountRoutes(ctx));
   // the portfolio also lives at the top level, as participants' tools expect

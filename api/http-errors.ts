@@ -66,6 +66,7 @@ export function statusForCode(code: number): number {
     case ErrorCode.MARKET_HALTED:
     case ErrorCode.SYMBOL_EXISTS:
     case ErrorCode.INVALID_SESSION_TRANSITION:
+    case ErrorCode.DUPLICATE_NEWS:
       return 409;
     case ErrorCode.INVALID_SYMBOL:
     case ErrorCode.INVALID_QUANTITY:

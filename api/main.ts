@@ -17,6 +17,7 @@ import { backfillSkeletons } from './username-backfill';
 import { usernameSkeleton } from './usernames';
 import { securityHeaders } from './security-headers';
 import { INDEX_HTML } from './ui-routes';
+import { autoloadEvent } from './event-autoload';
 
 async function main(): Promise<void> {
   const config = loadConfig(apiConfigSchema);
@@ -57,8 +58,10 @@ async function main(): Promise<void> {
   const metrics = startHealthServer(config.API_METRICS_PORT, () => true);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   log.info({ port: config.API_PORT, instanceId: engine.instanceId }, 'api listening');
+  const autoload = config.EVENT_FILE === '' ? null : autoloadEvent(ctx, config.EVENT_FILE);
 
   onShutdown(log, async () => {
+    autoload?.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     metrics.close();
     await engine.stop();

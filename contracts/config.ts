@@ -37,7 +37,15 @@ export const apiConfigSchema = z.object({
   /** how long POST /order/place waits for the engine's verdict before answering 202 */
   PLACE_TIMEOUT_MS: int(2000),
   RATE_LIMIT_PER_SECOND: int(50),
-  AUTH_RATE_LIMIT_PER_MINUTE: int(30),
+  /**
+   * sign-ups, log-ins and refreshes per client address per minute: a class behind one school
+   * address signs up together, so this is high; guessing is held back by the two below
+   */
+  AUTH_RATE_LIMIT_PER_MINUTE: int(1200),
+  /** failed log-ins per username per quarter hour (from any address); then that username waits */
+  LOGIN_FAILURES_PER_USERNAME: int(10),
+  /** failed log-ins per client address per quarter hour, over every username */
+  LOGIN_FAILURES_PER_ADDRESS: int(100),
   /** public reads (market data, the leaderboard) per client address per minute */
   PUBLIC_READ_LIMIT_PER_MINUTE: int(1200),
   ADMIN_USERNAME: z.string().optional(),
@@ -60,6 +68,11 @@ export const apiConfigSchema = z.object({
     .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)),
   /** the api's Prometheus metrics, on a port of their own (not the public one) */
   API_METRICS_PORT: int(3005),
+  /**
+   * an event definition to load on a fresh exchange (none loaded, no symbol listed): `npm start`
+   * gives events/demo.yaml; empty starts with nothing, for an event loaded later through the api
+   */
+  EVENT_FILE: z.string().default(''),
 }).superRefine(realSecretInProduction);
 
 export const engineConfigSchema = z.object({

@@ -137,17 +137,19 @@ export class EventFileError extends Error {
   }
 }
 
-/** Reads a definition from YAML or JSON text (JSON is YAML) or an object already parsed; throws EventFileError naming each bad field. */
-export function parseEventDefinition(input: unknown): EventFile {
-  let value = input;
-  if (typeof input === 'string') {
-    try {
-      value = parseYaml(input);
-    } catch (err) {
-      throw new EventFileError([`not YAML or JSON: ${(err as Error).message.split('\n')[0]}`]);
-    }
+/** The definition as a plain value: YAML or JSON text parsed (JSON is YAML), an object as it is. */
+export function definitionValue(input: unknown): unknown {
+  if (typeof input !== 'string') return input;
+  try {
+    return parseYaml(input);
+  } catch (err) {
+    throw new EventFileError([`not YAML or JSON: ${(err as Error).message.split('\n')[0]}`]);
   }
-  const parsed = eventFileSchema.safeParse(value);
+}
+
+/** Reads a definition from YAML or JSON text or an object already parsed; throws EventFileError naming each bad field. */
+export function parseEventDefinition(input: unknown): EventFile {
+  const parsed = eventFileSchema.safeParse(definitionValue(input));
   if (!parsed.success) throw new EventFileError(parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(the file)'}: ${i.message}`));
   return parsed.data;
 }

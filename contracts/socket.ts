@@ -33,6 +33,8 @@ export interface ServerToClientEvents {
   exchange: (e: WireEvent) => void;
   /** the session ended (logout, revocation) or its access token expired: the socket is closed next */
   session: (e: { type: 'ended' | 'expired' }) => void;
+  /** a headline for everyone (scripted in the event, or posted by an organiser); GET /news has the earlier ones */
+  news: (e: Extract<WireEvent, { type: 'news' }>) => void;
   /** the leaderboard's top after every recomputation, to its subscribers */
   leaderboard: (e: { type: 'leaderboard'; timestamp: number; entries: { rank: number; userId: string; equity: number }[] }) => void;
 }

@@ -9,9 +9,13 @@ import { ApiClient } from './api-client';
 import { makerQuotes, noiseOrders, type MakerParams } from './bots';
 import { nextReference, seeded } from './reference-price';
 import { equityCents } from './equity-stats';
+import { readStoredEvent, type EventFile } from '../contracts/event-file';
+import { applyMove, dueItems } from './event-schedule';
 
 const botOrders = new Counter({ name: 'data_server_bot_orders_total', help: 'Orders the liquidity bots sent through the api', labelNames: ['bot', 'outcome'] });
 const MAKER: MakerParams = { spreadTicks: 2, levels: 2, quantity: 10, maxInventory: 0, minInventory: 0 };
+/** the makers' quotes grow with the event: one more multiple of the event's quantity per this many participants */
+const PARTICIPANTS_PER_DEPTH_STEP = 50;
 
 export interface BotsConfig {
   enabled: boolean;
@@ -39,6 +43,9 @@ export class DataServerService {
   private readonly loops: { stop: () => Promise<void> }[] = [];
   private botsReady = false;
   private readonly admin: ApiClient;
+  /** the loaded event (its seq tells a new load from the one already known), and participants ranked last time */
+  private event: { seq: number; def: EventFile } | null = null;
+  private participants = 0;
   ready = false;
 
   constructor(
@@ -98,10 +105,12 @@ export class DataServerService {
     const pipe = this.redis.pipeline();
     const values = keys.length === 0 ? [] : await this.redis.mget(...keys);
     const bots = new Set(await this.redis.smembers(this.n.keys.botIds));
+    let ranked = 0;
     for (const raw of values) {
       if (raw === null) continue;
       const b = JSON.parse(raw) as { userId: string; cash: { available: number; locked: number }; positions: Record<string, { available: number; locked: number }> };
       if (bots.has(b.userId)) continue;
+      ranked++;
       const cash = (wireToCents(b.cash.available) ?? 0) + (wireToCents(b.cash.locked) ?? 0);
       const shares = Object.fromEntries(Object.entries(b.positions).map(([s, p]) => [s, p.available + p.locked]));
       const equity = equityCents(cash, shares, marks);
@@ -116,6 +125,7 @@ export class DataServerService {
     }
     pipe.set(this.n.keys.leaderboardUpdatedAt, String(now));
     await pipe.exec();
+    this.participants = ranked;
     const top = await this.redis.zrevrange(this.n.keys.leaderboard, 0, 19, 'WITHSCORES');
     const entries = [];
     for (let i = 0; i < top.length; i += 2) entries.push({ rank: i / 2 + 1, userId: top[i], equity: Number(top[i + 1]) });
@@ -154,23 +164,97 @@ export class DataServerService {
     }
   }
 
+  /**
+   * Follows the loaded event: a new load restarts every walk at the event's reference prices
+   * (which the api set) and makes the bots fund themselves for it.
+   */
+  private async followEvent(): Promise<void> {
+    const current = readStoredEvent(await this.redis.get(this.n.keys.event));
+    if (current === null) return;
+    if (this.event !== null && this.event.seq === current.stored.seq) return;
+    this.event = { seq: current.stored.seq, def: current.event };
+    this.references.clear();
+    this.botsReady = false;
+    this.log.info({ event: current.event.name, seq: current.stored.seq }, 'following a newly loaded event');
+  }
+
+  /**
+   * The event's timed items, each once (a set in Redis remembers which are done, so a restart or a
+   * second data-server does not repeat them; the engine refuses a news id twice anyway): news at
+   * its minutes after the session first opened, and the close after the event's duration.
+   */
+  private async runEventSchedule(open: boolean): Promise<void> {
+    if (this.event === null) return;
+    const def = this.event.def;
+    if (open) await this.redis.set(this.n.keys.eventOpenedAt, String(Date.now()), 'NX');
+    const openedAt = Number((await this.redis.get(this.n.keys.eventOpenedAt)) ?? NaN);
+    if (!Number.isFinite(openedAt)) return;
+    const done = new Set(await this.redis.smembers(this.n.keys.eventDone));
+    for (const item of dueItems(def, openedAt, Date.now(), done)) {
+      if ((await this.redis.sadd(this.n.keys.eventDone, item.key)) === 0) continue;
+      const res =
+        item.kind === 'close'
+          ? await this.admin.call('POST', '/admin/session', { state: 'CLOSED' })
+          : await this.admin.call('POST', '/admin/news', { ...item.news, newsId: `event-${this.event.seq}-${item.index}` });
+      // 409: already closed, or this news already out: the item is done all the same
+      if (res.status !== 200 && res.status !== 409) {
+        await this.redis.srem(this.n.keys.eventDone, item.key);
+        throw new Error(`scheduled ${item.key} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      }
+      this.log.info({ item: item.key, status: res.status }, 'event schedule item carried out');
+    }
+  }
+
+  /**
+   * Moves references by the news the engine published since the last one applied, in seq order:
+   * the bots quote around the new price. The reference and the applied mark are written together.
+   */
+  private async applyNewsMoves(listed: Listed[]): Promise<void> {
+    const after = Number((await this.redis.get(this.n.keys.newsAppliedSeq)) ?? 0);
+    const items = await this.redis.zrangebyscore(this.n.keys.newsLog, `(${after}`, '+inf');
+    for (const raw of items) {
+      const news = JSON.parse(raw) as { seq: number; symbol: string | null; movePercent: number | null; headline: string };
+      const multi = this.redis.multi();
+      const s = listed.find((l) => l.symbol === news.symbol);
+      const ref = s === undefined ? undefined : this.references.get(s.symbol);
+      if (s !== undefined && ref !== undefined && news.movePercent !== null) {
+        const moved = applyMove(ref, s.tickCents, news.movePercent);
+        this.references.set(s.symbol, moved);
+        const json = JSON.stringify({ type: 'reference', symbol: s.symbol, price: centsToWire(moved), timestamp: Date.now() });
+        multi.set(this.n.keys.reference(s.symbol), json).publish(this.n.channels.referencePrices, json);
+        this.log.info({ symbol: s.symbol, from: ref, to: moved, headline: news.headline }, 'news moved a reference price');
+      }
+      await multi.set(this.n.keys.newsAppliedSeq, String(news.seq)).zremrangebyscore(this.n.keys.newsLog, '-inf', news.seq).exec();
+    }
+  }
+
   private async tick(): Promise<void> {
     await this.runSchedule();
+    await this.followEvent();
     const [symbolsRaw, sessionRaw] = await Promise.all([this.redis.hgetall(this.n.keys.symbols), this.redis.get(this.n.keys.session)]);
     const listed: Listed[] = Object.values(symbolsRaw).map((s) => {
       const { symbol, tickSize } = JSON.parse(s) as { symbol: string; tickSize: number };
       return { symbol, tickCents: wireToCents(tickSize) ?? 1 };
     });
     await this.stepReferences(listed);
+    await this.applyNewsMoves(listed);
     const bots = await this.botsConfig();
     const open = sessionRaw !== null && (JSON.parse(sessionRaw) as { state: string }).state === 'OPEN';
+    await this.runEventSchedule(open);
     if (!bots.enabled || !open) {
       await this.cancelQuotes();
       return;
     }
     if (!this.botsReady) await this.prepareBots(listed);
-    await this.cancelQuotes();
-    await this.quote(listed);
+    // the new quotes go in before the old ones come out, so a side of a book is never empty
+    // between two steps (a new quote meeting its own maker's old one expires the old one)
+    const old = new Map(this.quotes);
+    this.quotes.clear();
+    try {
+      await this.quote(listed);
+    } finally {
+      await this.cancelQuotes(old);
+    }
     for (const s of listed) await this.noiseTrade(s, bots.intensity);
   }
 
@@ -187,7 +271,8 @@ export class DataServerService {
         ref = wireToCents(organiser ?? last ?? this.config.REFERENCE_START_PRICE) ?? 10_000;
         ref = Math.max(tickCents, Math.round(ref / tickCents) * tickCents);
       } else {
-        ref = nextReference(ref, tickCents, { drift: this.config.REFERENCE_DRIFT, volatility: this.config.REFERENCE_VOLATILITY }, this.random);
+        const walk = this.event?.def.symbols.find((s) => s.symbol === symbol);
+        ref = nextReference(ref, tickCents, walk ?? { drift: this.config.REFERENCE_DRIFT, volatility: this.config.REFERENCE_VOLATILITY }, this.random);
       }
       this.references.set(symbol, ref);
       const json = JSON.stringify({ type: 'reference', symbol, price: centsToWire(ref), timestamp: now });
@@ -205,7 +290,7 @@ export class DataServerService {
       await this.redis.sadd(this.n.keys.botIds, bot.userId);
       for (const asset of ['CASH', ...listed.map((l) => l.symbol)]) {
         if ((await this.redis.sadd(this.n.keys.botsFunded, `${bot.userId}:${asset}`)) === 0) continue;
-        const amount = asset === 'CASH' ? this.config.BOT_CASH : this.config.BOT_SHARES;
+        const amount = asset === 'CASH' ? this.config.BOT_CASH : this.botShares(asset);
         const res = await admin.call('POST', '/admin/credit', { userId: bot.userId, asset, amount });
         if (res.status !== 200 && res.status !== 202) {
           await this.redis.srem(this.n.keys.botsFunded, `${bot.userId}:${asset}`);
@@ -215,6 +300,25 @@ export class DataServerService {
     }
     this.botsReady = true;
     this.log.info({ makers: this.makers.length, noise: this.noise.length }, 'bots ready');
+  }
+
+  /** Shares each bot holds of a symbol: BOT_SHARES, or less where the event's position limits would not let it quote both sides. */
+  private botShares(symbol: string): number {
+    const limit = this.event?.def.rules.positionLimits[symbol];
+    const room = Math.min(limit?.net ?? Infinity, (limit?.gross ?? Infinity) / 2);
+    return Math.max(1, Math.min(this.config.BOT_SHARES, Math.floor(room / 2)));
+  }
+
+  /** Each maker's levels and shares per level: the event's, deeper as more participants join. */
+  private makerParams(symbol: string): MakerParams {
+    const bots = this.event?.def.bots;
+    const depth = Math.max(1, Math.ceil(this.participants / PARTICIPANTS_PER_DEPTH_STEP));
+    const limit = this.event?.def.rules.positionLimits[symbol];
+    const quantity = (bots?.quantity ?? MAKER.quantity) * depth;
+    const levels = bots?.levels ?? MAKER.levels;
+    // never quote past the event's net limit (working buys count towards it)
+    const maxInventory = Math.min(this.config.BOT_SHARES * 2, (limit?.net ?? Infinity) - levels * quantity);
+    return { ...MAKER, levels, quantity, maxInventory: Math.max(0, maxInventory), minInventory: 0 };
   }
 
   /** Every maker quotes every symbol around its reference, leaning against what it holds. */
@@ -228,8 +332,8 @@ export class DataServerService {
         if (ref === undefined) continue;
         const pos = positions[s.symbol];
         const inventory = pos === undefined ? 0 : pos.available + pos.locked;
-        for (const q of makerQuotes(ref, s.tickCents, inventory, { ...MAKER, maxInventory: this.config.BOT_SHARES * 2, minInventory: 0 })) {
-          const id = await this.place(maker, 'maker', { symbol: s.symbol, side: q.side, type: 'LIMIT', timeInForce: 'GFD', price: centsToWire(q.priceCents), quantity: q.quantity });
+        for (const q of makerQuotes(ref, s.tickCents, inventory, this.makerParams(s.symbol))) {
+          const id = await this.place(maker, 'maker', { symbol: s.symbol, side: q.side, type: 'LIMIT', timeInForce: 'GFD', price: centsToWire(q.priceCents), quantity: q.quantity, stp: 'EXPIRE_MAKER' });
           if (id !== null) ids.push(id);
         }
       }
@@ -254,10 +358,10 @@ export class DataServerService {
     return ok && res.body.data.status !== 'FILLED' ? (res.body.data.orderId as string) : null;
   }
 
-  private async cancelQuotes(): Promise<void> {
-    for (const [maker, ids] of this.quotes) {
+  private async cancelQuotes(quotes = this.quotes): Promise<void> {
+    for (const [maker, ids] of quotes) {
       for (const orderId of ids) await maker.call('POST', '/order/cancel', { orderId });
-      this.quotes.delete(maker);
+      quotes.delete(maker);
     }
   }
 }

@@ -24,8 +24,8 @@ export async function loadPortfolio(prisma: PrismaClient, redis: Redis, n: Names
   const after = known.lastSeq;
   const [balanceRaw, trades, credits, symbols] = await Promise.all([
     redis.get(n.keys.balance(userId)),
-    prisma.$queryRawUnsafe<{ seq: bigint; symbol: string; price: bigint; quantity: bigint; buy_user_id: string; sell_user_id: string }[]>(
-      'SELECT seq, symbol, price, quantity, buy_user_id, sell_user_id FROM trades WHERE (buy_user_id = $1 OR sell_user_id = $1) AND seq > $2',
+    prisma.$queryRawUnsafe<{ seq: bigint; symbol: string; price: bigint; quantity: bigint; buy_user_id: string; sell_user_id: string; buy_fee: bigint; sell_fee: bigint }[]>(
+      'SELECT seq, symbol, price, quantity, buy_user_id, sell_user_id, buy_fee, sell_fee FROM trades WHERE (buy_user_id = $1 OR sell_user_id = $1) AND seq > $2',
       userId,
       after,
     ),
@@ -35,7 +35,8 @@ export async function loadPortfolio(prisma: PrismaClient, redis: Redis, n: Names
   const fills: Fill[] = [];
   for (const t of trades) {
     // a trade with oneself cannot happen (self-trade prevention), so each is one side
-    fills.push({ seq: Number(t.seq), symbol: t.symbol, kind: t.buy_user_id === userId ? 'BUY' : 'SELL', quantity: Number(t.quantity), price: Number(t.price) });
+    const buy = t.buy_user_id === userId;
+    fills.push({ seq: Number(t.seq), symbol: t.symbol, kind: buy ? 'BUY' : 'SELL', quantity: Number(t.quantity), price: Number(t.price), fee: Number(buy ? t.buy_fee : t.sell_fee) });
   }
   for (const c of credits) fills.push({ seq: Number(c.seq), symbol: c.asset, kind: 'CREDIT', quantity: Number(c.amount), price: c.price === null ? 0 : Number(c.price) });
   const positions = applyFills(known.positions, fills);
@@ -50,10 +51,11 @@ export async function loadPortfolio(prisma: PrismaClient, redis: Redis, n: Names
   return {
     userId,
     cash: { available: w(cash.available), locked: w(cash.locked) },
-    positions: view.positions.map((p) => ({ ...p, averageCost: p.averageCost === null ? null : Math.round(p.averageCost * 100) / 10_000, marketPrice: w(p.marketPrice), marketValue: w(p.marketValue), unrealizedPnl: w(p.unrealizedPnl), realizedPnl: w(p.realizedPnl) })),
+    positions: view.positions.map((p) => ({ ...p, averageCost: p.averageCost === null ? null : Math.round(p.averageCost * 100) / 10_000, marketPrice: w(p.marketPrice), marketValue: w(p.marketValue), unrealizedPnl: w(p.unrealizedPnl), realizedPnl: w(p.realizedPnl), feesPaid: w(p.feesPaid) })),
     equity: w(view.equity),
     realizedPnl: w(view.realizedPnl),
     unrealizedPnl: w(view.unrealizedPnl),
+    feesPaid: w(view.feesPaid),
   };
 }
 

@@ -10,6 +10,8 @@ export interface Fill {
   kind: 'BUY' | 'SELL' | 'CREDIT';
   quantity: number;
   price: number;
+  /** what the fill cost in fees, in cents (negative: a rebate); none for credits */
+  fee?: number;
 }
 
 export interface Position {
@@ -17,7 +19,10 @@ export interface Position {
   quantity: number;
   /** what the shares held cost, in cents */
   cost: number;
+  /** realised on sales, before fees */
   realized: number;
+  /** fees paid on this symbol's fills (negative: rebates earned): realised as they are paid */
+  fees: number;
 }
 
 export function positionsFrom(fills: Fill[]): Map<string, Position> {
@@ -29,9 +34,10 @@ export function applyFills(positions: Map<string, Position>, fills: Fill[]): Map
   for (const f of [...fills].sort((a, b) => a.seq - b.seq)) {
     let p = positions.get(f.symbol);
     if (p === undefined) {
-      p = { symbol: f.symbol, quantity: 0, cost: 0, realized: 0 };
+      p = { symbol: f.symbol, quantity: 0, cost: 0, realized: 0, fees: 0 };
       positions.set(f.symbol, p);
     }
+    p.fees += f.fee ?? 0;
     if (f.kind === 'SELL') {
       const removed = p.quantity === 0 ? 0 : Math.round((p.cost * f.quantity) / p.quantity);
       p.realized += f.quantity * f.price - removed;
@@ -55,11 +61,15 @@ export interface PortfolioView {
     marketPrice: number | null;
     marketValue: number;
     unrealizedPnl: number;
+    /** after fees */
     realizedPnl: number;
+    feesPaid: number;
   }[];
   equity: number;
+  /** after fees */
   realizedPnl: number;
   unrealizedPnl: number;
+  feesPaid: number;
 }
 
 /** Marks positions to `marks` (cents per share) and adds cash: the participant's portfolio, still in cents. */
@@ -67,6 +77,7 @@ export function portfolioView(userId: string, cashCents: { available: number; lo
   let equity = cashCents.available + cashCents.locked;
   let realized = 0;
   let unrealized = 0;
+  let fees = 0;
   const rows = [...positions.values()]
     .sort((a, b) => a.symbol.localeCompare(b.symbol))
     .map((p) => {
@@ -74,9 +85,10 @@ export function portfolioView(userId: string, cashCents: { available: number; lo
       const value = mark === null ? 0 : p.quantity * mark;
       const upnl = mark === null ? 0 : value - p.cost;
       equity += value;
-      realized += p.realized;
+      realized += p.realized - p.fees;
       unrealized += upnl;
-      return { symbol: p.symbol, quantity: p.quantity, averageCost: p.quantity > 0 ? p.cost / p.quantity : null, marketPrice: mark, marketValue: value, unrealizedPnl: upnl, realizedPnl: p.realized };
+      fees += p.fees;
+      return { symbol: p.symbol, quantity: p.quantity, averageCost: p.quantity > 0 ? p.cost / p.quantity : null, marketPrice: mark, marketValue: value, unrealizedPnl: upnl, realizedPnl: p.realized - p.fees, feesPaid: p.fees };
     });
-  return { userId, cash: cashCents, positions: rows, equity, realizedPnl: realized, unrealizedPnl: unrealized };
+  return { userId, cash: cashCents, positions: rows, equity, realizedPnl: realized, unrealizedPnl: unrealized, feesPaid: fees };
 }

@@ -44,6 +44,11 @@ if (!process.env.ADMIN_USERNAME || !process.env.ADMIN_PASSWORD) {
   process.env.ADMIN_PASSWORD ??= 'organiser-password';
   log.warn({ username: process.env.ADMIN_USERNAME }, 'ADMIN_USERNAME/ADMIN_PASSWORD not set: using the local development organiser account');
 }
+if (process.env.EVENT_FILE === undefined) {
+  // a newcomer's exchange is a live market at once; `EVENT_FILE= npm start` starts empty for a real event
+  process.env.EVENT_FILE = join(__dirname, '..', '..', 'events', 'demo.yaml');
+  log.info({ file: process.env.EVENT_FILE }, 'EVENT_FILE not set: the demo event is loaded on a fresh exchange');
+}
 process.on('SIGTERM', () => stopAll('SIGTERM'));
 process.on('SIGINT', () => stopAll('SIGINT'));
 for (const s of SERVICES) start(s);

@@ -13,7 +13,7 @@ export const rooms = {
 };
 
 export interface Route {
-  event: 'order' | 'fill' | 'trade' | 'depth' | 'tick' | 'orderbook' | 'balance' | 'portfolio' | 'error' | 'exchange' | 'leaderboard';
+  event: 'order' | 'fill' | 'trade' | 'depth' | 'tick' | 'orderbook' | 'balance' | 'portfolio' | 'error' | 'exchange' | 'leaderboard' | 'news';
   rooms: string[];
 }
 
@@ -42,7 +42,10 @@ export function route(message: { type?: unknown; userId?: unknown; symbol?: unkn
     case 'session':
     case 'reset':
     case 'symbolAdded':
+    case 'eventLoaded':
       return { event: 'exchange', rooms: [rooms.everyone] };
+    case 'news':
+      return { event: 'news', rooms: [rooms.everyone] };
     case 'leaderboard':
       return { event: 'leaderboard', rooms: [rooms.leaderboard] };
     case 'audit':

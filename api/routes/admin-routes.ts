@@ -10,6 +10,7 @@ import { CANDLE_INTERVALS } from './market-routes';
 import { loadPortfolio, markCents } from '../../portfolio/load';
 import { scanKeys } from '../../runtime/redis';
 import type { Reply } from '../../contracts/wire';
+import { eventAdminRoutes } from './event-routes';
 
 /**
  * The end-of-session snapshot of every participant's portfolio. It waits (boundedly) until
@@ -75,6 +76,8 @@ export function adminRoutes(ctx: ApiContext): Router {
     const rows = await ctx.prisma.auditLog.findMany({ orderBy: { id: 'desc' }, take: limit });
     ok(res, rows.map((a) => ({ id: Number(a.id), actorId: a.actorId, actor: a.actorUsername, action: a.action, details: a.details, at: a.createdAt })));
   });
+
+  r.use(eventAdminRoutes(ctx));
 
   const answer = (res: Response, reply: Reply | null, data: unknown) => {
     if (reply === null) return ok(res, { ...(data as object), status: 'SUBMITTED' }, 202);
@@ -156,7 +159,8 @@ export function adminRoutes(ctx: ApiContext): Router {
     if (reply === null || reply.error !== null) return answer(res, reply, { reset: false });
     const curves = await scanKeys(ctx.redis, ctx.n.keys.equityPattern);
     const symbols = await ctx.redis.hkeys(ctx.n.keys.symbols);
-    await ctx.redis.del(ctx.n.keys.leaderboard, ctx.n.keys.leaderboardUpdatedAt, ctx.n.keys.botsFunded, ...curves, ...symbols.map((s) => ctx.n.keys.recentTrades(s)));
+    // the event's schedule runs again from the next open (the engine forgot its news ids too)
+    await ctx.redis.del(ctx.n.keys.leaderboard, ctx.n.keys.leaderboardUpdatedAt, ctx.n.keys.botsFunded, ctx.n.keys.eventOpenedAt, ctx.n.keys.eventDone, ...curves, ...symbols.map((s) => ctx.n.keys.recentTrades(s)));
     ok(res, { reset: true, seq: reply.seq });
   });
 

@@ -3,7 +3,11 @@ import { Router } from 'express';
 import { ErrorCode } from '../../contracts/errors';
 import type { ApiContext } from '../context';
 import { ApiError, ok } from '../http-errors';
-import { rateLimit } from '../middleware';
+import { countRequest, rateLimit, rateWindow } from '../middleware';
+import { grantStartingPackage } from '../event-service';
+
+/** failed log-ins are counted over a quarter of an hour */
+const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
 import { hashPassword, verifyPassword } from '../passwords';
 import { credentialsBody, refreshBody } from '../schemas';
 import { normaliseUsername, usernameSkeleton } from '../usernames';
@@ -39,16 +43,35 @@ export function authRoutes(ctx: ApiContext): Router {
       throw err;
     }
     const tokens = await ctx.tokens.issue(user);
+    // the event's starting money, before the answer: a participant who signs up can trade at once
+    await grantStartingPackage(ctx, user.id);
     ok(res, { user: { id: user.id, username: user.username, role: user.role }, ...tokens }, 201);
   });
 
   r.post('/login', async (req, res) => {
     const { username, password } = credentialsBody.parse(credentials(req.body));
+    // guessing is limited per account (whatever addresses the guesses come from) and per address
+    const failures = [
+      rateWindow(ctx, 'login-failures', `user:${usernameSkeleton(username)}`, ctx.config.LOGIN_FAILURES_PER_USERNAME, LOGIN_FAILURE_WINDOW_MS),
+      rateWindow(ctx, 'login-failures', `ip:${req.ip}`, ctx.config.LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURE_WINDOW_MS),
+    ];
+    const counts = (await ctx.redis.mget(...failures.map((w) => w.key))).map((c) => Number(c ?? 0));
+    failures.forEach((w, i) => {
+      if (counts[i] >= w.limit) {
+        res.setHeader('Retry-After', String(w.resetSeconds));
+        throw new ApiError(429, ErrorCode.RATE_LIMITED, `Too many failed log-ins ${i === 0 ? 'for this username' : 'from this address'}; try again in ${w.resetSeconds} s`);
+      }
+    });
     const user = (await ctx.prisma.user.findUnique({ where: { username } })) ?? (await ctx.prisma.user.findUnique({ where: { usernameSkeleton: usernameSkeleton(username) } }));
     // an unknown name costs a key derivation too: the time taken does not tell who has an account
     const good = await verifyPassword(password, user?.passwordHash ?? (await decoy!));
-    if (user === null || !good) throw new ApiError(401, ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password');
+    if (user === null || !good) {
+      await Promise.all(failures.map((w) => countRequest(ctx, w)));
+      throw new ApiError(401, ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password');
+    }
     const tokens = await ctx.tokens.issue(user);
+    // idempotent: a participant registered before the event was loaded, or whose grant was lost, gets it now
+    if (user.role === 'PARTICIPANT') await grantStartingPackage(ctx, user.id);
     ok(res, { user: { id: user.id, username: user.username, role: user.role }, ...tokens });
   });
 

@@ -45,7 +45,7 @@ export function historyRoutes(ctx: ApiContext): Router {
     const q = historyQuery.parse(req.query);
     const after = decodeCursor(q.cursor);
     const rows = await ctx.prisma.$queryRawUnsafe<Record<string, any>[]>(
-      `SELECT id, client_order_id, symbol, side, order_type, time_in_force, price, quantity, filled_quantity, status, code, reason, created_at, updated_at
+      `SELECT id, client_order_id, symbol, side, order_type, time_in_force, price, quantity, filled_quantity, status, code, reason, fee, created_at, updated_at
        FROM orders
        WHERE user_id = $1 AND ($2::text IS NULL OR symbol = $2) AND ($3::text IS NULL OR status = $3)
          AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5)
@@ -66,6 +66,7 @@ export function historyRoutes(ctx: ApiContext): Router {
       status: o.status,
       code: o.code,
       reason: o.reason,
+      fee: centsToWire(Number(o.fee)),
       createdAt: o.created_at,
       updatedAt: o.updated_at,
     }));
@@ -78,7 +79,7 @@ export function historyRoutes(ctx: ApiContext): Router {
     const after = decodeCursor(q.cursor);
     const me = userOf(req);
     const rows = await ctx.prisma.$queryRawUnsafe<Record<string, any>[]>(
-      `SELECT id, symbol, price, quantity, buy_order_id, sell_order_id, buy_user_id, sell_user_id, taker_side, executed_at
+      `SELECT id, symbol, price, quantity, buy_order_id, sell_order_id, buy_user_id, sell_user_id, taker_side, buy_fee, sell_fee, executed_at
        FROM trades
        WHERE (buy_user_id = $1 OR sell_user_id = $1) AND ($2::text IS NULL OR symbol = $2)
          AND ($3::timestamptz IS NULL OR executed_at >= $3) AND ($4::timestamptz IS NULL OR executed_at < $4)
@@ -96,6 +97,7 @@ export function historyRoutes(ctx: ApiContext): Router {
         quantity: Number(t.quantity),
         orderId: side === 'BUY' ? t.buy_order_id : t.sell_order_id,
         liquidity: t.taker_side === side ? 'TAKER' : 'MAKER',
+        fee: centsToWire(Number(side === 'BUY' ? t.buy_fee : t.sell_fee)),
         executedAt: t.executed_at,
       };
     });

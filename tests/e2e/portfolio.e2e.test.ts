@@ -44,7 +44,7 @@ describe('portfolio', () => {
         return body.positions[0]?.quantity === 15 && body.realizedPnl !== 0 ? body : null;
       });
       // average cost 15.00; selling 5 at 30 realised 75; 15 left marked at 30: 225 unrealized
-      expect(p.positions).toEqual([{ symbol: 'ACME', quantity: 15, averageCost: 15, marketPrice: 30, marketValue: 450, unrealizedPnl: 225, realizedPnl: 75 }]);
+      expect(p.positions).toEqual([{ symbol: 'ACME', quantity: 15, averageCost: 15, marketPrice: 30, marketValue: 450, unrealizedPnl: 225, realizedPnl: 75, feesPaid: 0 }]);
       expect(p.cash).toEqual({ available: 1_000 - 100 - 200 + 150, locked: 0 });
       expect(p).toMatchObject({ equity: 850 + 450, realizedPnl: 75, unrealizedPnl: 225 });
       await waitFor('a live portfolio update that matches', () => live.some((e) => e.data.userId === buyer.id && e.data.equity === 1_300));

@@ -50,7 +50,7 @@ describe('end to end: register, fund, trade, watch, persist', () => {
     expect(cross.body.data).toMatchObject({ status: 'FILLED', filledQuantity: 4 });
     const aliceOrderId: string = cross.body.data.orderId;
     // alice's side of the trade, naming neither bob nor his order
-    expect(cross.body.data.trades).toEqual([{ type: 'fill', seq: expect.any(Number), tradeId: 1, userId: alice.id, orderId: aliceOrderId, symbol: 'ACME', side: 'BUY', price: 101.5, quantity: 4, liquidity: 'TAKER', timestamp: expect.any(Number) }]);
+    expect(cross.body.data.trades).toEqual([{ type: 'fill', seq: expect.any(Number), tradeId: 1, userId: alice.id, orderId: aliceOrderId, symbol: 'ACME', side: 'BUY', price: 101.5, quantity: 4, liquidity: 'TAKER', fee: 0, timestamp: expect.any(Number) }]);
 
     await waitFor('alice and bob to get their fills', () => seenA.some((e) => e.name === 'fill') && seenB.some((e) => e.name === 'fill'));
     expect(seenA.filter((e) => e.name === 'fill').map((e) => e.data)).toEqual([expect.objectContaining({ orderId: aliceOrderId, side: 'BUY', liquidity: 'TAKER' })]);
