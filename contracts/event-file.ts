@@ -34,13 +34,23 @@ const symbolSchema = z.strictObject({
   drift: z.number().min(-0.1).max(0.1).default(0),
 });
 
-const feesSchema = z.strictObject({
-  /** bps: of the fill's value; perShare: dollars per share */
-  unit: z.enum(['bps', 'perShare']),
-  /** negative: a rebate, at most the taker fee */
-  maker: z.number().min(-1000).max(1000),
-  taker: z.number().min(0).max(1000),
-});
+const feesSchema = z
+  .strictObject({
+    /** bps: of the fill's value; perShare: dollars per share */
+    unit: z.enum(['bps', 'perShare']),
+    /** negative: a rebate, at most the taker fee */
+    maker: z.number().min(-1000).max(1000),
+    taker: z.number().min(0).max(1000),
+  })
+  // checked here rather than with the whole file, so that these are reported beside any other problem
+  .superRefine((f, ctx) => {
+    if (f.maker < -f.taker) ctx.addIssue({ code: 'custom', path: ['maker'], message: 'a maker rebate cannot exceed the taker fee' });
+    const scale = f.unit === 'bps' ? 100 : 10_000;
+    for (const side of ['maker', 'taker'] as const) {
+      if (!Number.isInteger(Math.round(f[side] * scale * 1e6) / 1e6)) ctx.addIssue({ code: 'custom', path: [side], message: f.unit === 'bps' ? 'at most two decimals of a basis point' : 'at most four decimals of a dollar per share' });
+    }
+    if (f.unit === 'perShare' && (f.taker > 1 || f.maker < -1 || f.maker > 1)) ctx.addIssue({ code: 'custom', path: [], message: 'a per-share fee is at most $1.00' });
+  });
 
 const newsSchema = z.strictObject({
   /** minutes after the session first opens */
@@ -114,15 +124,6 @@ export const eventFileSchema = z
       if (n.symbol !== undefined) known(n.symbol, ['news', i, 'symbol']);
       if (n.movePercent !== undefined && n.symbol === undefined) ctx.addIssue({ code: 'custom', path: ['news', i, 'movePercent'], message: 'a price move needs a symbol' });
     });
-    const f = e.rules.fees;
-    if (f !== undefined) {
-      if (f.maker < -f.taker) ctx.addIssue({ code: 'custom', path: ['rules', 'fees', 'maker'], message: 'a maker rebate cannot exceed the taker fee' });
-      const scale = f.unit === 'bps' ? 100 : 10_000;
-      for (const side of ['maker', 'taker'] as const) {
-        if (!Number.isInteger(Math.round(f[side] * scale * 1e6) / 1e6)) ctx.addIssue({ code: 'custom', path: ['rules', 'fees', side], message: f.unit === 'bps' ? 'at most two decimals of a basis point' : 'at most four decimals of a dollar per share' });
-      }
-      if (f.unit === 'perShare' && (f.taker > 1 || f.maker < -1 || f.maker > 1)) ctx.addIssue({ code: 'custom', path: ['rules', 'fees'], message: 'a per-share fee is at most $1.00' });
-    }
     const s = e.schedule;
     if (s.closeAt !== undefined && s.durationMinutes !== undefined) ctx.addIssue({ code: 'custom', path: ['schedule', 'durationMinutes'], message: 'give closeAt or durationMinutes, not both' });
     if (s.openAt !== undefined && s.closeAt !== undefined && s.closeAt <= s.openAt) ctx.addIssue({ code: 'custom', path: ['schedule', 'closeAt'], message: 'closeAt must be after openAt' });

@@ -34,6 +34,8 @@ export async function freePort(): Promise<number> {
 }
 
 export class Stack {
+  /** as a value in start()'s env: leave the variable out, so the service uses its default */
+  static readonly DEFAULT = '<default>';
   readonly procs = new Map<ServiceName, ChildProcess>();
   readonly logs = new Map<ServiceName, string[]>();
   env: Record<string, string> = {};
@@ -80,6 +82,8 @@ export class Stack {
       PUBLIC_WS_URL: `:${this.ports.WS_PORT}`,
       ...extraEnv,
     };
+    // a setting given as DEFAULT is left out, so the service runs with its own default
+    for (const [k, v] of Object.entries(this.env)) if (v === Stack.DEFAULT) delete this.env[k];
     this.apiUrl = `http://127.0.0.1:${this.env.API_PORT}`;
     this.wsUrl = `http://127.0.0.1:${this.env.WS_PORT}`;
   }
