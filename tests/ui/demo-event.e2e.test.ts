@@ -60,4 +60,33 @@ describe('the demo event on a fresh exchange', () => {
     const balance = (await http(stack, 'GET', '/account/balance', { token: login.body.data.accessToken })).body.data;
     expect(balance.positions.ACME.available + balance.positions.ACME.locked).toBe(150);
   }, 60_000);
+
+  test('when the organiser posts news from their screen, then the newcomer sees it live as text, and an event cannot be loaded while open', async () => {
+    const org = await openTrader(browser, stack);
+    await org.page.fill('#auth-form input[name=username]', 'organiser');
+    await org.page.fill('#auth-form input[name=password]', 'organiser-password');
+    await org.page.click('#auth-submit');
+    await org.page.waitForSelector('#connection[data-state=live]');
+    await org.page.click('#nav-organiser');
+    await org.page.waitForFunction(() => document.getElementById('org-event')?.textContent?.startsWith('Demo market: loaded'));
+
+    const headline = 'Breaking <img src=x onerror=alert(1)> ACME';
+    await org.page.fill('#org-news input[name=headline]', headline);
+    await org.page.selectOption('#org-news-symbol', 'ACME');
+    await org.page.click('#org-news button[type=submit]');
+    await org.page.waitForFunction(() => document.getElementById('org-news-result')?.textContent?.startsWith('Published'));
+    // the newcomer's page, already open: the headline arrives over Socket.IO, as text
+    await newcomer.page.waitForFunction((h) => [...document.querySelectorAll('#news tr')].some((tr) => tr.textContent?.includes(h)), headline);
+    expect(await newcomer.page.$$('#news img')).toHaveLength(0);
+
+    await org.page.setInputFiles('#org-event-file', { name: 'again.yaml', mimeType: 'application/yaml', buffer: Buffer.from('name: Again\nsymbols: [{ symbol: ACME, tickSize: 0.01, referencePrice: 100 }]') });
+    await org.page.click('#org-event-form button[type=submit]');
+    await org.page.waitForFunction(() => document.getElementById('org-event-result')?.textContent?.startsWith('Refused'));
+    expect(await org.page.textContent('#org-event-result')).toContain('Close the session before loading an event');
+    await org.page.setInputFiles('#org-event-file', { name: 'bad.yaml', mimeType: 'application/yaml', buffer: Buffer.from('name: Bad\nsymbols: [{ symbol: acme, referencePrice: 1 }]') });
+    await org.page.click('#org-event-form button[type=submit]');
+    await org.page.waitForFunction(() => (document.getElementById('org-event-problems')?.textContent ?? '').includes('symbols.0.symbol'));
+    expect(org.errors).toEqual([]);
+    expect(newcomer.errors).toEqual([]);
+  }, 60_000);
 });

@@ -140,6 +140,7 @@ export class Api {
     return true;
   }
 
+  /** A request with the session's token; `body` as JSON, or a `Text` body sent as it is (an event file). */
   async call<T = any>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
     const token = await this.freshToken();
     const res = await this.send<T>(method, path, body, token);
@@ -151,13 +152,21 @@ export class Api {
     return res;
   }
 
+  /** A download (results as CSV): the raw text, with the session's token. */
+  async text(path: string): Promise<{ ok: boolean; text: string }> {
+    const token = await this.freshToken();
+    const res = await fetch(path, { headers: token === null ? {} : { authorization: `Bearer ${token}` } }).catch(() => null);
+    return res === null ? { ok: false, text: '' } : { ok: res.ok, text: await res.text() };
+  }
+
   private async send<T>(method: string, path: string, body: unknown, token: string | null): Promise<ApiResult<T>> {
     const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const raw = body instanceof Text;
+    if (body !== undefined) headers['content-type'] = raw ? body.type : 'application/json';
     if (token !== null) headers.authorization = `Bearer ${token}`;
     let res: Response;
     try {
-      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(path, { method, headers, body: body === undefined ? undefined : raw ? body.text : JSON.stringify(body) });
     } catch (err) {
       return { ok: false, status: 0, data: undefined as T, error: `The exchange cannot be reached (${String(err)})`, code: -1 };
     }
@@ -179,4 +188,12 @@ export class Api {
     else localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
     return writeShared(session);
   }
+}
+
+/** A request body sent as it is, with its media type (not as JSON). */
+export class Text {
+  constructor(
+    readonly text: string,
+    readonly type: string,
+  ) {}
 }

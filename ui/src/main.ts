@@ -3,6 +3,7 @@ import { byId, setText } from './dom.js';
 import { connectLive, resolveWsUrl, type ConnectionState, type LiveSocket } from './live.js';
 import { OrganiserScreen } from './organiser.js';
 import { TraderScreen } from './trader.js';
+import { NewsPanel } from './news.js';
 
 /** Boot: the sign-in form, or the trading screen (and the organiser's, for the admin role) once signed in. */
 const api = new Api();
@@ -35,6 +36,7 @@ async function showExchange(): Promise<void> {
   byId('sign-out').hidden = false;
   setText('who', user.username);
   const trader = new TraderScreen(api);
+  const news = new NewsPanel();
   const organiser = user.role === 'ADMIN' ? new OrganiserScreen(api, trader) : null;
   if (organiser !== null) trader.onMarketChange = () => organiser.draw();
   const show = (view: string) => {
@@ -50,8 +52,10 @@ async function showExchange(): Promise<void> {
   const config = (await (await fetch('/app/config.json')).json()) as { wsUrl: string };
   socket = connectLive(resolveWsUrl(config.wsUrl, location), api, drawConnection, (s) => {
     void trader.sync(s).then(() => (byId('organiser-view').hidden ? undefined : organiser?.load()));
+    void news.load(api);
   });
   trader.attach(socket);
+  news.attach(socket);
   organiser?.attach(socket);
 }
 

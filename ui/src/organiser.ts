@@ -1,4 +1,4 @@
-import type { Api } from './api.js';
+import { Text, type Api } from './api.js';
 import { byId, emptyRow, setText } from './dom.js';
 import { esc, formatMoney, formatPrice, formatShares, formatTime } from './format.js';
 import type { LiveSocket } from './live.js';
@@ -48,6 +48,48 @@ export class OrganiserScreen {
       return this.act('org-bots-result', 'POST', '/admin/bots', body, (d) => `Bots ${d.enabled ? 'on' : 'off'}${d.intensity !== undefined ? `, intensity ${d.intensity}` : ''}`);
     });
     byId('org-volume-refresh').addEventListener('click', () => void this.loadVolume());
+    this.form('org-event-form', async () => {
+      const file = byId<HTMLInputElement>('org-event-file').files?.[0];
+      byId('org-event-problems').innerHTML = '';
+      if (file === undefined) return setText('org-event-result', 'Choose an event file first', 'down');
+      const res = await this.api.call('POST', '/admin/event', new Text(await file.text(), 'application/yaml'));
+      if (res.ok) {
+        setText('org-event-result', `Loaded ${res.data.name}: ${res.data.symbols.join(', ')}, ${res.data.news} news items${res.data.opened ? '; the session is open' : ''}`, 'up');
+        void this.loadEvent();
+      } else {
+        setText('org-event-result', `Refused: ${res.error}`, 'down');
+        for (const p of (res.data as { problems?: string[] } | undefined)?.problems ?? []) {
+          const li = document.createElement('li');
+          li.textContent = p;
+          byId('org-event-problems').append(li);
+        }
+      }
+    });
+    byId('org-results').addEventListener('click', () => void this.downloadResults());
+    this.form('org-news', (v) => {
+      const body: Record<string, unknown> = { headline: v.headline.trim() };
+      if (v.body.trim() !== '') body.body = v.body.trim();
+      if (v.symbol !== '') body.symbol = v.symbol;
+      if (v.movePercent.trim() !== '') body.movePercent = Number(v.movePercent);
+      return this.act('org-news-result', 'POST', '/admin/news', body, () => `Published: ${String(body.headline)}`);
+    });
+  }
+
+  private async loadEvent(): Promise<void> {
+    const res = await this.api.call('GET', '/admin/event');
+    if (!res.ok) return;
+    const e = res.data as { name: string; loadedAt: string; openedAt: string | null; news: { published: boolean }[] } | null;
+    setText('org-event', e === null ? 'No event loaded.' : `${e.name}: loaded ${formatTime(e.loadedAt)}${e.openedAt === null ? ', not opened yet' : `, opened ${formatTime(e.openedAt)}`}; ${e.news.filter((n) => n.published).length} of ${e.news.length} scripted news out.`);
+  }
+
+  private async downloadResults(): Promise<void> {
+    const res = await this.api.text('/admin/results?format=csv');
+    if (!res.ok) return setText('org-event-result', 'The results could not be read', 'down');
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([res.text], { type: 'text/csv' }));
+    link.download = 'results.csv';
+    link.click();
+    URL.revokeObjectURL(link.href);
   }
 
   attach(socket: LiveSocket): void {
@@ -60,7 +102,7 @@ export class OrganiserScreen {
 
   /** Loads everything the screen shows; called when it is opened and after every reconnect. */
   async load(): Promise<void> {
-    const [bots, audit] = await Promise.all([this.api.call('GET', '/admin/bots'), this.api.call('GET', '/admin/audit?limit=30'), this.loadParticipants(), this.loadVolume()]);
+    const [bots, audit] = await Promise.all([this.api.call('GET', '/admin/bots'), this.api.call('GET', '/admin/audit?limit=30'), this.loadParticipants(), this.loadVolume(), this.loadEvent()]);
     if (bots.ok) {
       const form = byId<HTMLFormElement>('org-bots');
       (form.elements.namedItem('enabled') as HTMLInputElement).checked = bots.data.enabled === true;
@@ -89,6 +131,7 @@ export class OrganiserScreen {
     const chosen = asset.value;
     asset.innerHTML = assets.map((a) => `<option value="${esc(a)}">${a === 'CASH' ? 'Cash' : `${esc(a)} shares`}</option>`).join('');
     if (chosen !== '') asset.value = chosen;
+    byId('org-news-symbol').innerHTML = '<option value="">None</option>' + symbols.map((s) => `<option value="${esc(s.symbol)}">${esc(s.symbol)}</option>`).join('');
   }
 
   private async loadParticipants(): Promise<void> {
@@ -116,7 +159,7 @@ export class OrganiserScreen {
     byId('org-audit').prepend(li);
   }
 
-  private form(id: string, submit: (values: Record<string, string>, form: HTMLFormElement) => Promise<unknown>): void {
+  private form(id: string, submit: (values: Record<string, string>, form: HTMLFormElement) => Promise<unknown> | void): void {
     const form = byId<HTMLFormElement>(id);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
