@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ErrorCode } from '../contracts/errors';
 import { historyQuery } from './routes/history-routes';
 import { candlesQuery } from './routes/market-routes';
+import { newsBody, newsQuery, resultsQuery } from './routes/event-routes';
+import { eventFileSchema } from '../contracts/event-file';
 import { addSymbolBody, botsBody, bulkCreditBody, cancelBody, credentialsBody, creditBody, placeBody, refreshBody, scheduleBody, sessionBody, volumeQuery } from './schemas';
 
 /**
@@ -54,6 +56,11 @@ export const ROUTES: Route[] = [
   { method: 'get', path: '/admin/snapshots', summary: "Every participant's portfolio at each close", auth: 'organiser' },
   { method: 'get', path: '/admin/bots', summary: "The liquidity bots' switch and intensity", auth: 'organiser' },
   { method: 'post', path: '/admin/bots', summary: 'Switch the liquidity bots and set their intensity', auth: 'organiser', body: botsBody },
+  { method: 'post', path: '/admin/event', summary: 'Load an event definition (YAML as application/yaml, or JSON) while the session is closed; 400 names each bad field', auth: 'organiser', body: eventFileSchema },
+  { method: 'get', path: '/admin/event', summary: 'The loaded event definition, when it was loaded and opened, which news went out', auth: 'organiser' },
+  { method: 'post', path: '/admin/news', summary: 'Publish a headline to everyone now (optionally moving a reference price)', auth: 'organiser', body: newsBody },
+  { method: 'get', path: '/admin/results', summary: "The event's results: participants only, ranked, in dollars (format=csv for a spreadsheet)", auth: 'organiser', query: resultsQuery },
+  { method: 'get', path: '/news', summary: 'News, newest first', auth: 'none', query: newsQuery },
   { method: 'get', path: '/health', summary: 'Readiness: Redis and PostgreSQL reachable', auth: 'none' },
   { method: 'get', path: '/live', summary: 'Liveness', auth: 'none' },
   { method: 'get', path: '/openapi.json', summary: 'This document', auth: 'none' },

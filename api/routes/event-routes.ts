@@ -10,7 +10,7 @@ import { idText, limitParam, symbolText } from '../schemas';
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
 const EVENT_FILE_LIMIT = '256kb';
 
-const newsBody = z
+export const newsBody = z
   .object({
     headline: z.string().trim().min(1).max(200),
     body: z.string().max(4000).optional(),
@@ -22,7 +22,7 @@ const newsBody = z
   .strict()
   .refine((n) => n.movePercent === undefined || n.symbol !== undefined, { message: 'a price move needs a symbol', path: ['movePercent'] });
 
-const resultsQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
+export const resultsQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
 
 /** The organiser's event: load and read the definition, post news, export the results. Mounted under /admin. */
 export function eventAdminRoutes(ctx: ApiContext): Router {
@@ -47,7 +47,7 @@ export function eventAdminRoutes(ctx: ApiContext): Router {
   return r;
 }
 
-const newsQuery = z.object({ limit: limitParam(200, 50), before: z.coerce.number().int().positive().optional() }).strict();
+export const newsQuery = z.object({ limit: limitParam(200, 50), before: z.coerce.number().int().positive().optional() }).strict();
 
 /** News for everyone, newest first: late joiners read what the `news` event already told the others. */
 export function newsRoutes(ctx: ApiContext): Router {
