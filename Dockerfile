@@ -15,6 +15,7 @@ COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/prisma ./prisma
+COPY --from=build --chown=node:node /app/events ./events
 USER node
 EXPOSE 3000 3001 3002 3003
 ENTRYPOINT ["node", "dist/scripts/service.js"]
