@@ -105,3 +105,24 @@ export async function publishNews(ctx: ApiContext, item: { headline: string; bod
   refused(reply, 'publishing the news');
   return { newsId, seq: reply!.seq };
 }
+
+/**
+ * What a participant may know of the loaded event before it happens: its name, what everyone starts
+ * with, the limits and fees, as the file gives them (dollars, bps). Not the news schedule.
+ */
+export async function publicRules(ctx: ApiContext) {
+  const current = readStoredEvent(await ctx.redis.get(ctx.n.keys.event));
+  if (current === null) return { event: null, starting: null, rules: null };
+  const e = current.event;
+  return {
+    event: e.name,
+    starting: { cash: centsToWire(e.starting.cash), shares: e.starting.shares },
+    rules: {
+      maxOrderQuantity: e.rules.maxOrderQuantity ?? null,
+      maxOrderValue: e.rules.maxOrderValue === undefined ? null : centsToWire(e.rules.maxOrderValue),
+      shortSelling: false,
+      positionLimits: e.rules.positionLimits,
+      fees: e.rules.fees ?? null,
+    },
+  };
+}

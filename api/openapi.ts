@@ -42,6 +42,7 @@ export const ROUTES: Route[] = [
   { method: 'get', path: '/market/trades/{symbol}', summary: 'Recent trades of a symbol', auth: 'none' },
   { method: 'get', path: '/market/candles/{symbol}', summary: 'OHLCV candles built from trades', auth: 'none', query: candlesQuery },
   { method: 'get', path: '/market/session', summary: 'Session state', auth: 'none' },
+  { method: 'get', path: '/market/rules', summary: "The loaded event's starting package, limits and fees (null when none is loaded)", auth: 'none' },
   { method: 'get', path: '/leaderboard', summary: 'Participants by equity, with return, maximum drawdown and Sharpe ratio', auth: 'none' },
   { method: 'post', path: '/admin/symbols', summary: 'List a symbol', auth: 'organiser', body: addSymbolBody },
   { method: 'post', path: '/admin/credit', summary: 'Credit cash or shares to a participant', auth: 'organiser', body: creditBody },

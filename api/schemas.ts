@@ -4,7 +4,7 @@ import { z } from 'zod';
 const money = z.union([z.number(), z.string()]);
 
 /** the participant's own id for an order: a place sets it, a cancel may name the order by it */
-const clientOrderId = z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'clientOrderId: printable characters without spaces');
+const clientOrderId = z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'printable characters without spaces');
 
 /**
  * Every id a request may name (orders, participants): what the services generate is printable
@@ -12,7 +12,7 @@ const clientOrderId = z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'clientO
  * before it reaches Redis, PostgreSQL or the stream.
  */
 export const idText = z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'an id: 1 to 64 printable characters without spaces');
-export const symbolText = z.string().regex(/^[A-Z][A-Z0-9.]{0,9}$/, 'symbol: 1 to 10 of A-Z 0-9 . starting with a letter');
+export const symbolText = z.string().regex(/^[A-Z][A-Z0-9.]{0,9}$/, '1 to 10 of A-Z 0-9 . starting with a letter');
 
 /** A time of a query, as ISO text or epoch milliseconds, within what PostgreSQL and JavaScript both hold. */
 export const queryDate = z.coerce
@@ -23,8 +23,8 @@ export const queryDate = z.coerce
 export const limitParam = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
 export const credentialsBody = z.object({
-  username: z.string().regex(/^[A-Za-z0-9_.-]{3,32}$/, 'username: 3 to 32 letters, digits, _ . or -'),
-  password: z.string().min(8, 'password: at least 8 characters').max(128),
+  username: z.string().regex(/^[A-Za-z0-9_.-]{3,32}$/, '3 to 32 letters, digits, _ . or -'),
+  password: z.string().min(8, 'at least 8 characters').max(128),
 });
 
 export const refreshBody = z.object({ refreshToken: z.string().min(1) });
@@ -55,7 +55,7 @@ export const cancelBody = z
 
 export const addSymbolBody = z
   .object({
-    symbol: z.string().regex(/^[A-Z][A-Z0-9.]{0,9}$/, 'symbol: 1 to 10 of A-Z 0-9 . starting with a letter'),
+    symbol: z.string().regex(/^[A-Z][A-Z0-9.]{0,9}$/, '1 to 10 of A-Z 0-9 . starting with a letter'),
     tickSize: money.default(0.01),
     lotSize: z.number().int().positive().default(1),
     /** where the data-server's reference price starts, in currency units */

@@ -33,3 +33,12 @@ export function wireToCents(value: unknown): number | null {
   const cents = Number(m[2]) * CENTS_PER_UNIT + Number((m[3] ?? '').padEnd(2, '0'));
   return m[1] === '-' ? -cents : cents;
 }
+
+/** "$1,234.50", "-$0.05": money in a sentence (engine reasons, messages), from exact cents */
+export function dollarsText(cents: number): string {
+  if (!Number.isSafeInteger(cents)) return `$${String(centsToWire(cents))}`;
+  const abs = cents < 0 ? -cents : cents;
+  const units = String(Math.floor(abs / CENTS_PER_UNIT)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const rest = String(abs % CENTS_PER_UNIT).padStart(2, '0');
+  return `${cents < 0 ? '-' : ''}$${units}.${rest}`;
+}

@@ -5,6 +5,7 @@ import type { ApiContext } from '../context';
 import { ApiError, ok } from '../http-errors';
 import { ErrorCode } from '../../contracts/errors';
 import { listedSymbol } from '../symbols';
+import { publicRules } from '../event-service';
 import { parseStored, parseStoredList } from '../../contracts/stored';
 import { limitParam, queryDate } from '../schemas';
 
@@ -38,6 +39,8 @@ export function marketRoutes(ctx: ApiContext): Router {
     if (reference === null) throw new ApiError(404, ErrorCode.NOT_FOUND, `No reference price for ${symbol} yet`);
     ok(res, reference);
   });
+  // the loaded event's rules as participants see them (limits, fees, what everyone started with): no news schedule
+  r.get('/rules', async (_req, res) => ok(res, await publicRules(ctx)));
   r.get('/orderbook/:symbol', async (req, res) => {
     const { symbol } = await listedSymbol(ctx, String(req.params.symbol));
     const raw = await ctx.redis.get(ctx.n.keys.orderbook(symbol));

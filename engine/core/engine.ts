@@ -1,4 +1,5 @@
 import { ErrorCode, ErrorMessage } from '../../contracts/errors';
+import { dollarsText } from '../../contracts/money';
 import { Account } from './accounts';
 import { Book, BookSide, BUY, Level, Order, SELL, type SideIndex } from './book';
 import { affordableShares, feeCents, feeReserve, tradeFees, validFees, type StartingPackage, type TradingRules } from './rules';
@@ -226,7 +227,7 @@ export class MatchingEngine {
       }
       price = c.price;
       if (price % book.tickSize !== 0) {
-        return this.reject(c, ErrorCode.INVALID_PRICE, `price must be a multiple of the tick size ${book.tickSize}`);
+        return this.reject(c, ErrorCode.INVALID_PRICE, `Price must be a multiple of the tick size ${dollarsText(book.tickSize)}`);
       }
       if (price * qty > Number.MAX_SAFE_INTEGER) {
         return this.reject(c, ErrorCode.INVALID_QUANTITY, 'price x quantity is too large');
@@ -242,17 +243,17 @@ export class MatchingEngine {
       if (this.rules !== null && this.breachesLimits(c, book, side, type, price, qty, opp, account)) return;
       if (side === SELL) {
         const have = account === null ? 0 : account.sharesAvailable[book.index] ?? 0;
-        if (have < qty) return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `needs ${qty} ${book.symbol} shares, ${have} available`);
+        if (have < qty) return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `Not enough ${book.symbol} shares: ${qty} needed, ${have} available`);
       } else {
         const have = account === null ? 0 : account.cashAvailable;
         const fees = this.rules === null ? null : this.rules.fees;
         if (type === 'LIMIT') {
           const needs = price * qty + feeReserve(fees, price * qty, qty);
-          if (have < needs) return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `needs ${needs} cents, ${have} available`);
+          if (have < needs) return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `Not enough cash: ${dollarsText(needs)} needed${needs > price * qty ? ' with the fee' : ''}, ${dollarsText(have)} available`);
         } else {
           const best = opp.best();
           if (best !== undefined && affordableShares(fees === null ? 'BPS' : fees.unit, fees === null ? 0 : fees.taker, have, best.price, 1) === 0) {
-            return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `cannot afford one share at ${best.price} with its fee, ${have} cents available`);
+            return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `Not enough cash for one share at ${dollarsText(best.price)}: ${dollarsText(have)} available`);
           }
         }
       }
@@ -615,14 +616,14 @@ export class MatchingEngine {
   private breachesLimits(c: PlaceCommand, book: Book, side: SideIndex, type: string, price: number, qty: number, opp: BookSide, account: Account | null): boolean {
     const rules = this.rules as TradingRules;
     if (rules.maxOrderQuantity !== null && qty > rules.maxOrderQuantity) {
-      this.reject(c, ErrorCode.ORDER_LIMIT_EXCEEDED, `quantity ${qty} is over the maximum order size of ${rules.maxOrderQuantity} shares`);
+      this.reject(c, ErrorCode.ORDER_LIMIT_EXCEEDED, `Order of ${qty} shares is over the event's maximum order size of ${rules.maxOrderQuantity} shares`);
       return true;
     }
     if (rules.maxOrderNotional !== null) {
       const best = opp.best();
       const value = type === 'LIMIT' ? price * qty : best === undefined ? 0 : best.price * qty;
       if (value > rules.maxOrderNotional) {
-        this.reject(c, ErrorCode.ORDER_LIMIT_EXCEEDED, `order value ${value} cents is over the maximum order value of ${rules.maxOrderNotional} cents`);
+        this.reject(c, ErrorCode.ORDER_LIMIT_EXCEEDED, `Order value ${dollarsText(value)} is over the event's maximum order value of ${dollarsText(rules.maxOrderNotional)}`);
         return true;
       }
     }
@@ -633,11 +634,11 @@ export class MatchingEngine {
     const buying = account === null ? 0 : (account.buyOpen[i] ?? 0);
     const selling = account === null ? 0 : (account.sharesLocked[i] ?? 0);
     if (side === BUY && limit.net !== null && held + buying + qty > limit.net) {
-      this.reject(c, ErrorCode.POSITION_LIMIT_EXCEEDED, `buying ${qty} could take the ${book.symbol} position to ${held + buying + qty} shares, over the net position limit of ${limit.net}`);
+      this.reject(c, ErrorCode.POSITION_LIMIT_EXCEEDED, `Buying ${qty} could take your ${book.symbol} position to ${held + buying + qty} shares, over the net position limit of ${limit.net}`);
       return true;
     }
     if (limit.gross !== null && held + buying + selling + qty > limit.gross) {
-      this.reject(c, ErrorCode.POSITION_LIMIT_EXCEEDED, `${held} ${book.symbol} shares held and ${buying + selling + qty} in working orders would be over the gross limit of ${limit.gross}`);
+      this.reject(c, ErrorCode.POSITION_LIMIT_EXCEEDED, `${held} ${book.symbol} shares held and ${buying + selling + qty} in working orders would be over the gross position limit of ${limit.gross}`);
       return true;
     }
     return false;

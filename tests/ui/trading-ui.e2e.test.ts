@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'fs';
 import type { Browser } from 'playwright-core';
-import { admin, http, loginAdmin } from '../harness/client';
+import { admin, http, loginAdmin, register } from '../harness/client';
 import { Stack } from '../harness/stack';
-import { fillTicket, launchBrowser, openTrader, rows, screenshot, signUp, submitTicket, type Trader } from './browser';
+import { fillTicket, launchBrowser, openTrader, rows, screenshot, seriousAxeViolations, signUp, submitTicket, type Trader } from './browser';
 
 /**
  * The browser UI against the real running stack (api, engine, ws-server, db-writer on the real
@@ -61,7 +61,7 @@ describe('browser trading UI', () => {
 
     const open = await rows(alice.page, '#open-orders');
     expect(open).toHaveLength(1);
-    expect(open[0].slice(1, 7)).toEqual(['ACME', 'BUY', 'LIMIT GFD', '100.00', '0 / 10', 'PENDING']);
+    expect(open[0].slice(1, 7)).toEqual(['ACME', 'Buy', 'Limit, good for day', '100.00', '0 / 10', 'Open']);
     await alice.page.waitForFunction(() => document.querySelector('#book-bids tr[data-price="100"]') !== null);
     expect(await bookLevels(alice, 'bids')).toEqual(['100.00 x 10']);
     expect(await alice.page.textContent('#cash-locked')).toBe('$1,000.00');
@@ -79,6 +79,10 @@ describe('browser trading UI', () => {
 
     await fillTicket(bob.page, { side: 'SELL', quantity: '10', price: '100.00' });
     expect(await submitTicket(bob.page)).toBe('Filled: SELL 10 ACME @ 100.00');
+    // alice was doing nothing: her resting order's fill is announced
+    await alice.page.waitForFunction(() => [...document.querySelectorAll('#toasts .toast.fill')].some((t) => t.textContent === 'Your order filled: bought 10 ACME at $100.00'));
+    // bob took liquidity: his verdict says it, no toast
+    expect(await bob.page.$$('#toasts .toast')).toHaveLength(0);
 
     // alice: her order is filled and gone from open orders, she holds 10 shares, her cash paid for them
     await alice.page.waitForFunction(() => document.getElementById('open-orders')?.textContent?.includes('No open orders'));
@@ -103,11 +107,11 @@ describe('browser trading UI', () => {
     // average cost and history arrive once db-writer has persisted the fill
     await alice.page.waitForFunction(() => document.querySelector('#positions tr[data-symbol="ACME"] td:nth-child(3)')?.textContent === '100.00');
     await alice.page.click('[data-tab=trades]');
-    await alice.page.waitForFunction(() => document.getElementById('trade-history')?.textContent?.includes('MAKER'));
-    expect((await rows(alice.page, '#trade-history'))[0].slice(1)).toEqual(['ACME', 'BUY', '100.00', '10', 'MAKER']);
+    await alice.page.waitForFunction(() => document.getElementById('trade-history')?.textContent?.includes('Maker'));
+    expect((await rows(alice.page, '#trade-history'))[0].slice(1)).toEqual(['ACME', 'Bought', '100.00', '10', 'Maker', '$0.00']);
     await bob.page.click('[data-tab=orders]');
-    await bob.page.waitForFunction(() => document.getElementById('order-history')?.textContent?.includes('FILLED'));
-    expect((await rows(bob.page, '#order-history'))[0].slice(1, 7)).toEqual(['ACME', 'SELL', 'LIMIT GFD', '100.00', '10 / 10', 'FILLED']);
+    await bob.page.waitForFunction(() => document.getElementById('order-history')?.textContent?.includes('Filled'));
+    expect((await rows(bob.page, '#order-history'))[0].slice(1, 7)).toEqual(['ACME', 'Sell', 'Limit, good for day', '100.00', '10 / 10', 'Filled']);
     // the leaderboard, live: alice $9,000 + 10 x 100.00, bob $1,000 + 40 x 100.00
     await alice.page.click('[data-tab=leaderboard]');
     await alice.page.waitForFunction(() => document.getElementById('leaderboard')?.textContent?.includes('$5,000.00'));
@@ -141,13 +145,20 @@ describe('browser trading UI', () => {
     expect(await alice.page.textContent('[data-error-for=price]')).toBe('Price: a positive amount with at most two decimals');
     expect(await alice.page.getAttribute('#ticket input[name=price]', 'aria-invalid')).toBe('true');
 
-    // valid to the ticket, refused by the engine: alice has $9,000 and this costs $100,000
+    // valid to the ticket, refused by the engine: alice has $9,000 and this costs $100,000; in dollars and words
     await fillTicket(alice.page, { side: 'BUY', quantity: '1000', price: '100.00' });
     expect(await alice.page.textContent('[data-error-for=quantity]')).toBe('');
-    expect(await submitTicket(alice.page)).toMatch(/^Rejected: .*\(code 4\)$/);
+    expect(await alice.page.textContent('#ticket-available')).toBe('$9,000.00 available: up to 90 shares');
+    expect(await submitTicket(alice.page)).toBe('Not placed: Not enough cash: $100,000.00 needed, $9,000.00 available');
     // selling shares she does not have
     await fillTicket(alice.page, { side: 'SELL', quantity: '11', price: '100.00' });
-    expect(await submitTicket(alice.page)).toMatch(/^Rejected: .*\(code 4\)$/);
+    expect(await alice.page.textContent('#ticket-available')).toBe('10 shares available to sell');
+    expect(await submitTicket(alice.page)).toBe('Not placed: Not enough ACME shares: 11 needed, 10 available');
+    // the quick buttons fill in what she can: all 10 shares, half of them
+    await alice.page.click('#ticket [data-fraction="1"]');
+    expect(await alice.page.inputValue('#ticket input[name=quantity]')).toBe('10');
+    await alice.page.click('#ticket [data-fraction="0.5"]');
+    expect(await alice.page.inputValue('#ticket input[name=quantity]')).toBe('5');
     expect(await rows(alice.page, '#open-orders')).toEqual([['No open orders']]);
     // the two refusals were the engine's, and the ticket never sent the malformed order
     expect(refusedSince(alice)).toEqual(['422 POST /order/place', '422 POST /order/place']);
@@ -181,12 +192,71 @@ describe('browser trading UI', () => {
     await alice.page.waitForFunction(() => document.querySelector('#positions tr[data-symbol="ACME"] td:nth-child(2)')?.textContent === '12');
     expect(refusedSince(alice)).toEqual([]);
     const bobOpen = await rows(bob.page, '#open-orders');
-    expect(bobOpen.map((r) => r.slice(1, 7))).toEqual([['ACME', 'SELL', 'LIMIT GFD', '101.00', '0 / 3', 'PENDING']]);
+    expect(bobOpen.map((r) => r.slice(1, 7))).toEqual([['ACME', 'Sell', 'Limit, good for day', '101.00', '0 / 3', 'Open']]);
     // the screen with a book, a tape, candles and a position on it
     await alice.page.waitForFunction(() => document.querySelector('#positions tr[data-symbol="ACME"] td:nth-child(3)')?.textContent !== '—');
     await screenshot(alice.page, 'trader', 1280);
     await screenshot(alice.page, 'trader', 390);
     await alice.page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('others trading moves her P&L, the symbol list agrees with the book, the chart switches interval, the book works by keyboard', async () => {
+    // carol buys 1 of bob's 3 at 101.00: alice does nothing, yet her 12 shares are now marked at 101.00
+    const carol = await register(stack, 'carol');
+    await admin(stack, adminToken, 'credit', { userId: carol.id, asset: 'CASH', amount: 1_000 });
+    const equityBefore = await alice.page.textContent('#equity');
+    const bought = await http(stack, 'POST', '/order/place', { token: carol.token, body: { symbol: 'ACME', side: 'BUY', type: 'MARKET', timeInForce: 'IOC', quantity: 1 } });
+    expect(bought.body.data.status).toBe('FILLED');
+    await alice.page.waitForFunction(() => document.querySelector('#positions tr[data-symbol="ACME"] td:nth-child(4)')?.textContent === '101.00');
+    // cash 9,000 - 2 x 98.00, plus 12 x 101.00
+    await alice.page.waitForFunction(() => document.getElementById('equity')?.textContent === '$10,016.00');
+    expect(equityBefore).not.toBe('$10,016.00');
+    // cost 10 x 100 + 2 x 98 = 1,196.00 against 1,212.00
+    await alice.page.waitForFunction(() => document.getElementById('pnl')?.textContent === '+$16.00');
+
+    // the symbol list's bid and ask are the book's own best levels
+    await alice.page.waitForFunction(() => document.querySelector('#book-asks tr[data-price="101"] td:nth-child(2)')?.textContent === '2');
+    const acme = (await rows(alice.page, '#symbol-list')).find((r) => r[0] === 'ACME')!;
+    expect([acme[2], acme[3]]).toEqual(['—', '101.00']);
+    expect(await bookLevels(alice, 'asks')).toEqual(['101.00 x 2']);
+
+    // a market order's cost is estimated from the book, and the book says when it is too thin
+    await fillTicket(alice.page, { side: 'BUY', quantity: '2', type: 'MARKET', timeInForce: 'IOC' });
+    expect(await alice.page.textContent('#ticket-cost')).toBe("About $202.00 at today's book");
+    await fillTicket(alice.page, { side: 'BUY', quantity: '3', type: 'MARKET', timeInForce: 'IOC' });
+    expect(await alice.page.textContent('#ticket-cost')).toBe("About $202.00 at today's book (it holds only 2 shares)");
+
+    // a book level by keyboard: focus it, Enter takes its price into the ticket
+    await fillTicket(alice.page, { side: 'BUY', quantity: '1', price: '' });
+    await alice.page.focus('#book-asks tr[data-price="101"]');
+    await alice.page.keyboard.press('Enter');
+    expect(await alice.page.inputValue('#ticket input[name=price]')).toBe('101.00');
+
+    // the chart's interval: 5 minutes asks the api for 5-minute candles
+    const asked = alice.page.waitForRequest((r) => r.url().includes('/market/candles/ACME?interval=5m'));
+    await alice.page.click('#chart-intervals [data-interval="5m"]');
+    await asked;
+    expect(await alice.page.getAttribute('#chart-intervals [data-interval="5m"]', 'aria-pressed')).toBe('true');
+    expect(await alice.page.getAttribute('#chart-intervals [data-interval="1m"]', 'aria-pressed')).toBe('false');
+    expect(await alice.page.$$eval('#chart canvas', (c) => c.length)).toBeGreaterThan(0);
+    expect(refusedSince(alice)).toEqual([]);
+  });
+
+  it('on a phone every control is within its card and at least 32 px tall; axe-core finds no serious violation', async () => {
+    await bob.page.setViewportSize({ width: 390, height: 900 });
+    // bob still has 2 shares resting at 101.00
+    const cancel = (await bob.page.$('#open-orders button[data-cancel]'))!;
+    const box = (await cancel.boundingBox())!;
+    const card = (await (await bob.page.$('.activity'))!.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(32);
+    expect(box.x + box.width).toBeLessThanOrEqual(card.x + card.width);
+    const small = await bob.page.$$eval('#trade-view button, #trade-view input, #trade-view select', (els) =>
+      els.filter((e) => (e as HTMLElement).offsetParent !== null && e.getBoundingClientRect().height < 32).map((e) => e.outerHTML.slice(0, 80)),
+    );
+    expect(small).toEqual([]);
+    expect(await seriousAxeViolations(bob.page)).toEqual([]);
+    await bob.page.setViewportSize({ width: 1280, height: 900 });
+    expect(await seriousAxeViolations(bob.page)).toEqual([]);
   });
 
   it('the organiser screen: session control, symbols, funding, bots and volume', async () => {
@@ -215,10 +285,10 @@ describe('browser trading UI', () => {
     await org.page.waitForFunction(() => document.getElementById('org-credit-result')?.textContent === 'Credited bob with 20 BETA');
     await bob.page.waitForFunction(() => document.querySelector('#positions tr[data-symbol="BETA"] td:nth-child(2)')?.textContent === '20');
 
-    // volume by symbol from PostgreSQL: ACME traded 10 + 2 shares
+    // volume by symbol from PostgreSQL: ACME traded 10 + 2 + 1 shares
     await org.page.click('#org-volume-refresh');
     await org.page.waitForFunction(() => document.getElementById('org-volume')?.textContent?.includes('ACME'));
-    expect((await rows(org.page, '#org-volume'))[0].slice(1)).toEqual(['ACME', '12', '$1,196.00', '2']);
+    expect((await rows(org.page, '#org-volume'))[0].slice(1)).toEqual(['ACME', '13', '$1,297.00', '3']);
 
     // bots on with an intensity, as stored for data-server
     await org.page.check('#org-bots input[name=enabled]');
@@ -231,13 +301,14 @@ describe('browser trading UI', () => {
     await org.page.click('[data-session=HALTED]');
     await alice.page.waitForFunction(() => document.getElementById('session-state')?.textContent === 'Market halted');
     await fillTicket(alice.page, { side: 'BUY', quantity: '1', price: '100.00' });
-    expect(await submitTicket(alice.page)).toMatch(/^Rejected: .*\(code 9\)$/);
+    expect(await submitTicket(alice.page)).toBe('Not placed: Trading is halted');
     await org.page.click('[data-session=OPEN]');
     await alice.page.waitForFunction(() => document.getElementById('session-state')?.textContent === 'Market open');
     await org.page.waitForFunction(() => document.getElementById('org-audit')?.textContent?.includes('/session'));
     expect(refusedSince(alice)).toEqual(['409 POST /order/place']);
     expect(refusedSince(org)).toEqual([]);
 
+    expect(await seriousAxeViolations(org.page)).toEqual([]);
     await screenshot(org.page, 'organiser', 1280);
     await screenshot(org.page, 'organiser', 390);
     expect(org.errors).toEqual([]);

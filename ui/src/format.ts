@@ -27,7 +27,10 @@ export function formatPnl(value: number | null | undefined): string {
 
 export function formatPercent(ratio: number | null | undefined): string {
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return DASH;
-  return `${ratio > 0 ? '+' : ''}${(ratio * 100).toFixed(2)}%`;
+  const text = (ratio * 100).toFixed(2);
+  // what rounds to zero is zero, without a sign ("-0.00%" reads as a loss)
+  if (Number(text) === 0) return '0.00%';
+  return `${ratio > 0 ? '+' : ''}${text}%`;
 }
 
 /** Wall-clock time of an engine timestamp (ms) or an ISO date, in the viewer's time zone. */

@@ -4,6 +4,8 @@ import { connectLive, resolveWsUrl, type ConnectionState, type LiveSocket } from
 import { OrganiserScreen } from './organiser.js';
 import { TraderScreen } from './trader.js';
 import { NewsPanel } from './news.js';
+import { offerNotifications } from './toast.js';
+import { refusalText } from './messages.js';
 
 /** Boot: the sign-in form, or the trading screen (and the organiser's, for the admin role) once signed in. */
 const api = new Api();
@@ -37,6 +39,7 @@ async function showExchange(): Promise<void> {
   setText('who', user.username);
   const trader = new TraderScreen(api);
   const news = new NewsPanel();
+  offerNotifications(byId<HTMLButtonElement>('notify'));
   const organiser = user.role === 'ADMIN' ? new OrganiserScreen(api, trader) : null;
   if (organiser !== null) trader.onMarketChange = () => organiser.draw();
   const show = (view: string) => {
@@ -81,7 +84,7 @@ function wireAuthForm(): void {
     submit.disabled = true;
     const res = await api.signIn(kind, username, password);
     submit.disabled = false;
-    if (!res.ok) return setText('auth-error', res.error);
+    if (!res.ok) return setText('auth-error', refusalText(res.code, res.error));
     // a fresh page for the signed-in user: no state of a previous session survives
     location.reload();
   });

@@ -1,6 +1,7 @@
 import { Text, type Api } from './api.js';
 import { byId, emptyRow, setText } from './dom.js';
 import { esc, formatMoney, formatPrice, formatShares, formatTime } from './format.js';
+import { refusalText } from './messages.js';
 import type { LiveSocket } from './live.js';
 import type { TraderScreen } from './trader.js';
 
@@ -18,7 +19,11 @@ export class OrganiserScreen {
     private readonly trader: TraderScreen,
   ) {
     document.querySelectorAll<HTMLButtonElement>('[data-session]').forEach((b) =>
-      b.addEventListener('click', () => void this.act('org-session-result', 'POST', '/admin/session', { state: b.dataset.session }, (d) => `Session ${String(d.state).toLowerCase()}${d.snapshot ? `; ${d.snapshot.participants} portfolios snapshotted` : ''}`)),
+      b.addEventListener('click', () => {
+        // closing expires every resting order of every participant: not one to do by a slip
+        if (b.dataset.session === 'CLOSED' && !confirm('Close the session? Every resting order expires and every portfolio is snapshotted.')) return;
+        void this.act('org-session-result', 'POST', '/admin/session', { state: b.dataset.session }, (d) => `Session ${String(d.state).toLowerCase()}${d.snapshot ? `; ${d.snapshot.participants} portfolios snapshotted` : ''}`);
+      }),
     );
     byId('org-reset').addEventListener('click', () => {
       if (confirm('Reset every balance to zero for a new event?')) void this.act('org-session-result', 'POST', '/admin/reset', {}, () => 'Reset: balances are zero, a new event can be funded');
@@ -102,13 +107,15 @@ export class OrganiserScreen {
 
   /** Loads everything the screen shows; called when it is opened and after every reconnect. */
   async load(): Promise<void> {
-    const [bots, audit] = await Promise.all([this.api.call('GET', '/admin/bots'), this.api.call('GET', '/admin/audit?limit=30'), this.loadParticipants(), this.loadVolume(), this.loadEvent()]);
+    await this.loadParticipants();
+    const [bots, audit] = await Promise.all([this.api.call('GET', '/admin/bots'), this.api.call('GET', '/admin/audit?limit=30'), this.loadVolume(), this.loadEvent()]);
     if (bots.ok) {
       const form = byId<HTMLFormElement>('org-bots');
       (form.elements.namedItem('enabled') as HTMLInputElement).checked = bots.data.enabled === true;
       (form.elements.namedItem('intensity') as HTMLInputElement).value = bots.data.intensity === undefined ? '' : String(bots.data.intensity);
     }
     if (audit.ok) {
+      // participants loaded first, so that the feed names them
       byId('org-audit').innerHTML = '';
       for (const a of [...audit.data].reverse()) this.prependAudit({ ...a, timestamp: a.at });
     }
@@ -155,8 +162,19 @@ export class OrganiserScreen {
 
   private prependAudit(a: { actor: string; action: string; details: unknown; timestamp: number | string }): void {
     const li = document.createElement('li');
-    li.textContent = `${formatTime(a.timestamp)} ${a.actor} ${a.action} ${JSON.stringify(a.details)}`;
+    li.textContent = `${formatTime(a.timestamp)} ${a.actor} ${a.action} ${this.describeDetails(a.details)}`;
     byId('org-audit').prepend(li);
+  }
+
+  /** An action's body with participants named, not numbered */
+  private describeDetails(details: unknown): string {
+    if (typeof details === 'string') return details.length > 80 ? `${details.slice(0, 80)}…` : details;
+    if (details === null || typeof details !== 'object') return '';
+    const named = (id: unknown) => this.participants.find((p) => p.id === id)?.username ?? String(id);
+    const d = { ...(details as Record<string, unknown>) };
+    if (typeof d.userId === 'string') d.userId = named(d.userId);
+    if (Array.isArray(d.userIds)) d.userIds = d.userIds.map(named);
+    return Object.entries(d).map(([k, v]) => `${k === 'userId' ? 'participant' : k === 'userIds' ? 'participants' : k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
   }
 
   private form(id: string, submit: (values: Record<string, string>, form: HTMLFormElement) => Promise<unknown> | void): void {
@@ -171,6 +189,6 @@ export class OrganiserScreen {
 
   private async act(resultId: string, method: string, path: string, body: unknown, describe: (data: any) => string): Promise<void> {
     const res = await this.api.call(method, path, body);
-    setText(resultId, res.ok ? describe(res.data) : `Refused: ${res.error} (code ${res.code})`, res.ok ? 'up' : 'down');
+    setText(resultId, res.ok ? describe(res.data) : `Refused: ${refusalText(res.code, res.error)}`, res.ok ? 'up' : 'down');
   }
 }

@@ -1,12 +1,16 @@
-import { CandlestickSeries, ColorType, createChart, HistogramSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import type { WireTick } from '../../contracts/wire';
 import type { Api } from './api.js';
 import { LiveBook, type BookMessage } from './book.js';
 import { addTrade, type Candle } from './candles.js';
+import { INTERVALS, PriceChart, type Interval, type OwnFill } from './chart.js';
+import { markAccount } from './marks.js';
+import { orderKindText, reasonText, refusalText, statusText } from './messages.js';
+import { marketEstimate, maxQuantity, share } from './ticket-help.js';
+import { toast } from './toast.js';
 import { byId, emptyRow, frameScheduler, setText, signClass } from './dom.js';
 import { DASH, esc, formatMoney, formatPercent, formatPnl, formatPrice, formatShares, formatTime } from './format.js';
 import type { LiveSocket } from './live.js';
-import { OrderStore, type OrderRow } from './orders.js';
+import { isOpen, OrderStore, type OrderRow } from './orders.js';
 import { TradeTape, type TapeTrade } from './tape.js';
 import { checkTicket, ticketCost, type Side, type TicketInput } from './ticket.js';
 
@@ -19,8 +23,13 @@ export interface ListedSymbol {
 }
 
 const BOOK_ROWS = 12;
-const CANDLE_SECONDS = 60;
 const SELECTED_KEY = 'mock-exchange.symbol';
+
+/** The loaded event's rules as GET /market/rules gives them (the event file's units). */
+interface EventRules {
+  event: string | null;
+  rules: { maxOrderQuantity: number | null; maxOrderValue: number | null; positionLimits: Record<string, { net?: number; gross?: number }>; fees: { unit: 'bps' | 'perShare'; maker: number; taker: number } | null } | null;
+}
 
 /**
  * The participant's trading screen: symbols with live quotes, the chosen symbol's book, tape and
@@ -33,7 +42,6 @@ export class TraderScreen {
   session = '—';
   private readonly orders = new OrderStore();
   private readonly tape = new TradeTape(40);
-  private candles: Candle[] = [];
   private cash: { available: number | null; locked: number | null } = { available: null, locked: null };
   private shares: Record<string, { available: number; locked: number }> = {};
   private balanceSeq = -1;
@@ -43,9 +51,9 @@ export class TraderScreen {
   private syncBuffer: OrderRow[] | null = null;
   private syncGeneration = 0;
   private side: Side = 'BUY';
-  private chart: IChartApi | null = null;
-  private candleSeries: ISeriesApi<'Candlestick'> | null = null;
-  private volumeSeries: ISeriesApi<'Histogram'> | null = null;
+  private readonly chart = new PriceChart(byId('chart'));
+  private ownFills: (OwnFill & { symbol: string })[] = [];
+  private rules: EventRules = { event: null, rules: null };
   private historyTimer: ReturnType<typeof setTimeout> | null = null;
   /** every change of exchange-wide state (session, symbols, ticks), for the organiser screen */
   onMarketChange: () => void = () => {};
@@ -62,6 +70,7 @@ export class TraderScreen {
   constructor(private readonly api: Api) {
     this.wireTicket();
     this.wireTabs();
+    this.wireChart();
     byId('symbol-list').addEventListener('click', (e) => {
       const row = (e.target as HTMLElement).closest('tr[data-symbol]');
       if (row !== null) void this.select(row.getAttribute('data-symbol')!);
@@ -71,6 +80,14 @@ export class TraderScreen {
       if (button !== null) void this.cancel(button as HTMLButtonElement);
     });
     for (const id of ['book-asks', 'book-bids']) {
+      // a book level is a control: Enter or Space takes its price, as a click does
+      byId(id).addEventListener('keydown', (e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        const row = (e.target as HTMLElement).closest('tr[data-price]');
+        if (row === null) return;
+        e.preventDefault();
+        (row as HTMLElement).click();
+      });
       byId(id).addEventListener('click', (e) => {
         const row = (e.target as HTMLElement).closest('tr[data-price]');
         if (row === null) return;
@@ -93,15 +110,18 @@ export class TraderScreen {
     for (const s of this.symbols.values()) s.book.clear();
     if (this.selected === null || !this.symbols.has(this.selected)) this.selected = [...this.symbols.keys()].sort()[0] ?? null;
 
-    const [, session, orders, balance] = await Promise.all([
+    const [, session, orders, balance, rules] = await Promise.all([
       Promise.all([...this.symbols.keys()].map((s) => this.subscribeMarket(s))),
       this.api.call('GET', '/market/session'),
       this.api.call<OrderRow[]>('GET', `/order/user/${encodeURIComponent(user.id)}?limit=500`),
       this.api.call('GET', '/account/balance'),
+      this.api.call<EventRules>('GET', '/market/rules'),
       socket.emitWithAck('subscribe', { channel: 'leaderboard' }),
     ]);
     if (generation !== this.syncGeneration) return;
     if (session.ok) this.session = session.data.state;
+    if (rules.ok) this.rules = rules.data;
+    this.drawRules();
     if (orders.ok) this.orders.replaceAll(orders.data);
     for (const o of this.syncBuffer) this.orders.upsert(o);
     this.syncBuffer = null;
@@ -116,6 +136,11 @@ export class TraderScreen {
     socket.on('order', (o) => {
       const row = o as unknown as OrderRow;
       if (this.syncBuffer !== null) this.syncBuffer.push(row);
+      const before = this.orders.get(row.orderId);
+      // the exchange ended an order that was resting (the close, a self-trade): say so
+      if (row.status === 'CANCELLED' && before !== undefined && isOpen(before) && before.seq < row.seq && row.reason !== 'USER_CANCELLED') {
+        toast(`${statusText('CANCELLED')}: ${row.side === 'BUY' ? 'buy' : 'sell'} ${formatShares(row.quantity - row.filledQuantity)} ${row.symbol}, ${reasonText(row.reason)}`, 'cancel');
+      }
       if (this.orders.upsert(row)) {
         this.redraw('orders');
         this.historySoon();
@@ -134,7 +159,14 @@ export class TraderScreen {
     socket.on('trade', (t) => {
       if (t.symbol !== this.selected) return;
       if (this.tape.add(t as TapeTrade)) this.redraw('tape');
-      this.addCandle(t);
+      this.chart.addTrade(t);
+    });
+    socket.on('fill', (f) => {
+      const fill = { symbol: f.symbol, side: f.side, price: f.price, quantity: f.quantity, timestamp: f.timestamp };
+      this.ownFills.push(fill);
+      if (f.symbol === this.selected) this.chart.addFill(fill);
+      // a resting order filled while one was doing something else (a taker's fill is the ticket's verdict)
+      if (f.liquidity === 'MAKER') toast(`Your order filled: ${f.side === 'BUY' ? 'bought' : 'sold'} ${formatShares(f.quantity)} ${f.symbol} at ${formatMoney(f.price)}`, 'fill');
     });
     socket.on('balance', (b) => this.applyBalance(b));
     socket.on('portfolio', (p) => {
@@ -192,6 +224,8 @@ export class TraderScreen {
     if (s === undefined || (s.tick !== null && s.tick.seq > t.seq)) return;
     s.tick = t;
     this.redraw('symbols');
+    // positions are marked to the last trade as it happens, not only after one's own fills
+    this.redraw('account');
     this.onMarketChange();
   }
 
@@ -210,24 +244,37 @@ export class TraderScreen {
     setText('chart-title', symbol ?? DASH);
     if (symbol === null) return;
     if (this.socket !== null) await this.socket.emitWithAck('subscribe', { channel: 'trades', symbol });
-    const [trades, candles] = await Promise.all([
+    const interval = this.chart.interval;
+    const [trades, candles, fills] = await Promise.all([
       this.api.call<TapeTrade[]>('GET', `/market/trades/${symbol}`),
-      this.api.call<{ candles: { time: string; open: number; high: number; low: number; close: number; volume: number }[] }>('GET', `/market/candles/${symbol}?interval=1m&limit=300`),
+      this.api.call<{ candles: { time: string; open: number; high: number; low: number; close: number; volume: number }[] }>('GET', `/market/candles/${symbol}?interval=${interval}&limit=300`),
+      this.api.call<{ items: { side: 'BUY' | 'SELL'; price: number; quantity: number; executedAt: string }[] }>('GET', `/history/trades?symbol=${symbol}&limit=200`),
     ]);
-    if (symbol !== this.selected) return;
+    if (symbol !== this.selected || interval !== this.chart.interval) return;
     this.tape.replaceAll(trades.ok ? trades.data : []);
-    this.candles = (candles.ok ? candles.data.candles : []).map((c) => ({ ...c, time: Math.floor(new Date(c.time).getTime() / 1000) }));
+    const candleList: Candle[] = (candles.ok ? candles.data.candles : []).map((c) => ({ ...c, time: Math.floor(new Date(c.time).getTime() / 1000) }));
     // a trade already on the tape may be newer than the candles PostgreSQL had
-    for (const t of [...this.tape.list()].reverse()) addTrade(this.candles, t, CANDLE_SECONDS);
-    this.drawChart();
+    for (const t of [...this.tape.list()].reverse()) addTrade(candleList, t, INTERVALS[interval]);
+    const stored = fills.ok ? fills.data.items.map((f) => ({ side: f.side, price: f.price, quantity: f.quantity, timestamp: new Date(f.executedAt).getTime() })) : [];
+    const newest = stored.reduce((m, f) => Math.max(m, f.timestamp), 0);
+    // live fills newer than what history holds yet
+    const live = this.ownFills.filter((f) => f.symbol === symbol && f.timestamp > newest);
+    this.chart.show(candleList, [...stored, ...live]);
     this.redraw('tape');
   }
 
-  private addCandle(t: { price: number; quantity: number; timestamp: number }): void {
-    const changed = addTrade(this.candles, t, CANDLE_SECONDS);
-    if (changed === null || this.candleSeries === null) return;
-    this.candleSeries.update({ ...changed, time: changed.time as UTCTimestamp });
-    this.volumeSeries?.update({ time: changed.time as UTCTimestamp, value: changed.volume, color: changed.close >= changed.open ? 'rgba(46,189,133,.4)' : 'rgba(246,70,93,.4)' });
+  private wireChart(): void {
+    const picker = byId('chart-intervals');
+    picker.addEventListener('click', (e) => {
+      const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-interval]');
+      if (b === null || b.dataset.interval === this.chart.interval) return;
+      this.chart.interval = b.dataset.interval as Interval;
+      picker.querySelectorAll('button').forEach((x) => {
+        x.classList.toggle('active', x === b);
+        x.setAttribute('aria-pressed', String(x === b));
+      });
+      void this.loadSelected();
+    });
   }
 
   private async loadPortfolio(): Promise<void> {
@@ -248,11 +295,11 @@ export class TraderScreen {
     const [orders, trades] = await Promise.all([this.api.call('GET', '/history/orders?limit=50'), this.api.call('GET', '/history/trades?limit=50')]);
     if (orders.ok) {
       byId('order-history').innerHTML = orders.data.items.map((o: any) =>
-        `<tr><td>${formatTime(o.createdAt)}</td><td>${esc(o.symbol)}</td><td class="${o.side === 'BUY' ? 'buy-text' : 'sell-text'}">${esc(o.side)}</td><td>${esc(o.orderType)} ${esc(o.timeInForce)}</td><td class="num">${o.price === null ? 'MKT' : formatPrice(o.price)}</td><td class="num">${formatShares(o.filledQuantity)} / ${formatShares(o.quantity)}</td><td>${esc(o.status)}</td><td class="muted">${esc(o.reason ?? '')}</td></tr>`).join('') || emptyRow(8, 'No orders yet');
+        `<tr><td>${formatTime(o.createdAt)}</td><td>${esc(o.symbol)}</td><td class="${o.side === 'BUY' ? 'buy-text' : 'sell-text'}">${o.side === 'BUY' ? 'Buy' : 'Sell'}</td><td>${esc(orderKindText(o.orderType, o.timeInForce))}</td><td class="num">${o.price === null ? 'Market' : formatPrice(o.price)}</td><td class="num">${formatShares(o.filledQuantity)} / ${formatShares(o.quantity)}</td><td>${esc(statusText(o.status))}</td><td class="muted">${esc(o.status === 'REJECTED' ? refusalText(o.code, o.reason ?? '') : reasonText(o.reason))}</td></tr>`).join('') || emptyRow(8, 'No orders yet: place one from the ticket');
     }
     if (trades.ok) {
       byId('trade-history').innerHTML = trades.data.items.map((t: any) =>
-        `<tr><td>${formatTime(t.executedAt)}</td><td>${esc(t.symbol)}</td><td class="${t.side === 'BUY' ? 'buy-text' : 'sell-text'}">${esc(t.side)}</td><td class="num">${formatPrice(t.price)}</td><td class="num">${formatShares(t.quantity)}</td><td>${esc(t.liquidity)}</td></tr>`).join('') || emptyRow(6, 'No trades yet');
+        `<tr><td>${formatTime(t.executedAt)}</td><td>${esc(t.symbol)}</td><td class="${t.side === 'BUY' ? 'buy-text' : 'sell-text'}">${t.side === 'BUY' ? 'Bought' : 'Sold'}</td><td class="num">${formatPrice(t.price)}</td><td class="num">${formatShares(t.quantity)}</td><td>${t.liquidity === 'MAKER' ? 'Maker' : 'Taker'}</td><td class="num">${formatMoney(t.fee ?? 0)}</td></tr>`).join('') || emptyRow(7, 'No trades yet');
     }
   }
 
@@ -261,14 +308,18 @@ export class TraderScreen {
     if (!res.ok) return;
     const me = this.api.user?.id;
     byId('leaderboard').innerHTML = res.data.entries.map((e: any) =>
-      `<tr${e.userId === me ? ' class="selected"' : ''}><td>${e.rank}</td><td>${esc(e.username ?? e.userId)}</td><td class="num">${formatMoney(e.equity)}</td><td class="num ${signClass(e.returnPct)}">${formatPercent(e.returnPct / 100)}</td><td class="num">${formatPercent(-e.maxDrawdownPct / 100)}</td></tr>`).join('') || emptyRow(5, 'Nobody ranked yet');
+      `<tr${e.userId === me ? ' class="selected"' : ''}><td>${e.rank}</td><td>${esc(e.username ?? e.userId)}</td><td class="num">${formatMoney(e.equity)}</td><td class="num ${signClass(e.returnPct)}">${formatPercent(e.returnPct / 100)}</td><td class="num">${formatPercent(-e.maxDrawdownPct / 100)}</td></tr>`).join('') || emptyRow(5, 'Nobody ranked yet: the leaderboard fills once participants hold something');
   }
 
   private drawSymbols(): void {
     byId('symbol-list').innerHTML = [...this.symbols.values()].sort((a, b) => a.symbol.localeCompare(b.symbol)).map((s) => {
       const t = s.tick;
-      return `<tr data-symbol="${esc(s.symbol)}"${s.symbol === this.selected ? ' class="selected"' : ''}><td><strong>${esc(s.symbol)}</strong></td><td class="num">${formatPrice(t?.lastTradePrice)}</td><td class="num buy-text">${formatPrice(t?.bidPrice)}</td><td class="num sell-text">${formatPrice(t?.askPrice)}</td><td class="num">${formatShares(t?.totalVolume ?? 0)}</td></tr>`;
-    }).join('') || emptyRow(5, 'No symbols listed yet');
+      // best bid and ask from the same book the ladder shows (kept exact by depth events), not the paced tick
+      const best = s.book.seq >= 0 ? s.book.levels(1) : null;
+      const bid = best === null ? t?.bidPrice : (best.bids[0]?.price ?? null);
+      const ask = best === null ? t?.askPrice : (best.asks[0]?.price ?? null);
+      return `<tr data-symbol="${esc(s.symbol)}" tabindex="0"${s.symbol === this.selected ? ' class="selected" aria-current="true"' : ''}><td><strong>${esc(s.symbol)}</strong></td><td class="num">${formatPrice(t?.lastTradePrice)}</td><td class="num buy-text">${formatPrice(bid)}</td><td class="num sell-text">${formatPrice(ask)}</td><td class="num">${formatShares(t?.totalVolume ?? 0)}</td></tr>`;
+    }).join('') || emptyRow(5, 'No symbols yet: the organiser lists them (or loads an event)');
     const t = this.selected === null ? null : this.symbols.get(this.selected)?.tick;
     setText('chart-last', t?.lastTradePrice === null || t === undefined || t === null ? '' : `last ${formatMoney(t.lastTradePrice)}`);
   }
@@ -276,14 +327,25 @@ export class TraderScreen {
   private drawBook(): void {
     const s = this.selected === null ? undefined : this.symbols.get(this.selected);
     const { bids, asks } = s?.book.levels(BOOK_ROWS) ?? { bids: [], asks: [] };
-    const max = Math.max(1, ...bids.map((l) => l.quantity), ...asks.map((l) => l.quantity));
-    const row = (l: { price: number; quantity: number }) =>
-      `<tr data-price="${l.price}"><td class="num">${formatPrice(l.price)}</td><td class="num">${formatShares(l.quantity)}<span class="bar" style="width:${Math.round((100 * l.quantity) / max)}%"></span></td></tr>`;
-    byId('book-asks').innerHTML = [...asks].reverse().map(row).join('');
-    byId('book-bids').innerHTML = bids.map(row).join('');
-    const spread = bids[0] !== undefined && asks[0] !== undefined ? `spread ${formatPrice(asks[0].price - bids[0].price)}` : bids.length + asks.length === 0 ? 'empty book' : 'one-sided book';
+    // depth: each bar is the shares available up to its price, from the touch outwards
+    const cumulative = (levels: { price: number; quantity: number }[]) => {
+      let total = 0;
+      return levels.map((l) => ({ ...l, total: (total += l.quantity) }));
+    };
+    const bidRows = cumulative(bids);
+    const askRows = cumulative(asks);
+    const max = Math.max(1, bidRows[bidRows.length - 1]?.total ?? 0, askRows[askRows.length - 1]?.total ?? 0);
+    const row = (side: string) => (l: { price: number; quantity: number; total: number }) =>
+      `<tr data-price="${l.price}" tabindex="0" aria-label="${side} ${formatShares(l.quantity)} at ${formatPrice(l.price)}, ${formatShares(l.total)} up to here"><td class="num">${formatPrice(l.price)}</td><td class="num">${formatShares(l.quantity)}<span class="bar" style="width:${Math.round((100 * l.total) / max)}%"></span></td></tr>`;
+    byId('book-asks').innerHTML = [...askRows].reverse().map(row('Ask')).join('');
+    byId('book-bids').innerHTML = bidRows.map(row('Bid')).join('');
+    const spread =
+      bids[0] !== undefined && asks[0] !== undefined
+        ? `Spread ${formatPrice(asks[0].price - bids[0].price)} (${((100 * (asks[0].price - bids[0].price)) / asks[0].price).toFixed(2)}%)`
+        : bids.length + asks.length === 0
+          ? s === undefined ? 'Choose a symbol' : 'No orders in the book yet'
+          : bids.length === 0 ? 'No buyers yet' : 'No sellers yet';
     setText('book-spread', spread);
-    setText('book-seq', s === undefined || s.book.seq < 0 ? '' : `seq ${s.book.seq}`);
   }
 
   private drawTape(): void {
@@ -295,50 +357,81 @@ export class TraderScreen {
     const open = this.orders.open();
     setText('open-count', open.length === 0 ? '' : `(${open.length})`);
     byId('open-orders').innerHTML = open.map((o) =>
-      `<tr data-order-id="${esc(o.orderId)}"><td>${formatTime(o.timestamp)}</td><td>${esc(o.symbol)}</td><td class="${o.side === 'BUY' ? 'buy-text' : 'sell-text'}">${esc(o.side)}</td><td>${esc(o.orderType)} ${esc(o.timeInForce)}</td><td class="num">${o.price === null ? 'MKT' : formatPrice(o.price)}</td><td class="num">${formatShares(o.filledQuantity)} / ${formatShares(o.quantity)}</td><td>${esc(o.status)}</td><td><button type="button" class="link" data-cancel="${esc(o.orderId)}">Cancel</button></td></tr>`).join('') || emptyRow(8, 'No open orders');
+      `<tr data-order-id="${esc(o.orderId)}"><td>${formatTime(o.timestamp)}</td><td>${esc(o.symbol)}</td><td class="${o.side === 'BUY' ? 'buy-text' : 'sell-text'}">${o.side === 'BUY' ? 'Buy' : 'Sell'}</td><td>${esc(orderKindText(o.orderType, o.timeInForce))}</td><td class="num">${o.price === null ? 'Market' : formatPrice(o.price)}</td><td class="num">${formatShares(o.filledQuantity)} / ${formatShares(o.quantity)}</td><td>${esc(statusText(o.status))}</td><td><button type="button" class="link" data-cancel="${esc(o.orderId)}" aria-label="Cancel ${o.side === 'BUY' ? 'buy' : 'sell'} ${formatShares(o.quantity - o.filledQuantity)} ${esc(o.symbol)}">Cancel</button></td></tr>`).join('') || emptyRow(8, 'No open orders');
   }
 
   private drawAccount(): void {
     const p = this.portfolio;
-    setText('cash-available', formatMoney(this.cash.available ?? p?.cash?.available));
-    setText('cash-locked', formatMoney(this.cash.locked ?? p?.cash?.locked));
-    setText('equity', formatMoney(p?.equity));
-    const pnl = p === null ? null : (p.realizedPnl ?? 0) + (p.unrealizedPnl ?? 0);
-    setText('pnl', formatPnl(pnl), signClass(pnl));
-    const rows = new Map<string, any>();
-    for (const pos of p?.positions ?? []) rows.set(pos.symbol, pos);
-    for (const symbol of Object.keys(this.shares)) if (!rows.has(symbol)) rows.set(symbol, { symbol });
-    byId('positions').innerHTML = [...rows.values()].sort((a, b) => a.symbol.localeCompare(b.symbol)).map((pos) => {
-      // the engine's share count is exact at once; cost and P&L follow when the fills are persisted
-      const held = this.shares[pos.symbol];
-      const quantity = held === undefined ? pos.quantity : held.available + held.locked;
-      return `<tr data-symbol="${esc(pos.symbol)}"><td>${esc(pos.symbol)}</td><td class="num">${formatShares(quantity)}</td><td class="num">${formatPrice(pos.averageCost)}</td><td class="num">${formatPrice(pos.marketPrice)}</td><td class="num ${signClass(pos.unrealizedPnl)}">${formatPnl(pos.unrealizedPnl)}</td><td class="num ${signClass(pos.realizedPnl)}">${formatPnl(pos.realizedPnl)}</td></tr>`;
-    }).join('') || emptyRow(6, 'No positions');
+    const cash = { available: this.cash.available ?? p?.cash?.available ?? null, locked: this.cash.locked ?? p?.cash?.locked ?? null };
+    const last: Record<string, number | null> = {};
+    for (const s of this.symbols.values()) last[s.symbol] = s.tick?.lastTradePrice ?? null;
+    // marked to the market as it trades: the same marks as the leaderboard and GET /portfolio
+    const marked = markAccount(cash, this.shares, p, last);
+    setText('cash-available', formatMoney(cash.available));
+    setText('cash-locked', formatMoney(cash.locked));
+    setText('equity', formatMoney(marked.equity));
+    setText('pnl', formatPnl(marked.pnl), signClass(marked.pnl));
+    byId('positions').innerHTML = marked.positions.map((pos) =>
+      `<tr data-symbol="${esc(pos.symbol)}"><td>${esc(pos.symbol)}</td><td class="num">${formatShares(pos.quantity)}</td><td class="num">${formatPrice(pos.averageCost)}</td><td class="num">${formatPrice(pos.marketPrice)}</td><td class="num ${signClass(pos.unrealizedPnl)}">${formatPnl(pos.unrealizedPnl)}</td><td class="num ${signClass(pos.realizedPnl)}">${formatPnl(pos.realizedPnl)}</td></tr>`,
+    ).join('') || emptyRow(6, 'No positions yet: buy from the ticket');
+    this.drawAvailable();
+  }
+
+  /** The event's limits and fees, when it has any, under the ticket. */
+  private drawRules(): void {
+    const r = this.rules.rules;
+    const items: string[] = [];
+    if (r !== null) {
+      if (r.maxOrderQuantity !== null) items.push(`At most ${formatShares(r.maxOrderQuantity)} shares per order`);
+      if (r.maxOrderValue !== null) items.push(`At most ${formatMoney(r.maxOrderValue)} per order`);
+      for (const [symbol, l] of Object.entries(r.positionLimits)) {
+        const parts = [l.net === undefined ? null : `${formatShares(l.net)} net`, l.gross === undefined ? null : `${formatShares(l.gross)} gross`].filter(Boolean);
+        if (parts.length > 0) items.push(`${symbol}: position limit ${parts.join(', ')} (working orders count)`);
+      }
+      if (r.fees !== null) {
+        const unit = (v: number) => (r.fees!.unit === 'bps' ? `${v} bp` : `${formatMoney(v)} a share`);
+        items.push(`Fees: taker ${unit(r.fees.taker)}, maker ${r.fees.maker < 0 ? `rebate ${unit(-r.fees.maker)}` : unit(r.fees.maker)}`);
+      }
+      items.push('Short selling: not allowed (a sell needs the shares)');
+    }
+    const box = byId('rules');
+    box.hidden = items.length === 0;
+    byId('rules').querySelector('summary')!.textContent = this.rules.event === null ? 'Event rules' : `Rules of ${this.rules.event}`;
+    byId('rules-list').innerHTML = items.map((i) => `<li>${esc(i)}</li>`).join('');
+  }
+
+  /** The largest fee a buy may owe, as a fraction of its value (per-share fees at the price). */
+  private feeRate(price: number): number {
+    const f = this.rules.rules?.fees ?? null;
+    if (f === null) return 0;
+    const top = Math.max(f.maker, f.taker, 0);
+    return f.unit === 'bps' ? top / 10_000 : price > 0 ? top / price : 0;
+  }
+
+  /** Cash or shares on hand and the most the ticket may ask for, beside the quantity. */
+  private drawAvailable(): void {
+    const max = this.maxForTicket();
+    if (max === null) return setText('ticket-available', '');
+    const input = this.ticketInput();
+    const held = this.shares[input.symbol]?.available ?? 0;
+    setText('ticket-available', input.side === 'BUY' ? `${formatMoney(this.cash.available ?? 0)} available: up to ${formatShares(max)} shares` : `${formatShares(held)} shares available to sell`);
+  }
+
+  private maxForTicket(): number | null {
+    const input = this.ticketInput();
+    const s = this.symbols.get(input.symbol);
+    if (s === undefined || this.cash.available === null) return null;
+    const price = input.type === 'LIMIT' ? Number(input.price) : null;
+    if (input.side === 'BUY' && price !== null && !(price > 0)) return null;
+    const asks = s.book.levels(BOOK_ROWS * 4).asks;
+    const ref = price ?? asks[0]?.price ?? 0;
+    return maxQuantity(input.side, { cash: this.cash.available, sharesAvailable: this.shares[input.symbol]?.available ?? 0, price, asks, lotSize: s.lotSize, feeRate: this.feeRate(ref) });
   }
 
   private drawSession(): void {
     const el = byId('session-state');
     el.textContent = `Market ${this.session.toLowerCase()}`;
     el.dataset.state = this.session;
-  }
-
-  private drawChart(): void {
-    if (this.chart === null) {
-      this.chart = createChart(byId('chart'), {
-        autoSize: true,
-        layout: { background: { type: ColorType.Solid, color: '#17202b' }, textColor: '#8b98a8' },
-        grid: { vertLines: { color: '#1f2a37' }, horzLines: { color: '#1f2a37' } },
-        timeScale: { timeVisible: true, secondsVisible: false },
-      });
-      this.candleSeries = this.chart.addSeries(CandlestickSeries, { upColor: '#2ebd85', downColor: '#f6465d', wickUpColor: '#2ebd85', wickDownColor: '#f6465d', borderVisible: false });
-      this.volumeSeries = this.chart.addSeries(HistogramSeries, { priceScaleId: '', priceFormat: { type: 'volume' } });
-      this.volumeSeries.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
-    }
-    this.candleSeries!.setData(this.candles.map((c) => ({ ...c, time: c.time as UTCTimestamp })));
-    this.volumeSeries!.setData(this.candles.map((c) => ({ time: c.time as UTCTimestamp, value: c.volume, color: c.close >= c.open ? 'rgba(46,189,133,.4)' : 'rgba(246,70,93,.4)' })));
-    // fitting a handful of candles would stretch each across the chart
-    if (this.candles.length > 40) this.chart.timeScale().fitContent();
-    else this.chart.timeScale().scrollToRealTime();
   }
 
   private fillSymbolSelect(): void {
@@ -367,7 +460,14 @@ export class TraderScreen {
       input?.setAttribute('aria-invalid', String(message !== ''));
     }
     const cost = check.ok ? ticketCost(check.body) : null;
-    setText('ticket-cost', cost === null ? '' : `${this.side === 'BUY' ? 'Costs' : 'Receives'} ${formatMoney(cost)}`);
+    if (cost !== null) setText('ticket-cost', `${this.side === 'BUY' ? 'Costs' : 'Receives'} ${formatMoney(cost)}`);
+    else if (check.ok && check.body.type === 'MARKET' && s !== undefined) {
+      // a market order's price is the book's: walk it for an estimate
+      const levels = s.book.levels(BOOK_ROWS * 4);
+      const est = marketEstimate(this.side === 'BUY' ? levels.asks : levels.bids, check.body.quantity);
+      setText('ticket-cost', est.filled === 0 ? 'The book has nothing to trade against' : `About ${formatMoney(est.cost)} at today's book${est.filled < check.body.quantity ? ` (it holds only ${formatShares(est.filled)} shares)` : ''}`);
+    } else setText('ticket-cost', '');
+    this.drawAvailable();
     return check;
   }
 
@@ -391,6 +491,15 @@ export class TraderScreen {
       this.validateTicket(false);
     });
     form.addEventListener('input', () => this.validateTicket(false));
+    form.querySelectorAll<HTMLButtonElement>('[data-fraction]').forEach((b) =>
+      b.addEventListener('click', () => {
+        const max = this.maxForTicket();
+        const s = this.symbols.get(this.ticketInput().symbol);
+        if (max === null || s === undefined) return;
+        (form.elements.namedItem('quantity') as HTMLInputElement).value = String(share(max, Number(b.dataset.fraction), s.lotSize));
+        this.validateTicket(false);
+      }),
+    );
     byId<HTMLSelectElement>('ticket-symbol').addEventListener('change', (e) => void this.select((e.target as HTMLSelectElement).value));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -420,7 +529,7 @@ export class TraderScreen {
       verdict.textContent = `Submitted (${res.data.orderId}); the engine's verdict will arrive live`;
       verdict.className = 'accepted';
     } else {
-      verdict.textContent = `Rejected: ${res.error} (code ${res.code})`;
+      verdict.textContent = `Not placed: ${refusalText(res.code, res.error)}`;
       verdict.className = 'rejected';
     }
   }
@@ -435,7 +544,7 @@ export class TraderScreen {
       verdict.className = 'accepted';
     } else if (!res.ok) {
       button.disabled = false;
-      verdict.textContent = `Cancel refused: ${res.error} (code ${res.code})`;
+      verdict.textContent = `Not cancelled: ${refusalText(res.code, res.error)}`;
       verdict.className = 'rejected';
     }
   }
@@ -461,7 +570,7 @@ export function describeVerdict(o: { status: string; side: string; quantity: num
     case 'FILLED':
       return `Filled: ${what}`;
     case 'CANCELLED':
-      return `Cancelled after ${formatShares(o.filledQuantity)} filled: ${what} (${o.reason ?? 'no reason'})`;
+      return o.filledQuantity === 0 ? `Not filled: ${what}; ${reasonText(o.reason)}` : `Partly filled: ${formatShares(o.filledQuantity)} of ${what}; ${reasonText(o.reason)}`;
     default:
       return `${o.status}: ${what}`;
   }

@@ -74,7 +74,7 @@ describe('fees', () => {
   test('when a buy cannot pay the fee on top of the price, then it is refused for its balance', () => {
     const { s, run } = eventMarket({ fees: { unit: 'BPS', maker: 0, taker: 10_000 } }, { cash: 100_000, shares: {} }); // 1%
     const [o] = orders(run(s.limit('alice', 'BUY', 1_000, 100))); // $1,000.00 plus $10.00 of fee
-    expect(o).toMatchObject({ status: 'REJECTED', code: ErrorCode.INSUFFICIENT_BALANCE });
+    expect(o).toMatchObject({ status: 'REJECTED', code: ErrorCode.INSUFFICIENT_BALANCE, reason: 'Not enough cash: $1,010.00 needed with the fee, $1,000.00 available' });
   });
 
   test('when a market buy spends its whole cash, then the fees are paid within it', () => {
@@ -95,7 +95,7 @@ describe('limits', () => {
     expect(big.reason).toContain('maximum order size of 50 shares');
     const [costly] = orders(run(s.limit('alice', 'BUY', 2_001, 50)));
     expect(costly).toMatchObject({ status: 'REJECTED', code: ErrorCode.ORDER_LIMIT_EXCEEDED });
-    expect(costly.reason).toContain('maximum order value of 100000 cents');
+    expect(costly.reason).toBe("Order value $1,000.50 is over the event's maximum order value of $1,000.00");
     expect(orders(run(s.limit('alice', 'BUY', 2_000, 50)))[0].status).toBe('PENDING');
   });
 
@@ -115,7 +115,7 @@ describe('limits', () => {
     expect(orders(run(s.limit('alice', 'SELL', 200, 50)))[0].status).toBe('PENDING'); // 100 held + 50 selling
     const [over] = orders(run(s.limit('alice', 'BUY', 100, 31))); // 100 + 50 + 31 = 181
     expect(over).toMatchObject({ status: 'REJECTED', code: ErrorCode.POSITION_LIMIT_EXCEEDED });
-    expect(over.reason).toContain('gross limit of 180');
+    expect(over.reason).toContain('gross position limit of 180');
   });
 
   test('when a cancelled buy frees its quantity, then the room comes back', () => {

@@ -16,6 +16,9 @@ describe('formatting', () => {
     expect(formatPnl(0)).toBe('$0.00');
     expect(formatPercent(0.0123)).toBe('+1.23%');
     expect(formatPercent(-0.5)).toBe('-50.00%');
+    // a loss too small to show is no loss: never "-0.00%"
+    expect(formatPercent(-0.00001)).toBe('0.00%');
+    expect(formatPercent(-0)).toBe('0.00%');
   });
 
   it('escapes everything that goes into the page', () => {
