@@ -4,7 +4,7 @@ import { historyQuery } from './routes/history-routes';
 import { candlesQuery } from './routes/market-routes';
 import { newsBody, newsQuery, resultsQuery } from './routes/event-routes';
 import { eventFileSchema } from '../contracts/event-file';
-import { addSymbolBody, botsBody, bulkCreditBody, cancelBody, credentialsBody, creditBody, placeBody, refreshBody, scheduleBody, sessionBody, volumeQuery } from './schemas';
+import { addSymbolBody, amendBody, botsBody, cancelAllBody, bulkCreditBody, cancelBody, credentialsBody, creditBody, placeBody, refreshBody, scheduleBody, sessionBody, volumeQuery } from './schemas';
 
 /**
  * The OpenAPI document of the REST API, built from the same zod schemas that validate the
@@ -25,8 +25,10 @@ export const ROUTES: Route[] = [
   { method: 'post', path: '/auth/login', summary: 'Log in; returns access and refresh tokens', auth: 'none', body: credentialsBody },
   { method: 'post', path: '/auth/refresh', summary: 'Rotate a refresh token (single use)', auth: 'none', body: refreshBody },
   { method: 'post', path: '/auth/logout', summary: 'Revoke a refresh token', auth: 'none', body: refreshBody },
-  { method: 'post', path: '/order/place', summary: "Place an order; answers with the engine's verdict (201), a rejection (4xx) or 202 if the verdict is late", auth: 'bearer', body: placeBody },
+  { method: 'post', path: '/order/place', summary: "Place an order; answers with the engine's verdict (200), a rejection (4xx) or 202 if the verdict is late", auth: 'bearer', body: placeBody },
   { method: 'post', path: '/order/cancel', summary: 'Cancel a live order by orderId or clientOrderId', auth: 'bearer', body: cancelBody },
+  { method: 'post', path: '/order/cancel-all', summary: 'Cancel every resting order of yours, in one symbol or all', auth: 'bearer', body: cancelAllBody },
+  { method: 'post', path: '/order/amend', summary: "Change a resting order's quantity and/or price (a smaller quantity alone keeps its place in the queue)", auth: 'bearer', body: amendBody },
   { method: 'get', path: '/order/status/{orderId}', summary: "An order's latest state (yours only)", auth: 'bearer' },
   { method: 'get', path: '/order/user/{userId}', summary: 'Your orders, newest first', auth: 'bearer' },
   { method: 'get', path: '/account/me', summary: 'Who the token belongs to', auth: 'bearer' },

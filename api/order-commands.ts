@@ -34,7 +34,7 @@ export async function preparePlace(ctx: ApiContext, raw: unknown, userId: string
   if (!Number.isSafeInteger(q) || q <= 0 || q > MAX_QUANTITY) throw new ApiError(400, ErrorCode.INVALID_QUANTITY, `quantity must be a whole number from 1 to ${MAX_QUANTITY}`);
   if (q % symbol.lotSize !== 0) throw new ApiError(400, ErrorCode.INVALID_QUANTITY, `quantity must be a multiple of the lot size ${symbol.lotSize}`);
   let price: number | null = null;
-  if (body.type === 'LIMIT') {
+  if (body.type !== 'MARKET') {
     if (body.price === undefined || body.price === null) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'a limit order needs a price');
     price = wireToCents(body.price);
     if (price === null || price <= 0) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'price must be positive with at most two decimals');
@@ -63,21 +63,22 @@ export function prepareCancel(raw: unknown, userId: string): PreparedOrder {
 }
 
 /**
- * 201 with the verdict of a place, or 202 when the engine has not answered within the wait (the
- * order is in the stream and will be applied). A place whose clientOrderId was used before created
- * nothing: the same request is answered with the first order's current state (200, or 422 with its
- * refusal if it was refused), a different one with 409.
+ * 200 with the verdict of a place (as the original exchange, Binance and Alpaca answer), or 202
+ * when the engine has not answered within the wait (the order is in the stream and will be
+ * applied). A place whose clientOrderId was used before created nothing: the same request is
+ * answered with the first order's current state (200 with `retried: true`, or 422 with its refusal
+ * if it was refused), a different one with 409.
  */
 export async function answerPlace(ctx: ApiContext, res: ServerResponse, order: PreparedOrder, reply: Reply | null): Promise<void> {
   const duplicate = reply?.error?.duplicateOf;
   if (duplicate !== undefined) return answerDuplicate(ctx, res, duplicate, reply!.error!.message);
-  if (reply !== null) return sendVerdict(res, reply, order.orderId, 201);
+  if (reply !== null) return sendVerdict(res, reply, order.orderId, 200, false);
   ordersSubmitted('pending').inc();
   ok(res, { orderId: order.orderId, clientOrderId: order.clientOrderId, status: 'SUBMITTED' }, 202);
 }
 
 export function answerCancel(res: ServerResponse, order: PreparedOrder, reply: Reply | null): void {
-  if (reply !== null) return sendVerdict(res, reply, order.orderId, 200);
+  if (reply !== null) return sendVerdict(res, reply, order.orderId, 200, null);
   ok(res, { orderId: order.orderId, status: 'CANCEL_SUBMITTED' }, 202);
 }
 
@@ -89,12 +90,13 @@ async function answerDuplicate(ctx: ApiContext, res: ServerResponse, duplicate: 
   ordersSubmitted('retried').inc();
   // the engine wrote the first order's state before it answered this one
   const first = parseStored<{ orderId: string; clientOrderId: string | null; status: string; code: number; reason: string | null; filledQuantity: number }>(await ctx.redis.get(ctx.n.keys.order(duplicate.orderId)));
-  if (first === null) return ok(res, { orderId: duplicate.orderId, status: 'SUBMITTED', order: null, trades: [] }, 200);
+  if (first === null) return ok(res, { orderId: duplicate.orderId, status: 'SUBMITTED', order: null, trades: [], retried: true }, 200);
   if (first.status === 'REJECTED') return fail(res, statusForCode(first.code), first.code, first.reason ?? 'Rejected', { order: first });
-  ok(res, { orderId: first.orderId, clientOrderId: first.clientOrderId, status: first.status, filledQuantity: first.filledQuantity, order: first, trades: [] }, 200);
+  ok(res, { orderId: first.orderId, clientOrderId: first.clientOrderId, status: first.status, filledQuantity: first.filledQuantity, order: first, trades: [], retried: true }, 200);
 }
 
-function sendVerdict(res: ServerResponse, reply: Reply, orderId: string | null, successStatus: number): void {
+/** `retried`: for a place, whether this answer is an earlier order's (false here); null for a cancel */
+function sendVerdict(res: ServerResponse, reply: Reply, orderId: string | null, successStatus: number, retried: boolean | null): void {
   const order = reply.order as { status?: string; code?: number; reason?: string; clientOrderId?: string | null; filledQuantity?: number } | null;
   if (reply.error !== null) {
     ordersSubmitted('error').inc();
@@ -105,5 +107,6 @@ function sendVerdict(res: ServerResponse, reply: Reply, orderId: string | null, 
     return fail(res, statusForCode(order.code ?? ErrorCode.SYSTEM_ERROR), order.code ?? ErrorCode.SYSTEM_ERROR, order.reason ?? 'Rejected', { order });
   }
   ordersSubmitted('accepted').inc();
-  ok(res, { orderId: orderId ?? (order as { orderId?: string } | null)?.orderId ?? null, clientOrderId: order?.clientOrderId ?? null, status: order?.status, filledQuantity: order?.filledQuantity ?? 0, order, trades: reply.trades }, successStatus);
+  const answer = { orderId: orderId ?? (order as { orderId?: string } | null)?.orderId ?? null, clientOrderId: order?.clientOrderId ?? null, status: order?.status, filledQuantity: order?.filledQuantity ?? 0, order, trades: reply.trades };
+  ok(res, retried === null ? answer : { ...answer, retried }, successStatus);
 }

@@ -33,7 +33,8 @@ export const placeBody = z
   .object({
     symbol: z.string().min(1).max(10),
     side: z.enum(['BUY', 'SELL']),
-    type: z.enum(['LIMIT', 'MARKET']).default('LIMIT'),
+    /** LIMIT_MAKER: post only, refused (code 29) rather than trading if it would cross */
+    type: z.enum(['LIMIT', 'MARKET', 'LIMIT_MAKER']).default('LIMIT'),
     timeInForce: z.enum(['GFD', 'IOC', 'FOK']).default('GFD'),
     price: money.optional().nullable(),
     quantity: z.number(),
@@ -52,6 +53,26 @@ export const cancelBody = z
   })
   .strict()
   .refine((b) => (b.orderId === undefined) !== (b.clientOrderId === undefined), 'give exactly one of orderId and clientOrderId');
+
+export const cancelAllBody = z
+  .object({
+    /** one symbol's orders only; all symbols when left out */
+    symbol: symbolText.optional(),
+  })
+  .strict();
+
+export const amendBody = z
+  .object({
+    orderId: idText.optional(),
+    clientOrderId: clientOrderId.optional(),
+    /** the new total quantity, filled shares included */
+    quantity: z.number().int().positive().optional(),
+    /** the new limit price */
+    price: money.optional(),
+  })
+  .strict()
+  .refine((b) => (b.orderId === undefined) !== (b.clientOrderId === undefined), 'give exactly one of orderId and clientOrderId')
+  .refine((b) => b.quantity !== undefined || b.price !== undefined, 'give a new quantity, a new price or both');
 
 export const addSymbolBody = z
   .object({

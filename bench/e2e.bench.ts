@@ -113,7 +113,7 @@ async function load(stack: Stack, traders: Participant[], sentAt: Map<string, nu
     sentAt.set(clientOrderId, Date.now());
     sent++;
     const p = post(url, t.token, body).then(async ({ status, body: text }) => {
-      if (status === 201 || status === 202) {
+      if (status === 200 || status === 202) {
         ok++;
         latencies.push(performance.now() - t0);
         const data = (JSON.parse(text) as { data: { orderId: string; status: string } }).data;

@@ -17,7 +17,7 @@ export const placeEntry = z.object({
   userId: z.string().min(1).max(64),
   symbol: z.string(),
   side: z.enum(['BUY', 'SELL']),
-  type: z.enum(['LIMIT', 'MARKET']),
+  type: z.enum(['LIMIT', 'MARKET', 'LIMIT_MAKER']),
   timeInForce: z.enum(['GFD', 'IOC', 'FOK']),
   price: z.number().int().nullable().optional(),
   quantity: z.number().int(),
@@ -30,6 +30,25 @@ export const cancelEntry = z.object({
   orderId: z.string().min(1).max(64).nullable().optional(),
   clientOrderId: z.string().min(1).max(64).nullable().optional(),
   userId: z.string().min(1).max(64),
+  ...routing,
+});
+
+export const cancelAllEntry = z.object({
+  action: z.literal('cancelAll'),
+  userId: z.string().min(1).max(64),
+  symbol: z.string().nullable().optional(),
+  ...routing,
+});
+
+export const amendEntry = z.object({
+  action: z.literal('amend'),
+  userId: z.string().min(1).max(64),
+  orderId: z.string().min(1).max(64).nullable().optional(),
+  clientOrderId: z.string().min(1).max(64).nullable().optional(),
+  /** the new total quantity (filled shares included) */
+  quantity: z.number().int().nullable().optional(),
+  /** the new limit price in cents */
+  price: z.number().int().nullable().optional(),
   ...routing,
 });
 
@@ -94,7 +113,7 @@ export const newsEntry = z.object({
   ...routing,
 });
 
-export const streamEntry = z.discriminatedUnion('action', [placeEntry, cancelEntry, addSymbolEntry, creditEntry, sessionEntry, resetEntry, eventEntry, grantEntry, newsEntry]);
+export const streamEntry = z.discriminatedUnion('action', [placeEntry, cancelEntry, cancelAllEntry, amendEntry, addSymbolEntry, creditEntry, sessionEntry, resetEntry, eventEntry, grantEntry, newsEntry]);
 export type StreamEntry = z.infer<typeof streamEntry>;
 /** the stream entry's single field, holding the entry as JSON */
 export const ENTRY_FIELD = 'c';

@@ -33,6 +33,7 @@ export const ErrorCode = {
   POSITION_LIMIT_EXCEEDED: 26,
   ORDER_LIMIT_EXCEEDED: 27,
   DUPLICATE_NEWS: 28,
+  ORDER_WOULD_TAKE: 29,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;
@@ -69,6 +70,7 @@ export const ErrorMessage: Record<ErrorCodeValue, string> = {
   26: 'The order would breach a position limit',
   27: 'The order is over the event\'s order size or value limit',
   28: 'That news item was already published',
+  29: 'A post-only order would have traded at once',
 };
 
 const nameByValue = new Map<number, ErrorCodeName>(

@@ -178,6 +178,8 @@ export const replySchema = z.object({
   order: z.record(z.string(), z.unknown()).nullable(),
   /** trades the command caused */
   trades: z.array(z.record(z.string(), z.unknown())),
+  /** a cancel-all: every order it cancelled (all the submitter's own) */
+  orders: z.array(z.record(z.string(), z.unknown())).optional(),
   error: z
     .object({
       code: z.number(),

@@ -353,7 +353,7 @@ export class DataServerService {
 
   private async place(bot: ApiClient, kind: string, order: Record<string, unknown>): Promise<string | null> {
     const res = await bot.call('POST', '/order/place', order);
-    const ok = res.status === 201 || res.status === 202;
+    const ok = res.status === 200 || res.status === 202;
     botOrders.inc({ bot: kind, outcome: ok ? 'accepted' : String(res.status) });
     return ok && res.body.data.status !== 'FILLED' ? (res.body.data.orderId as string) : null;
   }

@@ -59,8 +59,8 @@ export async function runBot(rounds = Number(process.env.BOT_ROUNDS ?? 10)): Pro
     if (working !== null) await call('POST', '/order/cancel', { orderId: working }, token);
     const price = Math.max(0.01, Math.round(((bestBid ?? 100) - 0.01) * 100) / 100);
     const res = await call('POST', '/order/place', { symbol: SYMBOL, side: 'BUY', type: 'LIMIT', price, quantity: 1, clientOrderId: `${USER}-${run}-${i}` }, token);
-    // 201 placed, 202 in the stream, 200 a retry of one placed before
-    if (res.status !== 201 && res.status !== 202 && res.status !== 200) {
+    // 200 with the verdict (retried: true when it is one placed before), 202 in the stream
+    if (res.status !== 202 && res.status !== 200) {
       console.log(`refused: ${res.body.code} ${res.body.error}`);
       break;
     }

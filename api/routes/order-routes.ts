@@ -1,9 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { limitParam } from '../schemas';
-import { ErrorCode } from '../../contracts/errors';
+import { ErrorCode, type ErrorCodeValue } from '../../contracts/errors';
+import { wireToCents } from '../../contracts/money';
+import { MAX_PRICE, MAX_QUANTITY } from '../../engine/core/engine';
+import { amendBody, cancelAllBody } from '../schemas';
+import { listedSymbol } from '../symbols';
 import type { ApiContext } from '../context';
-import { ApiError, ok } from '../http-errors';
+import { ApiError, ok, statusForCode } from '../http-errors';
 import { userOf } from '../middleware';
 import { answerCancel, answerPlace, prepareCancel, preparePlace } from '../order-commands';
 import { parseStored, parseStoredList } from '../../contracts/stored';
@@ -23,6 +27,32 @@ export function orderRoutes(ctx: ApiContext): Router {
     const order = prepareCancel(req.body, userOf(req));
     const { reply } = await ctx.engine.submit(order.entry, ctx.config.PLACE_TIMEOUT_MS);
     answerCancel(res, order, reply);
+  });
+
+  // every resting order of the caller, in one symbol or all: one request, one engine command
+  r.post('/cancel-all', async (req, res) => {
+    const { symbol } = cancelAllBody.parse(req.body);
+    if (symbol !== undefined) await listedSymbol(ctx, symbol);
+    const { reply } = await ctx.engine.submit({ action: 'cancelAll', userId: userOf(req), symbol: symbol ?? null }, ctx.config.PLACE_TIMEOUT_MS);
+    if (reply === null) return ok(res, { status: 'CANCEL_SUBMITTED' }, 202);
+    if (reply.error !== null) throw new ApiError(statusForCode(reply.error.code), reply.error.code as ErrorCodeValue, reply.error.message);
+    ok(res, { cancelled: reply.orders?.length ?? 0, orders: reply.orders ?? [] });
+  });
+
+  // a resting order's new quantity and/or price (a smaller quantity alone keeps its place in the queue)
+  r.post('/amend', async (req, res) => {
+    const body = amendBody.parse(req.body);
+    let price: number | null = null;
+    if (body.price !== undefined) {
+      price = wireToCents(body.price);
+      if (price === null || price <= 0 || price > MAX_PRICE) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'price must be positive with at most two decimals');
+    }
+    if (body.quantity !== undefined && body.quantity > MAX_QUANTITY) throw new ApiError(400, ErrorCode.INVALID_QUANTITY, `quantity must be at most ${MAX_QUANTITY}`);
+    const userId = userOf(req);
+    const { reply } = await ctx.engine.submit({ action: 'amend', userId, orderId: body.orderId ?? null, clientOrderId: body.clientOrderId ?? null, quantity: body.quantity ?? null, price }, ctx.config.PLACE_TIMEOUT_MS);
+    if (reply === null) return ok(res, { status: 'AMEND_SUBMITTED' }, 202);
+    if (reply.error !== null) throw new ApiError(statusForCode(reply.error.code), reply.error.code as ErrorCodeValue, reply.error.message);
+    ok(res, { order: reply.order, trades: reply.trades });
   });
 
   r.get('/status/:orderId', async (req, res) => {

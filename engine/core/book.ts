@@ -26,9 +26,9 @@ export class Order {
     readonly side: SideIndex,
     readonly type: OrderType,
     readonly tif: TimeInForce,
-    /** limit price in ticks; 0 for market orders */
-    readonly price: number,
-    readonly quantity: number,
+    /** limit price in cents; 0 for market orders (an amend may change it, and the quantity) */
+    public price: number,
+    public quantity: number,
     readonly stp: StpMode,
     readonly timestamp: number,
   ) {}

@@ -6,6 +6,8 @@ import { affordableShares, feeCents, feeReserve, tradeFees, validFees, type Star
 import {
   CASH,
   type AddSymbolCommand,
+  type AmendCommand,
+  type CancelAllCommand,
   type BalanceView,
   type BookView,
   type CancelCommand,
@@ -33,11 +35,11 @@ export const MAX_PRICE = 1_000_000_000;
 const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.]{0,9}$/;
 const MAX_ID_LENGTH = 64;
 const SIDES = ['BUY', 'SELL'] as const;
-const ACTIONS = ['place', 'cancel', 'addSymbol', 'credit', 'session', 'reset', 'event', 'grant', 'news'] as const;
+const ACTIONS = ['place', 'cancel', 'cancelAll', 'amend', 'addSymbol', 'credit', 'session', 'reset', 'event', 'grant', 'news'] as const;
 const MAX_HEADLINE = 200;
 const MAX_NEWS_BODY = 4000;
 const MAX_EVENT_NAME = 100;
-const ORDER_TYPES = ['LIMIT', 'MARKET'] as const;
+const ORDER_TYPES = ['LIMIT', 'MARKET', 'LIMIT_MAKER'] as const;
 const TIMES_IN_FORCE = ['GFD', 'IOC', 'FOK'] as const;
 
 const SESSION_TRANSITIONS: Record<SessionState, readonly SessionState[]> = {
@@ -130,6 +132,12 @@ export class MatchingEngine {
       case 'cancel':
         this.cancel(cmd);
         break;
+      case 'cancelAll':
+        this.cancelAll(cmd);
+        break;
+      case 'amend':
+        this.amend(cmd);
+        break;
       case 'addSymbol':
         this.addSymbol(cmd);
         break;
@@ -204,11 +212,13 @@ export class MatchingEngine {
     const side: SideIndex | -1 = c.side === 'BUY' ? BUY : c.side === 'SELL' ? SELL : -1;
     if (side === -1) return this.reject(c, ErrorCode.INVALID_SIDE, 'side must be BUY or SELL');
     const type = c.type;
-    if (type !== 'LIMIT' && type !== 'MARKET') return this.reject(c, ErrorCode.INVALID_ORDER_TYPE, 'type must be LIMIT or MARKET');
+    if (type !== 'LIMIT' && type !== 'MARKET' && type !== 'LIMIT_MAKER') return this.reject(c, ErrorCode.INVALID_ORDER_TYPE, 'type must be LIMIT, MARKET or LIMIT_MAKER');
     const tif = c.timeInForce;
     if (tif !== 'GFD' && tif !== 'IOC' && tif !== 'FOK') {
       return this.reject(c, ErrorCode.INVALID_TIME_IN_FORCE, 'timeInForce must be GFD, IOC or FOK');
     }
+    // a post-only order rests or nothing: only good-for-day makes sense for it
+    if (type === 'LIMIT_MAKER' && tif !== 'GFD') return this.reject(c, ErrorCode.INVALID_TIME_IN_FORCE, 'a post-only (LIMIT_MAKER) order is good for the day');
     const stp: StpMode = c.stp === undefined ? 'EXPIRE_TAKER' : c.stp;
     if (stp !== 'EXPIRE_TAKER' && stp !== 'EXPIRE_MAKER' && stp !== 'EXPIRE_BOTH') {
       return this.reject(c, ErrorCode.INVALID_COMMAND, 'stp must be EXPIRE_TAKER, EXPIRE_MAKER or EXPIRE_BOTH');
@@ -221,7 +231,7 @@ export class MatchingEngine {
       return this.reject(c, ErrorCode.INVALID_QUANTITY, `quantity must be a multiple of the lot size ${book.lotSize}`);
     }
     let price = 0;
-    if (type === 'LIMIT') {
+    if (type !== 'MARKET') {
       if (!isPositiveInt(c.price, MAX_PRICE)) {
         return this.reject(c, ErrorCode.INVALID_PRICE, `price must be a whole number of cents from 1 to ${MAX_PRICE}`);
       }
@@ -237,6 +247,12 @@ export class MatchingEngine {
     }
 
     const opp = side === BUY ? book.asks : book.bids;
+    if (type === 'LIMIT_MAKER') {
+      const best = opp.best();
+      if (best !== undefined && (side === BUY ? best.price <= price : best.price >= price)) {
+        return this.reject(c, ErrorCode.ORDER_WOULD_TAKE, `A post-only order at ${dollarsText(price)} would trade against the best ${side === BUY ? 'ask' : 'bid'} at ${dollarsText(best.price)}`);
+      }
+    }
     let account: Account | null = null;
     if (this.balancesEnabled) {
       account = this.accounts.get(c.userId) ?? null;
@@ -247,7 +263,7 @@ export class MatchingEngine {
       } else {
         const have = account === null ? 0 : account.cashAvailable;
         const fees = this.rules === null ? null : this.rules.fees;
-        if (type === 'LIMIT') {
+        if (type !== 'MARKET') {
           const needs = price * qty + feeReserve(fees, price * qty, qty);
           if (have < needs) return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `Not enough cash: ${dollarsText(needs)} needed${needs > price * qty ? ' with the fee' : ''}, ${dollarsText(have)} available`);
         } else {
@@ -298,7 +314,7 @@ export class MatchingEngine {
       this.releaseLocks(o);
       return;
     }
-    if (stopped === null && type === 'LIMIT' && tif === 'GFD') {
+    if (stopped === null && type !== 'MARKET' && tif === 'GFD') {
       this.rest(o);
       return;
     }
@@ -311,7 +327,7 @@ export class MatchingEngine {
 
   /** Matches taker `t` against `opp`; returns why matching stopped early, or null if it ran out of crossing liquidity or filled. */
   private match(t: Order, opp: BookSide): CancelReason | null {
-    const isLimit = t.type === 'LIMIT';
+    const isLimit = t.type !== 'MARKET';
     const isBuy = t.side === BUY;
     const budgeted = !isLimit && isBuy && t.account !== null;
     while (t.filled < t.quantity) {
@@ -414,7 +430,7 @@ export class MatchingEngine {
     const sa = seller.account as Account;
     const notional = price * q;
     // A limit buy locked its own price per share (and the fee on that); paying less hands the difference back.
-    const unlocked = buyer.type === 'LIMIT' ? buyer.price * q : notional;
+    const unlocked = buyer.type !== 'MARKET' ? buyer.price * q : notional;
     const paidFromLock = buyFee > 0 ? buyFee : 0;
     buyer.lockedCash -= unlocked + paidFromLock;
     ba.cashLocked -= unlocked + paidFromLock;
@@ -435,7 +451,7 @@ export class MatchingEngine {
    */
   private walk(t: Order, opp: BookSide, budget: number): number {
     const isBuy = t.side === BUY;
-    const isLimit = t.type === 'LIMIT';
+    const isLimit = t.type !== 'MARKET';
     const fees = this.rules === null ? null : this.rules.fees;
     const unit = fees === null ? 'BPS' : fees.unit;
     const rate = fees === null ? 0 : fees.taker;
@@ -516,6 +532,142 @@ export class MatchingEngine {
     // Another participant's order is reported exactly like a missing one, so ids leak nothing.
     if (o === undefined || o.userId !== c.userId) return this.error(ErrorCode.ORDER_NOT_FOUND, 'No live order with that id', c);
     this.cancelResting(o, 'USER_CANCELLED');
+  }
+
+  /** Every resting order of the participant (in one symbol, if named), oldest first. */
+  private cancelAll(c: CancelAllCommand): void {
+    if (!isId(c.userId)) return this.error(ErrorCode.INVALID_COMMAND, 'userId must be a non-empty string', c);
+    const symbol = c.symbol === undefined || c.symbol === null ? null : c.symbol;
+    if (symbol !== null && !this.books.has(symbol)) return this.error(ErrorCode.INVALID_SYMBOL, typeof symbol === 'string' && SYMBOL_PATTERN.test(symbol) ? `Unknown symbol ${symbol}` : 'Unknown symbol', c);
+    const mine: Order[] = [];
+    // the orders map keeps resting orders in the order they came to rest: a deterministic order
+    for (const o of this.orders.values()) if (o.userId === c.userId && (symbol === null || o.book.symbol === symbol)) mine.push(o);
+    for (const o of mine) this.cancelResting(o, 'USER_CANCELLED');
+  }
+
+  /**
+   * A resting order's new quantity and/or price. Reducing the quantity alone keeps its time
+   * priority and hands back what the difference had locked. A new price or a larger quantity
+   * re-queues it: it must fit the balance (what it holds locked counts) and the event's limits as a
+   * new order would, it trades at once if it crosses (as a taker; a post-only order is refused
+   * instead), and what is left rests at the back of its level. Refusals leave the order as it was.
+   */
+  private amend(c: AmendCommand): void {
+    if (!isId(c.userId)) return this.error(ErrorCode.INVALID_COMMAND, 'userId must be a non-empty string', c);
+    let o: Order | undefined;
+    if (isId(c.orderId)) o = this.orders.get(c.orderId);
+    else if (isId(c.clientOrderId)) o = this.byClientId.get(clientKey(c.userId, c.clientOrderId));
+    else return this.error(ErrorCode.INVALID_COMMAND, 'amend needs an orderId or a clientOrderId', c);
+    if (o === undefined || o.userId !== c.userId) return this.error(ErrorCode.ORDER_NOT_FOUND, 'No live order with that id', c);
+    if (this.session !== 'OPEN') return this.error(this.session === 'HALTED' ? ErrorCode.MARKET_HALTED : ErrorCode.MARKET_CLOSED, this.session === 'HALTED' ? 'Trading is halted' : 'The session is closed', c);
+    const book = o.book;
+    const qty = c.quantity === undefined || c.quantity === null ? o.quantity : c.quantity;
+    const price = c.price === undefined || c.price === null ? o.price : c.price;
+    if (qty === o.quantity && price === o.price) return this.error(ErrorCode.INVALID_COMMAND, 'amend needs a new quantity or a new price', c);
+    if (!isPositiveInt(qty, MAX_QUANTITY) || qty % book.lotSize !== 0) return this.error(ErrorCode.INVALID_QUANTITY, `quantity must be a whole number of lots of ${book.lotSize} up to ${MAX_QUANTITY}`, c);
+    if (qty <= o.filled) return this.error(ErrorCode.INVALID_QUANTITY, `quantity must be more than the ${o.filled} already filled (cancel the order instead)`, c);
+    if (!isPositiveInt(price, MAX_PRICE) || price % book.tickSize !== 0) return this.error(ErrorCode.INVALID_PRICE, `Price must be a positive multiple of the tick size ${dollarsText(book.tickSize)}`, c);
+    if (price * qty > Number.MAX_SAFE_INTEGER) return this.error(ErrorCode.INVALID_QUANTITY, 'price x quantity is too large', c);
+    const level = o.level as Level;
+    const a = o.account;
+    const fees = this.rules === null ? null : this.rules.fees;
+    const left = qty - o.filled;
+    if (price === o.price && qty < o.quantity) {
+      // smaller, same price: in place, keeping its time priority
+      const less = o.quantity - qty;
+      level.quantity -= less;
+      this.touch(level);
+      o.quantity = qty;
+      if (a !== null) {
+        if (o.side === BUY) {
+          const keep = price * left + feeReserve(fees, price * left, left);
+          a.cashLocked -= o.lockedCash - keep;
+          a.cashAvailable += o.lockedCash - keep;
+          o.lockedCash = keep;
+          a.buyOpen[book.index] -= less;
+        } else {
+          a.sharesLocked[book.index] -= less;
+          a.sharesAvailable[book.index] += less;
+        }
+        this.markDirty(a);
+      }
+      this.emitOrder(o, null);
+      return;
+    }
+    const side = o.side;
+    const opp = side === BUY ? book.asks : book.bids;
+    const best = opp.best();
+    const crosses = best !== undefined && (side === BUY ? best.price <= price : best.price >= price);
+    if (crosses && o.type === 'LIMIT_MAKER') return this.error(ErrorCode.ORDER_WOULD_TAKE, `A post-only order at ${dollarsText(price)} would trade against the best ${side === BUY ? 'ask' : 'bid'} at ${dollarsText(best!.price)}`, c);
+    const oldLeft = o.quantity - o.filled;
+    if (a !== null) {
+      if (side === BUY) {
+        const needs = price * left + feeReserve(fees, price * left, left);
+        if (a.cashAvailable + o.lockedCash < needs) return this.error(ErrorCode.INSUFFICIENT_BALANCE, `Not enough cash: ${dollarsText(needs)} needed, ${dollarsText(a.cashAvailable + o.lockedCash)} available`, c);
+      } else if (a.sharesAvailable[book.index] + oldLeft < left) {
+        return this.error(ErrorCode.INSUFFICIENT_BALANCE, `Not enough ${book.symbol} shares: ${left} needed, ${a.sharesAvailable[book.index] + oldLeft} available`, c);
+      }
+      if (this.rules !== null && this.amendBreaches(c, o, price, qty, left, oldLeft)) return;
+    }
+    // out of its level (what it held locked back), changed, locked again, then as a new order would
+    level.quantity -= oldLeft;
+    level.unlink(o);
+    this.touch(level);
+    if (level.count === 0) book.sideOf(side).remove(level);
+    if (a !== null) this.releaseLocks(o);
+    o.price = price;
+    o.quantity = qty;
+    if (a !== null) {
+      if (side === BUY) {
+        const lock = price * left + feeReserve(fees, price * left, left);
+        a.cashAvailable -= lock;
+        a.cashLocked += lock;
+        o.lockedCash = lock;
+        a.buyOpen[book.index] += left;
+      } else {
+        a.sharesAvailable[book.index] -= left;
+        a.sharesLocked[book.index] += left;
+      }
+      this.markDirty(a);
+    }
+    this.orders.delete(o.id);
+    if (o.clientOrderId !== null) this.byClientId.delete(clientKey(o.userId, o.clientOrderId));
+    let stopped: CancelReason | null = null;
+    if (crosses) stopped = this.match(o, opp);
+    if (o.filled === o.quantity) {
+      this.releaseLocks(o);
+      return;
+    }
+    if (stopped === null) {
+      this.rest(o);
+      this.emitOrder(o, null);
+      return;
+    }
+    // its own order in the way (self-trade prevention expired it as the taker)
+    this.releaseLocks(o);
+    o.status = 'CANCELLED';
+    this.emitOrder(o, stopped);
+  }
+
+  /** The event's limits for an amend that re-queues: as a new order of `left` shares, its old remainder not counted twice. */
+  private amendBreaches(c: AmendCommand, o: Order, price: number, qty: number, left: number, oldLeft: number): boolean {
+    const rules = this.rules as TradingRules;
+    const refuse = (code: number, message: string) => {
+      this.error(code, message, c);
+      return true;
+    };
+    if (rules.maxOrderQuantity !== null && qty > rules.maxOrderQuantity) return refuse(ErrorCode.ORDER_LIMIT_EXCEEDED, `Order of ${qty} shares is over the event's maximum order size of ${rules.maxOrderQuantity} shares`);
+    if (rules.maxOrderNotional !== null && price * qty > rules.maxOrderNotional) return refuse(ErrorCode.ORDER_LIMIT_EXCEEDED, `Order value ${dollarsText(price * qty)} is over the event's maximum order value of ${dollarsText(rules.maxOrderNotional)}`);
+    const limit = rules.positionLimits[o.book.symbol];
+    if (limit === undefined) return false;
+    const a = o.account as Account;
+    const i = o.book.index;
+    const held = a.sharesAvailable[i] + a.sharesLocked[i];
+    const buying = a.buyOpen[i] - (o.side === BUY ? oldLeft : 0);
+    const selling = a.sharesLocked[i] - (o.side === SELL ? oldLeft : 0);
+    if (o.side === BUY && limit.net !== null && held + buying + left > limit.net) return refuse(ErrorCode.POSITION_LIMIT_EXCEEDED, `Buying ${left} could take your ${o.book.symbol} position to ${held + buying + left} shares, over the net position limit of ${limit.net}`);
+    if (limit.gross !== null && held + buying + selling + left > limit.gross) return refuse(ErrorCode.POSITION_LIMIT_EXCEEDED, `${held} ${o.book.symbol} shares held and ${buying + selling + left} in working orders would be over the gross position limit of ${limit.gross}`);
+    return false;
   }
 
   // ---------------------------------------------------------------- admin
@@ -621,7 +773,7 @@ export class MatchingEngine {
     }
     if (rules.maxOrderNotional !== null) {
       const best = opp.best();
-      const value = type === 'LIMIT' ? price * qty : best === undefined ? 0 : best.price * qty;
+      const value = type !== 'MARKET' ? price * qty : best === undefined ? 0 : best.price * qty;
       if (value > rules.maxOrderNotional) {
         this.reject(c, ErrorCode.ORDER_LIMIT_EXCEEDED, `Order value ${dollarsText(value)} is over the event's maximum order value of ${dollarsText(rules.maxOrderNotional)}`);
         return true;

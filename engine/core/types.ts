@@ -11,7 +11,8 @@ export type Side = 'BUY' | 'SELL';
  * allowed ones, else INVALID. Nothing the engine did not check leaves it.
  */
 export type Echo<T extends string> = T | 'INVALID';
-export type OrderType = 'LIMIT' | 'MARKET';
+/** LIMIT_MAKER: a post-only limit order, refused rather than trading if it would cross the book */
+export type OrderType = 'LIMIT' | 'MARKET' | 'LIMIT_MAKER';
 export type TimeInForce = 'GFD' | 'IOC' | 'FOK';
 export type StpMode = 'EXPIRE_TAKER' | 'EXPIRE_MAKER' | 'EXPIRE_BOTH';
 export type OrderStatus = 'PENDING' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELLED' | 'REJECTED';
@@ -50,6 +51,29 @@ export interface CancelCommand {
   orderId?: string | null;
   clientOrderId?: string | null;
   userId: string;
+  ts: number;
+}
+
+/** Cancels every resting order of the participant, in one symbol or in all. */
+export interface CancelAllCommand {
+  action: 'cancelAll';
+  userId: string;
+  symbol?: string | null;
+  ts: number;
+}
+
+/**
+ * Changes a resting order's total quantity and/or limit price. A smaller quantity alone keeps its
+ * place in the queue; a new price or a larger quantity re-queues it (and it may trade at once, as
+ * a new order would).
+ */
+export interface AmendCommand {
+  action: 'amend';
+  userId: string;
+  orderId?: string | null;
+  clientOrderId?: string | null;
+  quantity?: number | null;
+  price?: number | null;
   ts: number;
 }
 
@@ -121,7 +145,7 @@ export interface NewsCommand {
   ts: number;
 }
 
-export type Command = PlaceCommand | CancelCommand | AddSymbolCommand | CreditCommand | SessionCommand | ResetCommand | EventCommand | GrantCommand | NewsCommand;
+export type Command = PlaceCommand | CancelCommand | CancelAllCommand | AmendCommand | AddSymbolCommand | CreditCommand | SessionCommand | ResetCommand | EventCommand | GrantCommand | NewsCommand;
 
 export interface OrderEvent {
   type: 'order';

@@ -46,28 +46,42 @@ export function applyBatch(engine: MatchingEngine, records: StreamRecord[]): Bat
     const start = events.length;
     engine.apply(cmd, events);
     if (typeof cmd.replyTo === 'string' && typeof cmd.requestId === 'string') {
-      replies.push({ replyTo: cmd.replyTo, reply: verdict(cmd.requestId, cmd.orderId, events, start, engine.seq) });
+      replies.push({ replyTo: cmd.replyTo, reply: verdict(cmd.requestId, cmd, events, start, engine.seq) });
     }
   }
   return { events, replies, lastId: records.length > 0 ? records[records.length - 1].id : '' };
 }
 
-function verdict(requestId: string, orderId: unknown, events: EngineEvent[], start: number, seq: number): Reply {
+/**
+ * One command's answer to its submitter: its order's state, its trades from the submitter's side,
+ * its refusal. Only the submitter's own orders: a command's events also hold the makers it traded
+ * with, which belong to others.
+ */
+function verdict(requestId: string, cmd: Command & Routing, events: EngineEvent[], start: number, seq: number): Reply {
+  const orderId = typeof cmd.orderId === 'string' ? cmd.orderId : null;
+  const userId = (cmd as { userId?: unknown }).userId;
+  const allOrders = cmd.action === 'cancelAll';
   let order: OrderEvent | null = null;
+  const cancelled: OrderEvent[] = [];
   let error: Reply['error'] = null;
   const trades: TradeEvent[] = [];
   for (let i = start; i < events.length; i++) {
     const e = events[i];
-    if (e.type === 'order' && (orderId === undefined || orderId === null || e.orderId === orderId)) order = e;
-    else if (e.type === 'trade') trades.push(e);
+    if (e.type === 'order') {
+      const mine = orderId !== null ? e.orderId === orderId : e.userId === userId;
+      if (!mine) continue;
+      order = e;
+      if (allOrders) cancelled.push(e);
+    } else if (e.type === 'trade') trades.push(e);
     else if (e.type === 'error' && error === null) error = e.duplicateOf === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, duplicateOf: e.duplicateOf };
   }
   return {
     requestId,
     order: order === null ? null : (eventToWire(order) as Record<string, unknown>),
     // the submitter's side of each trade its command caused (the other party is not named)
-    trades: trades.map((t) => fillToWire(t, typeof orderId === 'string' && t.sellOrderId === orderId ? 'SELL' : 'BUY') as Record<string, unknown>),
+    trades: trades.map((t) => fillToWire(t, t.sellUserId === userId ? 'SELL' : 'BUY') as Record<string, unknown>),
     error,
+    ...(allOrders ? { orders: cancelled.map((o) => eventToWire(o) as Record<string, unknown>) } : {}),
     seq,
   };
 }

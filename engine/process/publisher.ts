@@ -184,8 +184,11 @@ export interface PersistJob {
   v: 1;
   /** orderId, clientOrderId, userId, symbol, side, orderType, timeInForce, price, quantity */
   orders: [string, string | null, string, string, string, string, string, number | null, number][];
-  /** seq, orderId, status, filledQuantity, code, reason, timestamp, fee (absent in older jobs: 0) */
-  events: [number, string, string, number, number, string | null, number, number?][];
+  /**
+   * seq, orderId, status, filledQuantity, code, reason, timestamp, fee, then price and quantity
+   * (an amend changes them); older jobs end earlier: fee 0, price and quantity as first sent
+   */
+  events: [number, string, string, number, number, string | null, number, number?, (number | null)?, number?][];
   /** tradeId, seq, symbol, price, quantity, buyOrderId, sellOrderId, buyUserId, sellUserId, takerSide, timestamp, buyFee, sellFee (fees absent in older jobs: 0) */
   trades: [number, number, string, number, number, string, string, string, string, string, number, number?, number?][];
   /** seq, newsId, headline, body, symbol, movePercent, timestamp (absent in older jobs) */
@@ -243,7 +246,7 @@ export class PersistBuffer {
           this.orderIds.add(e.orderId);
           job.orders.push([e.orderId, e.clientOrderId, e.userId, e.symbol, e.side, e.orderType, e.timeInForce, e.price, e.quantity]);
         }
-        job.events.push([e.seq, e.orderId, e.status, e.filledQuantity, e.code, e.reason, e.timestamp, e.fee]);
+        job.events.push([e.seq, e.orderId, e.status, e.filledQuantity, e.code, e.reason, e.timestamp, e.fee, e.price, e.quantity]);
       } else if (e.type === 'trade') {
         job.trades.push([e.tradeId, e.seq, e.symbol, e.price, e.quantity, e.buyOrderId, e.sellOrderId, e.buyUserId, e.sellUserId, e.takerSide, e.timestamp, e.buyFee, e.sellFee]);
       } else if (e.type === 'news') {

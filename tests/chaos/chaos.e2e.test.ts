@@ -144,7 +144,7 @@ describe('chaos: every promise under faults', () => {
         const res = await send(t, '/order/place', body);
         const orderId = (res.body?.data?.orderId ?? res.body?.data?.order?.orderId ?? null) as string | null;
         answers.push({ clientOrderId: `${t.id}/${clientOrderId}`, status: res.status, orderId, body: res.body });
-        if (orderId !== null && res.status === 201 && res.body.data.status === 'PENDING') mine.push({ orderId, clientOrderId });
+        if (orderId !== null && res.status === 200 && res.body.data.retried === false && res.body.data.status === 'PENDING') mine.push({ orderId, clientOrderId });
       }
     };
     const load = Promise.all(traders.map((t, k) => loop(t, k)));

@@ -36,7 +36,8 @@ describe('idempotent client order ids', () => {
     await place(bob, { symbol: 'ACME', side: 'SELL', price: 10, quantity: 10, clientOrderId: 'bob-ask' });
     const body = { symbol: 'ACME', side: 'BUY', price: 10, quantity: 5, clientOrderId: 'bob-order-1' };
     const first = await place(alice, body);
-    expect(first.status).toBe(201);
+    expect(first.status).toBe(200);
+    expect(first.body.data.retried).toBe(false);
     expect(first.body.data).toMatchObject({ status: 'FILLED', clientOrderId: 'bob-order-1' });
     const retry = await place(alice, body);
     expect(retry.status).toBe(200);
@@ -98,7 +99,7 @@ describe('idempotent client order ids', () => {
     await admin(stack, adminToken, 'credit', { userId: alice.id, asset: 'CASH', amount: 100 });
     await admin(stack, adminToken, 'session', { state: 'OPEN' });
     const fresh = await place(alice, { symbol: 'ACME', side: 'BUY', price: 1, quantity: 1, clientOrderId: 'resting-1' });
-    expect(fresh.status).toBe(201);
+    expect(fresh.status).toBe(200);
     expect(fresh.body.data.status).toBe('PENDING');
   });
 });

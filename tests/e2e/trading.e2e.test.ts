@@ -41,12 +41,12 @@ describe('end to end: register, fund, trade, watch, persist', () => {
     const marketSeen = record(sc, ['depth', 'tick', 'orderbook']);
 
     const rest = await http(stack, 'POST', '/order/place', { token: bob.token, body: { symbol: 'ACME', side: 'SELL', type: 'LIMIT', price: 101.5, quantity: 10, clientOrderId: 'bob-1' } });
-    expect(rest.status).toBe(201);
+    expect(rest.status).toBe(200);
     expect(rest.body.data).toMatchObject({ status: 'PENDING', clientOrderId: 'bob-1', filledQuantity: 0 });
     const bobOrderId: string = rest.body.data.orderId;
 
     const cross = await http(stack, 'POST', '/order/place', { token: alice.token, body: { symbol: 'ACME', side: 'BUY', type: 'LIMIT', price: 102, quantity: 4 } });
-    expect(cross.status).toBe(201);
+    expect(cross.status).toBe(200);
     expect(cross.body.data).toMatchObject({ status: 'FILLED', filledQuantity: 4 });
     const aliceOrderId: string = cross.body.data.orderId;
     // alice's side of the trade, naming neither bob nor his order

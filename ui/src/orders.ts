@@ -8,7 +8,7 @@ export interface OrderRow {
   seq: number;
   symbol: string;
   side: 'BUY' | 'SELL';
-  orderType: 'LIMIT' | 'MARKET';
+  orderType: 'LIMIT' | 'MARKET' | 'LIMIT_MAKER';
   timeInForce: string;
   price: number | null;
   quantity: number;

@@ -4,7 +4,7 @@
  * participant sees what is wrong next to the field.
  */
 export type Side = 'BUY' | 'SELL';
-export type OrderType = 'LIMIT' | 'MARKET';
+export type OrderType = 'LIMIT' | 'MARKET' | 'LIMIT_MAKER';
 export type TimeInForce = 'GFD' | 'IOC' | 'FOK';
 
 export interface TicketInput {
@@ -52,7 +52,7 @@ export function checkTicket(input: TicketInput, rules: SymbolRules | null): Tick
   else if (rules !== null && quantity % rules.lotSize !== 0) errors.quantity = `Quantity must be a multiple of the lot size ${rules.lotSize}`;
 
   let price: number | undefined;
-  if (input.type === 'LIMIT') {
+  if (input.type !== 'MARKET') {
     const cents = priceCents(input.price);
     const tickCents = rules === null ? 1 : Math.round(rules.tickSize * 100);
     if (input.price.trim() === '') errors.price = 'A limit order needs a price';

@@ -75,6 +75,7 @@ export class TraderScreen {
       const row = (e.target as HTMLElement).closest('tr[data-symbol]');
       if (row !== null) void this.select(row.getAttribute('data-symbol')!);
     });
+    byId('cancel-all').addEventListener('click', () => void this.cancelAll());
     byId('open-orders').addEventListener('click', (e) => {
       const button = (e.target as HTMLElement).closest('button[data-cancel]');
       if (button !== null) void this.cancel(button as HTMLButtonElement);
@@ -356,6 +357,7 @@ export class TraderScreen {
   private drawOpenOrders(): void {
     const open = this.orders.open();
     setText('open-count', open.length === 0 ? '' : `(${open.length})`);
+    byId('cancel-all').hidden = open.length < 2;
     byId('open-orders').innerHTML = open.map((o) =>
       `<tr data-order-id="${esc(o.orderId)}"><td>${formatTime(o.timestamp)}</td><td>${esc(o.symbol)}</td><td class="${o.side === 'BUY' ? 'buy-text' : 'sell-text'}">${o.side === 'BUY' ? 'Buy' : 'Sell'}</td><td>${esc(orderKindText(o.orderType, o.timeInForce))}</td><td class="num">${o.price === null ? 'Market' : formatPrice(o.price)}</td><td class="num">${formatShares(o.filledQuantity)} / ${formatShares(o.quantity)}</td><td>${esc(statusText(o.status))}</td><td><button type="button" class="link" data-cancel="${esc(o.orderId)}" aria-label="Cancel ${o.side === 'BUY' ? 'buy' : 'sell'} ${formatShares(o.quantity - o.filledQuantity)} ${esc(o.symbol)}">Cancel</button></td></tr>`).join('') || emptyRow(8, 'No open orders');
   }
@@ -421,7 +423,7 @@ export class TraderScreen {
     const input = this.ticketInput();
     const s = this.symbols.get(input.symbol);
     if (s === undefined || this.cash.available === null) return null;
-    const price = input.type === 'LIMIT' ? Number(input.price) : null;
+    const price = input.type !== 'MARKET' ? Number(input.price) : null;
     if (input.side === 'BUY' && price !== null && !(price > 0)) return null;
     const asks = s.book.levels(BOOK_ROWS * 4).asks;
     const ref = price ?? asks[0]?.price ?? 0;
@@ -544,6 +546,23 @@ export class TraderScreen {
       verdict.className = 'accepted';
     } else if (!res.ok) {
       button.disabled = false;
+      verdict.textContent = `Not cancelled: ${refusalText(res.code, res.error)}`;
+      verdict.className = 'rejected';
+    }
+  }
+
+  private async cancelAll(): Promise<void> {
+    const button = byId<HTMLButtonElement>('cancel-all');
+    button.disabled = true;
+    const res = await this.api.call<{ cancelled: number; orders: OrderRow[] }>('POST', '/order/cancel-all', {});
+    button.disabled = false;
+    const verdict = byId('verdict');
+    if (res.ok && res.data.orders !== undefined) {
+      for (const o of res.data.orders) this.orders.upsert(o);
+      this.redraw('orders');
+      verdict.textContent = `Cancelled all ${formatShares(res.data.cancelled)} open orders`;
+      verdict.className = 'accepted';
+    } else if (!res.ok) {
       verdict.textContent = `Not cancelled: ${refusalText(res.code, res.error)}`;
       verdict.className = 'rejected';
     }

@@ -7,7 +7,10 @@ export const TICK: Record<(typeof SYMBOLS)[number], number> = { AAA: 1, BBB: 5, 
 
 /** What a random participant wants to do; turned into a concrete command by `toCommands`. */
 export type Intent =
-  | { kind: 'limit'; user: number; symbol: number; side: Side; ticksFromMid: number; quantity: number; tif: TimeInForce; stp: StpMode; client: number | null }
+  | { kind: 'limit'; user: number; symbol: number; side: Side; ticksFromMid: number; quantity: number; tif: TimeInForce; stp: StpMode; client: number | null; postOnly?: boolean }
+  | { kind: 'cancelAll'; user: number; symbol: number }
+  /** a new total quantity (relative to the order's) and/or a new price, for an order placed earlier */
+  | { kind: 'amend'; pick: number; own: boolean; user: number; quantityDelta: number | null; ticks: number | null }
   | { kind: 'market'; user: number; symbol: number; side: Side; quantity: number; tif: TimeInForce; stp: StpMode; client: number | null }
   /** a place sent again with a new order id (a client retrying, or reusing its clientOrderId) */
   | { kind: 'retry'; pick: number }
@@ -30,7 +33,19 @@ export function intents(users: number, options: { events: boolean } = { events: 
   const user = fc.integer({ min: 0, max: users - 1 });
   const symbol = fc.integer({ min: 0, max: SYMBOLS.length - 1 });
   const intent: fc.Arbitrary<Intent> = fc.oneof(
-    { weight: 50, arbitrary: fc.record({ kind: fc.constant('limit' as const), user, symbol, side, ticksFromMid: fc.integer({ min: -6, max: 6 }), quantity: fc.integer({ min: 1, max: 40 }), tif, stp, client }) },
+    { weight: 50, arbitrary: fc.record({ kind: fc.constant('limit' as const), user, symbol, side, ticksFromMid: fc.integer({ min: -6, max: 6 }), quantity: fc.integer({ min: 1, max: 40 }), tif, stp, client, postOnly: fc.boolean() }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancelAll' as const), user, symbol: fc.integer({ min: -1, max: SYMBOLS.length - 1 }) }) },
+    {
+      weight: 8,
+      arbitrary: fc.record({
+        kind: fc.constant('amend' as const),
+        pick: fc.nat(),
+        own: fc.boolean(),
+        user,
+        quantityDelta: fc.option(fc.integer({ min: -30, max: 30 })),
+        ticks: fc.option(fc.integer({ min: -6, max: 6 })),
+      }),
+    },
     { weight: 8, arbitrary: fc.record({ kind: fc.constant('market' as const), user, symbol, side, quantity: fc.integer({ min: 1, max: 60 }), tif: fc.constantFrom<TimeInForce>('IOC', 'FOK', 'GFD'), stp, client }) },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('retry' as const), pick: fc.nat() }) },
     { weight: 20, arbitrary: fc.record({ kind: fc.constant('cancel' as const), user, pick: fc.nat(), own: fc.boolean() }) },
@@ -67,6 +82,8 @@ export function toCommands(list: Intent[], users: number): Command[] {
   let ts = 1_000;
   let nextId = 1;
   const placed: { id: string; user: string }[] = [];
+  /** limit orders' symbol and quantity, for amends */
+  const orderInfo = new Map<string, { symbol: string; quantity: number }>();
   const places: Command[] = [];
   const clientId = (c: number | null) => (c === null ? undefined : `c${c}`);
   const cmds: Command[] = [];
@@ -83,8 +100,24 @@ export function toCommands(list: Intent[], users: number): Command[] {
         const s = SYMBOLS[it.symbol];
         const orderId = `o${nextId++}`;
         placed.push({ id: orderId, user: `u${it.user}` });
-        cmds.push({ action: 'place', orderId, clientOrderId: clientId(it.client), userId: `u${it.user}`, symbol: s, side: it.side, type: 'LIMIT', timeInForce: it.tif, price: (20 + it.ticksFromMid) * TICK[s], quantity: it.quantity, stp: it.stp, ts });
+        // one in ten a post-only order (good for the day, the only time in force it takes)
+        const postOnly = it.postOnly === true && it.quantity % 10 === 0;
+        cmds.push({ action: 'place', orderId, clientOrderId: clientId(it.client), userId: `u${it.user}`, symbol: s, side: it.side, type: postOnly ? 'LIMIT_MAKER' : 'LIMIT', timeInForce: postOnly ? 'GFD' : it.tif, price: (20 + it.ticksFromMid) * TICK[s], quantity: it.quantity, stp: it.stp, ts });
         places.push(cmds[cmds.length - 1]);
+        orderInfo.set(orderId, { symbol: s, quantity: it.quantity });
+        break;
+      }
+      case 'cancelAll':
+        cmds.push({ action: 'cancelAll', userId: `u${it.user}`, symbol: it.symbol < 0 ? null : SYMBOLS[it.symbol], ts });
+        break;
+      case 'amend': {
+        if (placed.length === 0) break;
+        const target = placed[it.pick % placed.length];
+        const info = orderInfo.get(target.id);
+        if (info === undefined) break;
+        const quantity = it.quantityDelta === null ? null : Math.max(1, info.quantity + it.quantityDelta);
+        const price = it.ticks === null ? null : (20 + it.ticks) * TICK[info.symbol as (typeof SYMBOLS)[number]];
+        cmds.push({ action: 'amend', orderId: target.id, userId: it.own ? target.user : `u${it.user}`, quantity, price, ts });
         break;
       }
       case 'market': {

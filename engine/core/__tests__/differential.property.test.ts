@@ -45,13 +45,25 @@ describe('differential test against a naive reference matcher', () => {
     );
   });
 
-  test('when the stream is busy, then the comparison covers real trading (not a vacuous pass)', () => {
+  test('when the stream is busy, then the comparison covers real trading, amends and post-only orders (not a vacuous pass)', () => {
     const sample = fc.sample(intents(USERS, { events: false }), { numRuns: 30, seed: 7 });
-    const trades = sample.map((list) => {
-      const r = new ReferenceExchange();
-      toCommands(list, USERS).forEach((c) => r.apply(c));
-      return r.trades.length;
-    });
-    expect(trades.reduce((a, b) => a + b, 0)).toBeGreaterThan(300);
+    let trades = 0;
+    const applied = { amend: 0, cancelAll: 0, postOnlyResting: 0 };
+    for (const list of sample) {
+      const engine = new MatchingEngine();
+      for (const c of toCommands(list, USERS)) {
+        const out: EngineEvent[] = [];
+        engine.apply(c, out);
+        trades += out.filter((e) => e.type === 'trade').length;
+        const changed = out.some((e) => e.type === 'order');
+        if (c.action === 'amend' && changed) applied.amend++;
+        if (c.action === 'cancelAll' && changed) applied.cancelAll++;
+        if (c.action === 'place' && c.type === 'LIMIT_MAKER' && out.some((e) => e.type === 'order' && e.status === 'PENDING')) applied.postOnlyResting++;
+      }
+    }
+    expect(trades).toBeGreaterThan(250);
+    expect(applied.amend).toBeGreaterThan(10);
+    expect(applied.cancelAll).toBeGreaterThan(5);
+    expect(applied.postOnlyResting).toBeGreaterThan(10);
   });
 });

@@ -1,4 +1,4 @@
-import type { Command, PlaceCommand, Side } from '../types';
+import type { AmendCommand, Command, PlaceCommand, Side, StpMode } from '../types';
 
 /**
  * A deliberately naive exchange for differential testing: plain arrays, linear scans, a trial run
@@ -15,6 +15,8 @@ interface NOrder {
   arrival: number;
   locked: number;
   isLimit: boolean;
+  postOnly: boolean;
+  stp: StpMode;
 }
 
 interface NState {
@@ -84,6 +86,10 @@ export class ReferenceExchange {
     } else if (c.action === 'cancel') {
       const o = s.resting.find((r) => r.id === c.orderId);
       if (o && o.user === c.userId) this.removeResting(s, o, 'CANCELLED');
+    } else if (c.action === 'cancelAll') {
+      for (const o of s.resting.filter((r) => r.user === c.userId && (c.symbol === undefined || c.symbol === null || r.symbol === c.symbol))) this.removeResting(s, o, 'CANCELLED');
+    } else if (c.action === 'amend') {
+      this.amend(c);
     } else if (c.action === 'place') {
       this.place(c);
     }
@@ -100,7 +106,10 @@ export class ReferenceExchange {
       this.usedClientIds.add(key);
     }
     if (s.session !== 'OPEN') return reject();
-    const isLimit = c.type === 'LIMIT';
+    const isLimit = c.type !== 'MARKET';
+    const postOnly = c.type === 'LIMIT_MAKER';
+    if (postOnly && c.timeInForce !== 'GFD') return reject();
+    if (postOnly && this.crosses(s, c.symbol, c.side, c.price as number)) return reject();
     const price = isLimit ? (c.price as number) : 0;
     if (c.side === 'SELL' && this.sh(c.userId, c.symbol).avail < c.quantity) return reject();
     if (c.side === 'BUY' && isLimit && this.cash(c.userId).avail < price * c.quantity) return reject();
@@ -109,7 +118,7 @@ export class ReferenceExchange {
       const bestAsk = Math.min(...asks.map((o) => o.price));
       if (asks.length > 0 && this.cash(c.userId).avail < bestAsk) return reject();
     }
-    const o: NOrder = { id: c.orderId, user: c.userId, symbol: c.symbol, side: c.side, price, qty: c.quantity, filled: 0, arrival: this.arrivals++, locked: 0, isLimit };
+    const o: NOrder = { id: c.orderId, user: c.userId, symbol: c.symbol, side: c.side, price, qty: c.quantity, filled: 0, arrival: this.arrivals++, locked: 0, isLimit, postOnly, stp: c.stp ?? 'EXPIRE_TAKER' };
     s.status[o.id] = { status: 'PENDING', filled: 0 };
 
     if (c.timeInForce === 'FOK') {
@@ -124,14 +133,55 @@ export class ReferenceExchange {
     this.run(s, o, c);
   }
 
-  /** Locks, matches, rests or cancels order `o` against state `s`. */
-  private run(s: NState, o: NOrder, c: PlaceCommand): void {
+  private crosses(s: NState, symbol: string, side: Side, price: number): boolean {
+    return s.resting.some((r) => r.symbol === symbol && r.side !== side && (side === 'BUY' ? r.price <= price : r.price >= price));
+  }
+
+  /** A smaller quantity at the same price in place; anything else out of the book and in again as a new order would go. */
+  private amend(c: AmendCommand): void {
+    const s = this.s;
+    if (s.session !== 'OPEN') return;
+    const o = s.resting.find((r) => r.id === c.orderId);
+    if (o === undefined || o.user !== c.userId) return;
+    const sym = this.symbols.get(o.symbol)!;
+    const qty = c.quantity ?? o.qty;
+    const price = c.price ?? o.price;
+    if ((qty === o.qty && price === o.price) || qty <= o.filled || qty % sym.lot !== 0 || price <= 0 || price % sym.tick !== 0) return;
+    const left = qty - o.filled;
+    if (price === o.price && qty < o.qty) {
+      const less = o.qty - qty;
+      if (o.side === 'BUY') {
+        this.cash(o.user).locked -= o.price * less;
+        this.cash(o.user).avail += o.price * less;
+        o.locked -= o.price * less;
+      } else {
+        this.sh(o.user, o.symbol).locked -= less;
+        this.sh(o.user, o.symbol).avail += less;
+      }
+      o.qty = qty;
+      return;
+    }
+    if (o.postOnly && this.crosses(s, o.symbol, o.side, price)) return;
+    const oldLeft = o.qty - o.filled;
+    if (o.side === 'BUY' && this.cash(o.user).avail + o.locked < price * left) return;
+    if (o.side === 'SELL' && this.sh(o.user, o.symbol).avail + oldLeft < left) return;
+    s.resting = s.resting.filter((r) => r !== o);
+    this.release(s, o);
+    o.price = price;
+    o.qty = qty;
+    o.arrival = this.arrivals++;
+    this.run(s, o, { timeInForce: 'GFD', stp: o.stp });
+  }
+
+  /** Locks, matches, rests or cancels order `o` (its unfilled part) against state `s`. */
+  private run(s: NState, o: NOrder, c: Pick<PlaceCommand, 'timeInForce' | 'stp'>): void {
     const stp = c.stp ?? 'EXPIRE_TAKER';
+    const left = o.qty - o.filled;
     if (o.side === 'SELL') {
-      this.shIn(s, o.user, o.symbol).avail -= o.qty;
-      this.shIn(s, o.user, o.symbol).locked += o.qty;
+      this.shIn(s, o.user, o.symbol).avail -= left;
+      this.shIn(s, o.user, o.symbol).locked += left;
     } else if (o.isLimit) {
-      o.locked = o.price * o.qty;
+      o.locked = o.price * left;
       this.cashIn(s, o.user).avail -= o.locked;
       this.cashIn(s, o.user).locked += o.locked;
     }
