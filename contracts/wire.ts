@@ -48,7 +48,7 @@ export function wireJson(e: EngineEvent): string {
     case 'order':
       return `{"type":"order","seq":${num(e.seq)},"orderId":${str(e.orderId)},"clientOrderId":${str(e.clientOrderId)},"userId":${str(e.userId)},"symbol":${str(e.symbol)},"side":${str(e.side)},"orderType":${str(e.orderType)},"timeInForce":${str(e.timeInForce)},"price":${money(e.price)},"quantity":${num(e.quantity)},"filledQuantity":${num(e.filledQuantity)},"status":${str(e.status)},"code":${num(e.code)},"reason":${str(e.reason)},"fee":${money(e.fee)},"timestamp":${num(e.timestamp)}}`;
     case 'depth':
-      return `{"type":"depth","seq":${num(e.seq)},"symbol":${str(e.symbol)},"side":${str(e.side)},"price":${money(e.price)},"quantity":${num(e.quantity)},"timestamp":${num(e.timestamp)}}`;
+      return `{"type":"depth","seq":${num(e.seq)},"symbol":${str(e.symbol)},"side":${str(e.side)},"price":${money(e.price)},"quantity":${num(e.quantity)},"pu":${num(e.pu)},"u":${num(e.u)},"timestamp":${num(e.timestamp)}}`;
     case 'trade':
       return `{"type":"trade","seq":${num(e.seq)},"tradeId":${num(e.tradeId)},"symbol":${str(e.symbol)},"price":${money(e.price)},"quantity":${num(e.quantity)},"buyOrderId":${str(e.buyOrderId)},"sellOrderId":${str(e.sellOrderId)},"buyUserId":${str(e.buyUserId)},"sellUserId":${str(e.sellUserId)},"takerSide":${str(e.takerSide)},"buyFee":${money(e.buyFee)},"sellFee":${money(e.sellFee)},"timestamp":${num(e.timestamp)}}`;
     default:
@@ -104,6 +104,7 @@ export function tickToWire(m: MarketStats, seq: number, timestamp: number) {
     type: 'tick' as const,
     seq,
     symbol: m.symbol,
+    u: m.u,
     lastTradePrice: price(m.lastTradePrice),
     lastTradeQuantity: m.lastTradeQuantity,
     bidPrice: price(m.bidPrice),
@@ -117,7 +118,7 @@ export function tickToWire(m: MarketStats, seq: number, timestamp: number) {
 
 export function bookToWire(b: BookView, seq: number, timestamp: number) {
   const levels = (ls: BookView['bids']) => ls.map((l) => ({ price: centsToWire(l.price), quantity: l.quantity, orders: l.orders }));
-  return { type: 'orderbook' as const, seq, symbol: b.symbol, bids: levels(b.bids), asks: levels(b.asks), timestamp };
+  return { type: 'orderbook' as const, seq, symbol: b.symbol, u: b.u, bids: levels(b.bids), asks: levels(b.asks), timestamp };
 }
 
 const priceText = (cents: number | null) => (cents === null ? 'null' : centsText(cents));
@@ -137,12 +138,12 @@ function levelsJson(levels: BookView['bids']): string {
  * (tests hold these to the general path, byte for byte).
  */
 export function bookJson(b: BookView, seq: number, timestamp: number): string {
-  return `{"type":"orderbook","seq":${seq},"symbol":${str(b.symbol)},"bids":${levelsJson(b.bids)},"asks":${levelsJson(b.asks)},"timestamp":${timestamp}}`;
+  return `{"type":"orderbook","seq":${seq},"symbol":${str(b.symbol)},"u":${b.u},"bids":${levelsJson(b.bids)},"asks":${levelsJson(b.asks)},"timestamp":${timestamp}}`;
 }
 
 /** JSON.stringify(tickToWire(m, seq, timestamp)), by hand */
 export function tickJson(m: MarketStats, seq: number, timestamp: number): string {
-  return `{"type":"tick","seq":${seq},"symbol":${str(m.symbol)},"lastTradePrice":${priceText(m.lastTradePrice)},"lastTradeQuantity":${m.lastTradeQuantity},"bidPrice":${priceText(m.bidPrice)},"bidQuantity":${m.bidQuantity},"askPrice":${priceText(m.askPrice)},"askQuantity":${m.askQuantity},"totalVolume":${m.totalVolume},"timestamp":${timestamp}}`;
+  return `{"type":"tick","seq":${seq},"symbol":${str(m.symbol)},"u":${m.u},"lastTradePrice":${priceText(m.lastTradePrice)},"lastTradeQuantity":${m.lastTradeQuantity},"bidPrice":${priceText(m.bidPrice)},"bidQuantity":${m.bidQuantity},"askPrice":${priceText(m.askPrice)},"askQuantity":${m.askQuantity},"totalVolume":${m.totalVolume},"timestamp":${timestamp}}`;
 }
 
 /** JSON.stringify(balanceToWire(b, seq)), by hand: positions in their own key order, as JSON.stringify takes them */

@@ -142,6 +142,8 @@ export class Book {
   lastPrice: number | null = null;
   lastQuantity = 0;
   volume = 0;
+  /** one more for every change of a price level of this book: each depth event's `u` */
+  updateId = 0;
 
   constructor(
     readonly symbol: string,

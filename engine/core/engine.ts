@@ -969,7 +969,7 @@ export class MatchingEngine {
       }
       return result;
     };
-    return { symbol, bids: view(b.bids), asks: view(b.asks) };
+    return { symbol, u: b.updateId, bids: view(b.bids), asks: view(b.asks) };
   }
 
   market(symbol: string): MarketStats | null {
@@ -988,6 +988,7 @@ export class MatchingEngine {
       lastTradePrice: b.lastPrice,
       lastTradeQuantity: b.lastQuantity,
       totalVolume: b.volume,
+      u: b.updateId,
     };
   }
 
@@ -1025,13 +1026,17 @@ export class MatchingEngine {
     for (let i = 0; i < n; i++) {
       const level = touched[i];
       level.touched = false;
+      const book = level.book;
+      const pu = book.updateId;
       this.out.push({
         type: 'depth',
         seq: ++this.seq,
-        symbol: level.book.symbol,
+        symbol: book.symbol,
         side: level.side === BUY ? 'BUY' : 'SELL',
         price: level.price,
         quantity: level.quantity,
+        pu,
+        u: ++book.updateId,
         timestamp: this.ts,
       });
     }

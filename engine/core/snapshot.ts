@@ -32,6 +32,8 @@ export interface BookSnapshot {
   lastPrice: number | null;
   lastQuantity: number;
   volume: number;
+  /** the book's update id (absent in older snapshots: 0) */
+  updateId?: number;
   /** best level first, each level's queue in time priority */
   bids: OrderTuple[];
   asks: OrderTuple[];
@@ -91,6 +93,7 @@ export function snapshot(engine: MatchingEngine, options: { clientIds: boolean }
       lastPrice: book.lastPrice,
       lastQuantity: book.lastQuantity,
       volume: book.volume,
+      updateId: book.updateId,
       bids: side(book.bids),
       asks: side(book.asks),
     };
@@ -179,6 +182,7 @@ export function restore(snap: EngineSnapshot): MatchingEngine {
     book.lastPrice = b.lastPrice;
     book.lastQuantity = b.lastQuantity;
     book.volume = b.volume;
+    book.updateId = b.updateId ?? 0;
     for (const t of [...b.bids, ...b.asks]) {
       const [id, clientOrderId, userId, side, type, tif, price, quantity, filled, status, stp, timestamp, lockedCash, fee] = t;
       const account = snap.balances ? (engine.accounts.get(userId) ?? null) : null;

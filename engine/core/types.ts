@@ -199,6 +199,12 @@ export interface DepthEvent {
   side: Side;
   price: number;
   quantity: number;
+  /**
+   * the symbol's book update id before this change and after it (Binance's pu and u): within a
+   * symbol they run without a gap, so a client sees at once that it missed one
+   */
+  pu: number;
+  u: number;
   timestamp: number;
 }
 
@@ -300,6 +306,8 @@ export interface LevelView {
 
 export interface BookView {
   symbol: string;
+  /** the symbol's book update id this view reflects */
+  u: number;
   /** best first */
   bids: LevelView[];
   /** best first */
@@ -317,6 +325,8 @@ export interface MarketStats {
   lastTradePrice: number | null;
   lastTradeQuantity: number;
   totalVolume: number;
+  /** the symbol's book update id these figures reflect */
+  u: number;
 }
 
 export interface EngineOptions {

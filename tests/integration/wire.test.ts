@@ -81,8 +81,8 @@ describe('the hand-written wire JSON', () => {
     const level = fc.record({ price: fc.integer({ min: 1, max: 1e13 }), quantity: fc.nat(), orders: fc.nat() });
     fc.assert(
       fc.property(anyText, fc.array(level, { maxLength: 5 }), fc.array(level, { maxLength: 5 }), fc.option(fc.integer({ min: 1, max: 1e13 })), fc.dictionary(anyText, fc.record({ available: fc.integer(), locked: fc.nat() })), fc.integer({ min: -1e14, max: 1e15 }), (name, bids, asks, last, positions, cash) => {
-        const book: BookView = { symbol: name, bids, asks };
-        const market: MarketStats = { symbol: name, tickSize: 1, lotSize: 1, bidPrice: bids[0]?.price ?? null, bidQuantity: 3, askPrice: asks[0]?.price ?? null, askQuantity: 0, lastTradePrice: last, lastTradeQuantity: 7, totalVolume: 9 };
+        const book: BookView = { symbol: name, u: 41, bids, asks };
+        const market: MarketStats = { symbol: name, tickSize: 1, lotSize: 1, bidPrice: bids[0]?.price ?? null, bidQuantity: 3, askPrice: asks[0]?.price ?? null, askQuantity: 0, lastTradePrice: last, lastTradeQuantity: 7, totalVolume: 9, u: 41 };
         const balance: BalanceView = { userId: name, cash: { available: cash, locked: 17 }, positions: { ...positions, '42': { available: 1, locked: 2 } } };
         expect(bookJson(book, 1, 2)).toBe(JSON.stringify(bookToWire(book, 1, 2)));
         expect(tickJson(market, 1, 2)).toBe(JSON.stringify(tickToWire(market, 1, 2)));

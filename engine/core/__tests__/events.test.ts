@@ -66,6 +66,8 @@ describe('events and market data', () => {
     apply(engine, s.limit('bob', 'SELL', 102, 5));
     expect(engine.book('ACME')).toEqual({
       symbol: 'ACME',
+      // five level changes so far
+      u: 5,
       bids: [
         { price: 99, quantity: 5, orders: 2 },
         { price: 97, quantity: 1, orders: 1 },
@@ -76,6 +78,28 @@ describe('events and market data', () => {
       ],
     });
     expect(engine.book('ACME', 1)?.bids).toHaveLength(1);
+  });
+
+  test('when several symbols change in turn, then each one\'s depth events carry its own update ids without a gap', () => {
+    const { engine, s } = openMarket({ alice: rich, bob: rich });
+    apply(engine, s.addSymbol('BETA'));
+    apply(engine, s.credit('bob', 'BETA', 1_000));
+    const all = [];
+    for (let i = 0; i < 20; i++) {
+      all.push(...apply(engine, s.limit('alice', 'BUY', 90 + (i % 5), 1, { symbol: i % 3 === 0 ? 'BETA' : 'ACME' })));
+      all.push(...apply(engine, s.limit('bob', 'SELL', 92, 1, { symbol: i % 2 === 0 ? 'BETA' : 'ACME' })));
+    }
+    for (const symbol of ['ACME', 'BETA']) {
+      const depth = all.filter((e) => e.type === 'depth' && e.symbol === symbol) as { pu: number; u: number }[];
+      expect(depth.length).toBeGreaterThan(5);
+      depth.forEach((d, i) => {
+        expect(d.u).toBe(d.pu + 1);
+        if (i > 0) expect(d.pu).toBe(depth[i - 1].u);
+      });
+      // the book and the tick say which update they reflect
+      expect(engine.book(symbol)!.u).toBe(depth[depth.length - 1].u);
+      expect(engine.market(symbol)!.u).toBe(depth[depth.length - 1].u);
+    }
   });
 
   test('when events carry time, then it is the command timestamp (the core has no clock)', () => {
