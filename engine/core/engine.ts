@@ -523,15 +523,30 @@ export class MatchingEngine {
     if (o.clientOrderId !== null) this.byClientId.delete(clientKey(o.userId, o.clientOrderId));
   }
 
-  private cancel(c: CancelCommand): void {
-    if (!isId(c.userId)) return this.error(ErrorCode.INVALID_COMMAND, 'userId must be a non-empty string', c);
+  /** The participant's resting order a cancel or amend names (by orderId or clientOrderId); null, with the error out, if none. */
+  private ownResting(c: CancelCommand | AmendCommand): Order | null {
+    if (!isId(c.userId)) {
+      this.error(ErrorCode.INVALID_COMMAND, 'userId must be a non-empty string', c);
+      return null;
+    }
     let o: Order | undefined;
     if (isId(c.orderId)) o = this.orders.get(c.orderId);
     else if (isId(c.clientOrderId)) o = this.byClientId.get(clientKey(c.userId, c.clientOrderId));
-    else return this.error(ErrorCode.INVALID_COMMAND, 'cancel needs an orderId or a clientOrderId', c);
+    else {
+      this.error(ErrorCode.INVALID_COMMAND, `${c.action} needs an orderId or a clientOrderId`, c);
+      return null;
+    }
     // Another participant's order is reported exactly like a missing one, so ids leak nothing.
-    if (o === undefined || o.userId !== c.userId) return this.error(ErrorCode.ORDER_NOT_FOUND, 'No live order with that id', c);
-    this.cancelResting(o, 'USER_CANCELLED');
+    if (o === undefined || o.userId !== c.userId) {
+      this.error(ErrorCode.ORDER_NOT_FOUND, 'No live order with that id', c);
+      return null;
+    }
+    return o;
+  }
+
+  private cancel(c: CancelCommand): void {
+    const o = this.ownResting(c);
+    if (o !== null) this.cancelResting(o, 'USER_CANCELLED');
   }
 
   /** Every resting order of the participant (in one symbol, if named), oldest first. */
@@ -553,12 +568,8 @@ export class MatchingEngine {
    * instead), and what is left rests at the back of its level. Refusals leave the order as it was.
    */
   private amend(c: AmendCommand): void {
-    if (!isId(c.userId)) return this.error(ErrorCode.INVALID_COMMAND, 'userId must be a non-empty string', c);
-    let o: Order | undefined;
-    if (isId(c.orderId)) o = this.orders.get(c.orderId);
-    else if (isId(c.clientOrderId)) o = this.byClientId.get(clientKey(c.userId, c.clientOrderId));
-    else return this.error(ErrorCode.INVALID_COMMAND, 'amend needs an orderId or a clientOrderId', c);
-    if (o === undefined || o.userId !== c.userId) return this.error(ErrorCode.ORDER_NOT_FOUND, 'No live order with that id', c);
+    const o = this.ownResting(c);
+    if (o === null) return;
     if (this.session !== 'OPEN') return this.error(this.session === 'HALTED' ? ErrorCode.MARKET_HALTED : ErrorCode.MARKET_CLOSED, this.session === 'HALTED' ? 'Trading is halted' : 'The session is closed', c);
     const book = o.book;
     const qty = c.quantity === undefined || c.quantity === null ? o.quantity : c.quantity;

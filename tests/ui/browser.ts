@@ -48,6 +48,14 @@ export async function signUp(page: Page, username: string, password = 'browser-p
   await page.waitForSelector('#connection[data-state=live]');
 }
 
+/** Logs in with the form (an existing account: the organiser, say) and waits for the live connection. */
+export async function logIn(page: Page, username: string, password: string): Promise<void> {
+  await page.fill('#auth-form input[name=username]', username);
+  await page.fill('#auth-form input[name=password]', password);
+  await page.click('#auth-submit');
+  await page.waitForSelector('#connection[data-state=live]');
+}
+
 export async function fillTicket(page: Page, t: { side: 'BUY' | 'SELL'; quantity: string; price?: string; type?: 'LIMIT' | 'MARKET'; timeInForce?: string }): Promise<void> {
   await page.click(`#ticket [data-side=${t.side}]`);
   await page.selectOption('#ticket select[name=type]', t.type ?? 'LIMIT');

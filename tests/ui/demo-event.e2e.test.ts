@@ -2,7 +2,7 @@ import { join } from 'path';
 import type { Browser } from 'playwright-core';
 import { http } from '../harness/client';
 import { Stack } from '../harness/stack';
-import { fillTicket, launchBrowser, openTrader, signUp, submitTicket, type Trader } from './browser';
+import { fillTicket, launchBrowser, logIn, openTrader, signUp, submitTicket, type Trader } from './browser';
 
 const DEMO = join(__dirname, '..', '..', 'events', 'demo.yaml');
 const SYMBOLS = ['ACME', 'GLOBX', 'NOVA'];
@@ -63,10 +63,7 @@ describe('the demo event on a fresh exchange', () => {
 
   test('when the organiser posts news from their screen, then the newcomer sees it live as text, and an event cannot be loaded while open', async () => {
     const org = await openTrader(browser, stack);
-    await org.page.fill('#auth-form input[name=username]', 'organiser');
-    await org.page.fill('#auth-form input[name=password]', 'organiser-password');
-    await org.page.click('#auth-submit');
-    await org.page.waitForSelector('#connection[data-state=live]');
+    await logIn(org.page, 'organiser', 'organiser-password');
     await org.page.click('#nav-organiser');
     await org.page.waitForFunction(() => document.getElementById('org-event')?.textContent?.startsWith('Demo market: loaded'));
 

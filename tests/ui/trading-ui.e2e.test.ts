@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'fs';
 import type { Browser } from 'playwright-core';
 import { admin, http, loginAdmin, register } from '../harness/client';
 import { Stack } from '../harness/stack';
-import { fillTicket, launchBrowser, openTrader, rows, screenshot, seriousAxeViolations, signUp, submitTicket, type Trader } from './browser';
+import { fillTicket, launchBrowser, logIn, openTrader, rows, screenshot, seriousAxeViolations, signUp, submitTicket, type Trader } from './browser';
 
 /**
  * The browser UI against the real running stack (api, engine, ws-server, db-writer on the real
@@ -261,10 +261,7 @@ describe('browser trading UI', () => {
 
   it('the organiser screen: session control, symbols, funding, bots and volume', async () => {
     const org = await openTrader(browser, stack);
-    await org.page.fill('#auth-form input[name=username]', 'organiser');
-    await org.page.fill('#auth-form input[name=password]', 'organiser-password');
-    await org.page.click('#auth-submit');
-    await org.page.waitForSelector('#connection[data-state=live]');
+    await logIn(org.page, 'organiser', 'organiser-password');
     await org.page.click('#nav-organiser');
     await org.page.waitForFunction(() => document.getElementById('org-participants')?.textContent?.includes('alice'));
     expect(await org.page.textContent('#org-session')).toBe('OPEN');
