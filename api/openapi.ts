@@ -75,6 +75,12 @@ const jsonSchema = (s: z.ZodTypeAny) => {
   return rest;
 };
 
+/** `post /order/cancel-all` → `postOrderCancelAll`: unique, stable, and what generated clients name their methods */
+export function operationId(method: string, path: string): string {
+  const words = path.split(/[/{}-]+/).filter(Boolean);
+  return method + words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of ROUTES) {
@@ -85,6 +91,9 @@ export function openApiDocument(): Record<string, unknown> {
     }
     paths[r.path] ??= {};
     paths[r.path][r.method] = {
+      operationId: operationId(r.method, r.path),
+      // grouped by the first segment: auth, order, account, market, admin…
+      tags: [r.path.split('/')[1] || 'service'],
       summary: r.summary,
       ...(r.auth === 'none' ? { security: [] } : { security: [{ bearer: [] }] }),
       ...(r.auth === 'organiser' ? { description: 'Organisers (role ADMIN) only.' } : {}),
@@ -110,6 +119,7 @@ export function openApiDocument(): Record<string, unknown> {
         Failure: { type: 'object', required: ['success', 'error', 'code'], properties: { success: { const: false }, error: { type: 'string' }, code: { type: 'integer' }, data: {} } },
       },
     },
+    servers: [{ url: '/', description: 'this exchange' }],
     security: [{ bearer: [] }],
     paths,
   };

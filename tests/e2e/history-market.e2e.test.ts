@@ -94,6 +94,11 @@ describe('history, candles, organiser reports, OpenAPI', () => {
     const { $schema, ...place } = z.toJSONSchema(placeBody, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
     void $schema;
     expect(doc.paths['/order/place'].post.requestBody.content['application/json'].schema).toEqual(place);
+    // every operation named once, and tagged
+    const operations = Object.values(doc.paths as Record<string, Record<string, { operationId: string; tags: string[] }>>).flatMap((p) => Object.values(p));
+    expect(new Set(operations.map((o) => o.operationId)).size).toBe(ROUTES.length);
+    expect(operations.every((o) => o.tags.length === 1)).toBe(true);
+    expect(doc.paths['/order/cancel-all'].post.operationId).toBe('postOrderCancelAll');
     for (const r of ROUTES) {
       const path = r.path.replace('{orderId}', 'x').replace('{userId}', alice.id).replace('{symbol}', 'ACME');
       const res = await http(stack, r.method.toUpperCase(), path, { token: adminToken, body: r.method === 'post' ? {} : undefined });
