@@ -1,13 +1,15 @@
 /**
- * Keeps a copy of every entry of a Redis stream, as it is appended, one JSON line per entry on
- * stdout: the engine trims its input stream once a snapshot holds it, and the chaos test needs the
- * whole stream to feed a fresh engine. A process of its own, so that the test's load cannot hold
- * it back. On SIGTERM it reads what is left and exits.
- * Usage: node capture-stream.js <redis-url> <stream> (plain JavaScript: started by the test as is)
+ * Keeps a copy of every entry of a Redis stream, as it is appended, one JSON line per entry in
+ * `file`: the engine trims its input stream once a snapshot holds it, and the chaos test needs the
+ * whole stream to feed a fresh engine. A process of its own writing a file of its own, so that
+ * the test's load cannot hold it back. On SIGTERM it reads what is left and exits.
+ * Usage: node capture-stream.js <redis-url> <stream> <file> (plain JavaScript: started by the test as is)
  */
+const fs = require('fs');
 const Redis = require('ioredis');
 
-const [url, stream] = process.argv.slice(2);
+const [url, stream, file] = process.argv.slice(2);
+const out = fs.openSync(file, 'w');
 const redis = new Redis(url);
 let stopping = false;
 process.on('SIGTERM', () => (stopping = true));
@@ -25,8 +27,9 @@ process.on('SIGTERM', () => (stopping = true));
         got++;
       }
     }
-    if (lines.length > 0 && !process.stdout.write(lines.join('\n') + '\n')) await new Promise((r) => process.stdout.once('drain', r));
+    if (lines.length > 0) fs.writeSync(out, lines.join('\n') + '\n');
   }
+  fs.closeSync(out);
   redis.disconnect();
 })().catch((err) => {
   process.stderr.write(String(err) + '\n');
