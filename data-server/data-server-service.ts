@@ -9,7 +9,7 @@ import { ApiClient } from './api-client';
 import { makerQuotes, noiseOrders, type MakerParams } from './bots';
 import { nextReference, seeded } from './reference-price';
 import { equityCents } from './equity-stats';
-import { readStoredEvent, type EventFile } from '../contracts/event-file';
+import { parseEventDefinition, type EventFile, type StoredEvent } from '../contracts/event-file';
 import { applyMove, dueItems } from './event-schedule';
 
 const botOrders = new Counter({ name: 'data_server_bot_orders_total', help: 'Orders the liquidity bots sent through the api', labelNames: ['bot', 'outcome'] });
@@ -169,13 +169,16 @@ export class DataServerService {
    * (which the api set) and makes the bots fund themselves for it.
    */
   private async followEvent(): Promise<void> {
-    const current = readStoredEvent(await this.redis.get(this.n.keys.event));
-    if (current === null) return;
-    if (this.event !== null && this.event.seq === current.stored.seq) return;
-    this.event = { seq: current.stored.seq, def: current.event };
+    const raw = await this.redis.get(this.n.keys.event);
+    if (raw === null) return;
+    const stored = JSON.parse(raw) as StoredEvent;
+    // checked every step: the definition is parsed only when a new one was loaded
+    if (this.event !== null && this.event.seq === stored.seq) return;
+    const def = parseEventDefinition(stored.definition);
+    this.event = { seq: stored.seq, def };
     this.references.clear();
     this.botsReady = false;
-    this.log.info({ event: current.event.name, seq: current.stored.seq }, 'following a newly loaded event');
+    this.log.info({ event: def.name, seq: stored.seq }, 'following a newly loaded event');
   }
 
   /**

@@ -26,7 +26,7 @@ const jobShape = z.object({
   from: z.number().int().nonnegative().optional(),
   orders: z.array(z.array(z.unknown()).length(9)),
   // older engines' jobs have no fees (7 and 11 fields)
-  events: z.array(z.array(z.unknown()).min(7).max(10)),
+  events: z.array(z.array(z.unknown()).min(7).max(8)),
   trades: z.array(z.array(z.unknown()).min(11).max(13)),
   news: z.array(z.array(z.unknown()).length(7)).optional(),
   symbols: z.array(z.array(z.unknown()).length(4)),

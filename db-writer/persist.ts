@@ -21,13 +21,9 @@ export async function persistBatch(prisma: PrismaClient, job: PersistJob, progre
   for (const e of job.events) if (!fixed.has(e[1])) throw new JobContentError(`an event of order ${JSON.stringify(e[1])} without the order`);
   const latest = new Map<string, PersistJob['events'][number]>();
   for (const e of job.events) latest.set(e[1], e);
-  // each order's fields with the latest price and quantity (an amend changes them), then its latest
-  // state: filled, status, code, reason, at, seq, fee
-  const orders = [...latest.values()].map((e) => {
-    const f = [...fixed.get(e[1])!];
-    if (e.length > 9) [f[7], f[8]] = [e[8] ?? null, e[9]!];
-    return [...f, e[3], e[2], e[4], e[5], e[6], e[0], e[7] ?? 0];
-  });
+  // each order's fields (price and quantity as of the job's end: an amend changes them), then its
+  // latest state: filled, status, code, reason, at, seq, fee
+  const orders = [...latest.values()].map((e) => [...fixed.get(e[1])!, e[3], e[2], e[4], e[5], e[6], e[0], e[7] ?? 0]);
   // seq, orderId, userId, status, filled, code, reason, at
   const events = job.events.map((e) => [e[0], e[1], fixed.get(e[1])![2], e[2], e[3], e[4], e[5], e[6]]);
 

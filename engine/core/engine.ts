@@ -256,7 +256,13 @@ export class MatchingEngine {
     let account: Account | null = null;
     if (this.balancesEnabled) {
       account = this.accounts.get(c.userId) ?? null;
-      if (this.rules !== null && this.breachesLimits(c, book, side, type, price, qty, opp, account)) return;
+      if (this.rules !== null) {
+        const best = opp.best();
+        // a market order is valued at the best opposite price
+        const value = type !== 'MARKET' ? price * qty : best === undefined ? 0 : best.price * qty;
+        const breach = this.limitBreach(book, side, qty, value, qty, account, 0, 0);
+        if (breach !== null) return this.reject(c, breach[0], breach[1]);
+      }
       if (side === SELL) {
         const have = account === null ? 0 : account.sharesAvailable[book.index] ?? 0;
         if (have < qty) return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `Not enough ${book.symbol} shares: ${qty} needed, ${have} available`);
@@ -618,7 +624,11 @@ export class MatchingEngine {
       } else if (a.sharesAvailable[book.index] + oldLeft < left) {
         return this.error(ErrorCode.INSUFFICIENT_BALANCE, `Not enough ${book.symbol} shares: ${left} needed, ${a.sharesAvailable[book.index] + oldLeft} available`, c);
       }
-      if (this.rules !== null && this.amendBreaches(c, o, price, qty, left, oldLeft)) return;
+      if (this.rules !== null) {
+        // as a new order of `left` shares: its own old remainder is not counted twice
+        const breach = this.limitBreach(book, side, qty, price * qty, left, a, side === BUY ? oldLeft : 0, side === SELL ? oldLeft : 0);
+        if (breach !== null) return this.error(breach[0], breach[1], c);
+      }
     }
     // out of its level (what it held locked back), changed, locked again, then as a new order would
     level.quantity -= oldLeft;
@@ -658,27 +668,6 @@ export class MatchingEngine {
     this.releaseLocks(o);
     o.status = 'CANCELLED';
     this.emitOrder(o, stopped);
-  }
-
-  /** The event's limits for an amend that re-queues: as a new order of `left` shares, its old remainder not counted twice. */
-  private amendBreaches(c: AmendCommand, o: Order, price: number, qty: number, left: number, oldLeft: number): boolean {
-    const rules = this.rules as TradingRules;
-    const refuse = (code: number, message: string) => {
-      this.error(code, message, c);
-      return true;
-    };
-    if (rules.maxOrderQuantity !== null && qty > rules.maxOrderQuantity) return refuse(ErrorCode.ORDER_LIMIT_EXCEEDED, `Order of ${qty} shares is over the event's maximum order size of ${rules.maxOrderQuantity} shares`);
-    if (rules.maxOrderNotional !== null && price * qty > rules.maxOrderNotional) return refuse(ErrorCode.ORDER_LIMIT_EXCEEDED, `Order value ${dollarsText(price * qty)} is over the event's maximum order value of ${dollarsText(rules.maxOrderNotional)}`);
-    const limit = rules.positionLimits[o.book.symbol];
-    if (limit === undefined) return false;
-    const a = o.account as Account;
-    const i = o.book.index;
-    const held = a.sharesAvailable[i] + a.sharesLocked[i];
-    const buying = a.buyOpen[i] - (o.side === BUY ? oldLeft : 0);
-    const selling = a.sharesLocked[i] - (o.side === SELL ? oldLeft : 0);
-    if (o.side === BUY && limit.net !== null && held + buying + left > limit.net) return refuse(ErrorCode.POSITION_LIMIT_EXCEEDED, `Buying ${left} could take your ${o.book.symbol} position to ${held + buying + left} shares, over the net position limit of ${limit.net}`);
-    if (limit.gross !== null && held + buying + selling + left > limit.gross) return refuse(ErrorCode.POSITION_LIMIT_EXCEEDED, `${held} ${o.book.symbol} shares held and ${buying + selling + left} in working orders would be over the gross position limit of ${limit.gross}`);
-    return false;
   }
 
   // ---------------------------------------------------------------- admin
@@ -773,38 +762,32 @@ export class MatchingEngine {
   // ---------------------------------------------------------------- event rules
 
   /**
-   * Whether a place breaches the event's order or position limits; if it does, the REJECTED event
-   * (its code says which kind, its reason names the limit) is already out.
+   * The event's order and position limits for an order of `qty` shares worth `value` cents, `left`
+   * of them still to trade (a new order: all; an amended one: beyond what it filled), with the
+   * participant's working buys and sells less `ownBuying`/`ownSelling` (an amended order's old
+   * remainder): the refusal's code and a reason naming the limit, or null.
    */
-  private breachesLimits(c: PlaceCommand, book: Book, side: SideIndex, type: string, price: number, qty: number, opp: BookSide, account: Account | null): boolean {
+  private limitBreach(book: Book, side: SideIndex, qty: number, value: number, left: number, account: Account | null, ownBuying: number, ownSelling: number): [code: number, reason: string] | null {
     const rules = this.rules as TradingRules;
     if (rules.maxOrderQuantity !== null && qty > rules.maxOrderQuantity) {
-      this.reject(c, ErrorCode.ORDER_LIMIT_EXCEEDED, `Order of ${qty} shares is over the event's maximum order size of ${rules.maxOrderQuantity} shares`);
-      return true;
+      return [ErrorCode.ORDER_LIMIT_EXCEEDED, `Order of ${qty} shares is over the event's maximum order size of ${rules.maxOrderQuantity} shares`];
     }
-    if (rules.maxOrderNotional !== null) {
-      const best = opp.best();
-      const value = type !== 'MARKET' ? price * qty : best === undefined ? 0 : best.price * qty;
-      if (value > rules.maxOrderNotional) {
-        this.reject(c, ErrorCode.ORDER_LIMIT_EXCEEDED, `Order value ${dollarsText(value)} is over the event's maximum order value of ${dollarsText(rules.maxOrderNotional)}`);
-        return true;
-      }
+    if (rules.maxOrderNotional !== null && value > rules.maxOrderNotional) {
+      return [ErrorCode.ORDER_LIMIT_EXCEEDED, `Order value ${dollarsText(value)} is over the event's maximum order value of ${dollarsText(rules.maxOrderNotional)}`];
     }
     const limit = rules.positionLimits[book.symbol];
-    if (limit === undefined) return false;
+    if (limit === undefined) return null;
     const i = book.index;
     const held = account === null ? 0 : (account.sharesAvailable[i] ?? 0) + (account.sharesLocked[i] ?? 0);
-    const buying = account === null ? 0 : (account.buyOpen[i] ?? 0);
-    const selling = account === null ? 0 : (account.sharesLocked[i] ?? 0);
-    if (side === BUY && limit.net !== null && held + buying + qty > limit.net) {
-      this.reject(c, ErrorCode.POSITION_LIMIT_EXCEEDED, `Buying ${qty} could take your ${book.symbol} position to ${held + buying + qty} shares, over the net position limit of ${limit.net}`);
-      return true;
+    const buying = account === null ? 0 : (account.buyOpen[i] ?? 0) - ownBuying;
+    const selling = account === null ? 0 : (account.sharesLocked[i] ?? 0) - ownSelling;
+    if (side === BUY && limit.net !== null && held + buying + left > limit.net) {
+      return [ErrorCode.POSITION_LIMIT_EXCEEDED, `Buying ${left} could take your ${book.symbol} position to ${held + buying + left} shares, over the net position limit of ${limit.net}`];
     }
-    if (limit.gross !== null && held + buying + selling + qty > limit.gross) {
-      this.reject(c, ErrorCode.POSITION_LIMIT_EXCEEDED, `${held} ${book.symbol} shares held and ${buying + selling + qty} in working orders would be over the gross position limit of ${limit.gross}`);
-      return true;
+    if (limit.gross !== null && held + buying + selling + left > limit.gross) {
+      return [ErrorCode.POSITION_LIMIT_EXCEEDED, `${held} ${book.symbol} shares held and ${buying + selling + left} in working orders would be over the gross position limit of ${limit.gross}`];
     }
-    return false;
+    return null;
   }
 
   private loadEvent(c: EventCommand): void {

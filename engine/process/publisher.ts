@@ -182,13 +182,10 @@ export function msetChunks(out: RespBatch, keyValues: string[]): void {
  */
 export interface PersistJob {
   v: 1;
-  /** orderId, clientOrderId, userId, symbol, side, orderType, timeInForce, price, quantity */
+  /** orderId, clientOrderId, userId, symbol, side, orderType, timeInForce, price, quantity (price and quantity as of the job's last event: an amend changes them) */
   orders: [string, string | null, string, string, string, string, string, number | null, number][];
-  /**
-   * seq, orderId, status, filledQuantity, code, reason, timestamp, fee, then price and quantity
-   * (an amend changes them); older jobs end earlier: fee 0, price and quantity as first sent
-   */
-  events: [number, string, string, number, number, string | null, number, number?, (number | null)?, number?][];
+  /** seq, orderId, status, filledQuantity, code, reason, timestamp, fee (absent in older jobs: 0) */
+  events: [number, string, string, number, number, string | null, number, number?][];
   /** tradeId, seq, symbol, price, quantity, buyOrderId, sellOrderId, buyUserId, sellUserId, takerSide, timestamp, buyFee, sellFee (fees absent in older jobs: 0) */
   trades: [number, number, string, number, number, string, string, string, string, string, number, number?, number?][];
   /** seq, newsId, headline, body, symbol, movePercent, timestamp (absent in older jobs) */
@@ -216,7 +213,8 @@ export interface PersistJob {
 export class PersistBuffer {
   private job: PersistJob | null = null;
   private firstAt = 0;
-  private orderIds = new Set<string>();
+  /** each order's row in the job, by id: its price and quantity follow the order (an amend changes them) */
+  private orderRows = new Map<string, PersistJob['orders'][number]>();
   private balanceRows = new Map<string, PersistJob['balances'][number]>();
   /** a session change or reset travels even in an empty job: db-writer's watermark then passes it */
   private sessionChanged = false;
@@ -242,11 +240,16 @@ export class PersistBuffer {
     job.seq = seq;
     for (const e of batch.events) {
       if (e.type === 'order') {
-        if (!this.orderIds.has(e.orderId)) {
-          this.orderIds.add(e.orderId);
-          job.orders.push([e.orderId, e.clientOrderId, e.userId, e.symbol, e.side, e.orderType, e.timeInForce, e.price, e.quantity]);
+        const row = this.orderRows.get(e.orderId);
+        if (row === undefined) {
+          const first: PersistJob['orders'][number] = [e.orderId, e.clientOrderId, e.userId, e.symbol, e.side, e.orderType, e.timeInForce, e.price, e.quantity];
+          this.orderRows.set(e.orderId, first);
+          job.orders.push(first);
+        } else {
+          row[7] = e.price;
+          row[8] = e.quantity;
         }
-        job.events.push([e.seq, e.orderId, e.status, e.filledQuantity, e.code, e.reason, e.timestamp, e.fee, e.price, e.quantity]);
+        job.events.push([e.seq, e.orderId, e.status, e.filledQuantity, e.code, e.reason, e.timestamp, e.fee]);
       } else if (e.type === 'trade') {
         job.trades.push([e.tradeId, e.seq, e.symbol, e.price, e.quantity, e.buyOrderId, e.sellOrderId, e.buyUserId, e.sellUserId, e.takerSide, e.timestamp, e.buyFee, e.sellFee]);
       } else if (e.type === 'news') {
@@ -280,7 +283,7 @@ export class PersistBuffer {
     if (job === null) return null;
     job.balances = [...this.balanceRows.values()];
     this.job = null;
-    this.orderIds = new Set();
+    this.orderRows = new Map();
     this.balanceRows = new Map();
     const empty = job.events.length + job.trades.length + job.symbols.length + job.credits.length + job.balances.length + (job.news?.length ?? 0) === 0;
     const send = !empty || this.sessionChanged;
