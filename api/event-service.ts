@@ -120,7 +120,7 @@ export async function publicRules(ctx: ApiContext) {
     rules: {
       maxOrderQuantity: e.rules.maxOrderQuantity ?? null,
       maxOrderValue: e.rules.maxOrderValue === undefined ? null : centsToWire(e.rules.maxOrderValue),
-      shortSelling: false,
+      shortSelling: e.rules.shortSelling,
       positionLimits: e.rules.positionLimits,
       fees: e.rules.fees ?? null,
     },

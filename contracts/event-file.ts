@@ -89,8 +89,11 @@ export const eventFileSchema = z
         maxOrderQuantity: positiveShares.optional(),
         /** the largest order value in dollars (limit price x quantity; a market order at the best opposite price) */
         maxOrderValue: dollars('rules.maxOrderValue').refine((c) => c > 0, 'rules.maxOrderValue must be positive').optional(),
-        /** a sell needs the shares on this exchange: short selling would need margin, which it does not model */
-        shortSelling: z.literal(false, { error: 'short selling is not supported: a sell needs the shares (set shortSelling: false or leave it out)' }).default(false),
+        /**
+         * sells may go beyond the shares held, down to minus the symbol's net position limit (which
+         * every symbol then needs); no margin account, as in trading-competition cases
+         */
+        shortSelling: z.boolean().default(false),
         positionLimits: z.record(z.string(), z.strictObject({ net: positiveShares.optional(), gross: positiveShares.optional() })).default({}),
         fees: feesSchema.optional(),
       })
@@ -120,6 +123,12 @@ export const eventFileSchema = z
     };
     for (const symbol of Object.keys(e.starting.shares)) known(symbol, ['starting', 'shares', symbol]);
     for (const symbol of Object.keys(e.rules.positionLimits)) known(symbol, ['rules', 'positionLimits', symbol]);
+    // the net limit is how short anyone can go: without one a short position would have no bound
+    if (e.rules.shortSelling) {
+      for (const s of e.symbols) {
+        if (e.rules.positionLimits[s.symbol]?.net === undefined) ctx.addIssue({ code: 'custom', path: ['rules', 'positionLimits', s.symbol, 'net'], message: `short selling needs a net position limit for ${s.symbol}: it is how short anyone can go` });
+      }
+    }
     e.news.forEach((n, i) => {
       if (n.symbol !== undefined) known(n.symbol, ['news', i, 'symbol']);
       if (n.movePercent !== undefined && n.symbol === undefined) ctx.addIssue({ code: 'custom', path: ['news', i, 'movePercent'], message: 'a price move needs a symbol' });
@@ -167,6 +176,7 @@ export function toEngineEvent(e: EventFile) {
       maxOrderNotional: e.rules.maxOrderValue ?? null,
       positionLimits: Object.fromEntries(Object.entries(e.rules.positionLimits).map(([s, l]) => [s, { net: l.net ?? null, gross: l.gross ?? null }])),
       fees: f === undefined ? null : { unit: f.unit === 'bps' ? ('BPS' as const) : ('PER_SHARE' as const), maker: rate(f.maker), taker: rate(f.taker) },
+      shortSelling: e.rules.shortSelling,
     },
     starting: { cash: e.starting.cash, shares: e.starting.shares },
   };

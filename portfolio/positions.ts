@@ -1,7 +1,9 @@
 /**
  * Positions with average cost, from a participant's fills and share credits in the order they
- * happened. Pure, in cents. A sale realises the difference between its price and the average cost
- * of the shares it removes; what is left keeps its average cost.
+ * happened. Pure, in cents. A fill against the position (a sale from a long one, a buy back of a
+ * short one) realises the difference between its price and the average of the shares it closes;
+ * what is left keeps its average. A short position (where the event allows short sales) has a
+ * negative quantity and a negative cost: what its sales brought in.
  */
 export interface Fill {
   seq: number;
@@ -16,10 +18,11 @@ export interface Fill {
 
 export interface Position {
   symbol: string;
+  /** negative: short */
   quantity: number;
-  /** what the shares held cost, in cents */
+  /** what the shares held cost, in cents; for a short position minus what selling them brought */
   cost: number;
-  /** realised on sales, before fees */
+  /** realised on closing fills, before fees */
   realized: number;
   /** fees paid on this symbol's fills (negative: rebates earned): realised as they are paid */
   fees: number;
@@ -38,15 +41,22 @@ export function applyFills(positions: Map<string, Position>, fills: Fill[]): Map
       positions.set(f.symbol, p);
     }
     p.fees += f.fee ?? 0;
-    if (f.kind === 'SELL') {
-      const removed = p.quantity === 0 ? 0 : Math.round((p.cost * f.quantity) / p.quantity);
-      p.realized += f.quantity * f.price - removed;
-      p.cost -= removed;
-      p.quantity -= f.quantity;
-    } else {
-      p.quantity += f.quantity;
-      p.cost += f.quantity * f.price;
+    // signed: + adds shares, - removes them
+    let delta = f.kind === 'SELL' ? -f.quantity : f.quantity;
+    if (p.quantity !== 0 && Math.sign(delta) !== Math.sign(p.quantity)) {
+      // closes up to the whole position at its average, realising the difference
+      const closing = Math.min(Math.abs(delta), Math.abs(p.quantity));
+      const closedCost = closing === Math.abs(p.quantity) ? p.cost : Math.round((p.cost * closing) / Math.abs(p.quantity));
+      const signed = Math.sign(delta) * closing;
+      // a sale receives closing x price for shares that cost closedCost; a buy back pays it for a short that brought -closedCost
+      p.realized += -signed * f.price - closedCost;
+      p.cost -= closedCost;
+      p.quantity += signed;
+      delta -= signed;
     }
+    // what is left opens or adds to a position at this price (past zero: a sale beyond a long one goes short)
+    p.quantity += delta;
+    p.cost += delta * f.price;
   }
   return positions;
 }
@@ -88,7 +98,7 @@ export function portfolioView(userId: string, cashCents: { available: number; lo
       realized += p.realized - p.fees;
       unrealized += upnl;
       fees += p.fees;
-      return { symbol: p.symbol, quantity: p.quantity, averageCost: p.quantity > 0 ? p.cost / p.quantity : null, marketPrice: mark, marketValue: value, unrealizedPnl: upnl, realizedPnl: p.realized - p.fees, feesPaid: p.fees };
+      return { symbol: p.symbol, quantity: p.quantity, averageCost: p.quantity !== 0 ? p.cost / p.quantity : null, marketPrice: mark, marketValue: value, unrealizedPnl: upnl, realizedPnl: p.realized - p.fees, feesPaid: p.fees };
     });
   return { userId, cash: cashCents, positions: rows, equity, realizedPnl: realized, unrealizedPnl: unrealized, feesPaid: fees };
 }

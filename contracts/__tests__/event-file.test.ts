@@ -30,7 +30,7 @@ describe('event definitions', () => {
     expect(toEngineEvent(e)).toEqual({
       action: 'event',
       name: 'Class test',
-      rules: { maxOrderQuantity: null, maxOrderNotional: 250_025, positionLimits: { ACME: { net: 100, gross: null } }, fees: { unit: 'BPS', maker: -25, taker: 150 } },
+      rules: { maxOrderQuantity: null, maxOrderNotional: 250_025, positionLimits: { ACME: { net: 100, gross: null } }, fees: { unit: 'BPS', maker: -25, taker: 150 }, shortSelling: false },
       starting: { cash: 10_000_050, shares: { ACME: 10 } },
     });
     const perShare = parseEventDefinition({ ...minimal(), rules: { fees: { unit: 'perShare', maker: 0, taker: 0.0035 } } });
@@ -51,7 +51,8 @@ describe('event definitions', () => {
     ['fractional starting shares', (d) => ({ ...d, starting: { shares: { ACME: 1.5 } } }), 'starting.shares.ACME:'],
     ['a position limit on an unlisted symbol', (d) => ({ ...d, rules: { positionLimits: { ZZZ: { net: 5 } } } }), 'rules.positionLimits.ZZZ:'],
     ['a zero net limit', (d) => ({ ...d, rules: { positionLimits: { ACME: { net: 0 } } } }), 'rules.positionLimits.ACME.net:'],
-    ['short selling on', (d) => ({ ...d, rules: { shortSelling: true } }), 'rules.shortSelling: short selling is not supported'],
+    ['short selling without a net limit', (d) => ({ ...d, rules: { shortSelling: true } }), 'rules.positionLimits.ACME.net: short selling needs a net position limit for ACME'],
+    ['short selling that is not a boolean', (d) => ({ ...d, rules: { shortSelling: 'yes' } }), 'rules.shortSelling:'],
     ['a fee unit unknown', (d) => ({ ...d, rules: { fees: { unit: 'percent', maker: 0, taker: 1 } } }), 'rules.fees.unit:'],
     ['a rebate over the taker fee', (d) => ({ ...d, rules: { fees: { unit: 'bps', maker: -2, taker: 1 } } }), 'rules.fees.maker: a maker rebate cannot exceed'],
     ['a bps fee with three decimals', (d) => ({ ...d, rules: { fees: { unit: 'bps', maker: 0, taker: 1.005 } } }), 'rules.fees.taker:'],

@@ -2,7 +2,7 @@ import { ErrorCode, ErrorMessage } from '../../contracts/errors';
 import { dollarsText } from '../../contracts/money';
 import { Account } from './accounts';
 import { Book, BookSide, BUY, Level, Order, SELL, type SideIndex } from './book';
-import { affordableShares, feeCents, feeReserve, tradeFees, validFees, type StartingPackage, type TradingRules } from './rules';
+import { affordableShares, feeCents, feeReserve, mayShort, tradeFees, validFees, type StartingPackage, type TradingRules } from './rules';
 import {
   CASH,
   type AddSymbolCommand,
@@ -264,8 +264,13 @@ export class MatchingEngine {
         if (breach !== null) return this.reject(c, breach[0], breach[1]);
       }
       if (side === SELL) {
+        // a short sale is bounded by the net position limit, checked above
         const have = account === null ? 0 : account.sharesAvailable[book.index] ?? 0;
-        if (have < qty) return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `Not enough ${book.symbol} shares: ${qty} needed, ${have} available`);
+        if (have < qty) {
+          if (!mayShort(this.rules, book.symbol)) return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `Not enough ${book.symbol} shares: ${qty} needed, ${have} available`);
+          // a first order may be a short sale: it needs an account to hold the position
+          if (account === null) account = this.account(c.userId);
+        }
       } else {
         const have = account === null ? 0 : account.cashAvailable;
         const fees = this.rules === null ? null : this.rules.fees;
@@ -621,7 +626,7 @@ export class MatchingEngine {
       if (side === BUY) {
         const needs = price * left + feeReserve(fees, price * left, left);
         if (a.cashAvailable + o.lockedCash < needs) return this.error(ErrorCode.INSUFFICIENT_BALANCE, `Not enough cash: ${dollarsText(needs)} needed, ${dollarsText(a.cashAvailable + o.lockedCash)} available`, c);
-      } else if (a.sharesAvailable[book.index] + oldLeft < left) {
+      } else if (a.sharesAvailable[book.index] + oldLeft < left && !mayShort(this.rules, book.symbol)) {
         return this.error(ErrorCode.INSUFFICIENT_BALANCE, `Not enough ${book.symbol} shares: ${left} needed, ${a.sharesAvailable[book.index] + oldLeft} available`, c);
       }
       if (this.rules !== null) {
@@ -778,14 +783,20 @@ export class MatchingEngine {
     const limit = rules.positionLimits[book.symbol];
     if (limit === undefined) return null;
     const i = book.index;
+    // held is negative for a short position
     const held = account === null ? 0 : (account.sharesAvailable[i] ?? 0) + (account.sharesLocked[i] ?? 0);
     const buying = account === null ? 0 : (account.buyOpen[i] ?? 0) - ownBuying;
     const selling = account === null ? 0 : (account.sharesLocked[i] ?? 0) - ownSelling;
     if (side === BUY && limit.net !== null && held + buying + left > limit.net) {
       return [ErrorCode.POSITION_LIMIT_EXCEEDED, `Buying ${left} could take your ${book.symbol} position to ${held + buying + left} shares, over the net position limit of ${limit.net}`];
     }
-    if (limit.gross !== null && held + buying + selling + left > limit.gross) {
-      return [ErrorCode.POSITION_LIMIT_EXCEEDED, `${held} ${book.symbol} shares held and ${buying + selling + left} in working orders would be over the gross position limit of ${limit.gross}`];
+    // without short selling a sell never goes below zero (the shares check), so this binds only shorts
+    if (side === SELL && limit.net !== null && held - selling - left < -limit.net) {
+      return [ErrorCode.POSITION_LIMIT_EXCEEDED, `Selling ${left} could take your ${book.symbol} position to ${held - selling - left} shares, past the net position limit of ${limit.net} short`];
+    }
+    const size = held < 0 ? -held : held;
+    if (limit.gross !== null && size + buying + selling + left > limit.gross) {
+      return [ErrorCode.POSITION_LIMIT_EXCEEDED, `A position of ${held} ${book.symbol} shares and ${buying + selling + left} in working orders would be over the gross position limit of ${limit.gross}`];
     }
     return null;
   }
@@ -800,6 +811,7 @@ export class MatchingEngine {
       maxOrderNotional: c.rules.maxOrderNotional,
       positionLimits: { ...c.rules.positionLimits },
       fees: c.rules.fees === null ? null : { unit: c.rules.fees.unit, maker: c.rules.fees.maker, taker: c.rules.fees.taker },
+      shortSelling: c.rules.shortSelling === true,
     };
     this.starting = { cash: c.starting.cash, shares: { ...c.starting.shares } };
     this.out.push({ type: 'eventLoaded', seq: ++this.seq, name: c.name, timestamp: this.ts });
@@ -821,6 +833,8 @@ export class MatchingEngine {
       if (!this.books.has(symbol)) return `positionLimits names an unknown symbol ${symbol}`;
       if (l === null || typeof l !== 'object' || !optional(l.net, MAX_QUANTITY) || !optional(l.gross, MAX_QUANTITY)) return `positionLimits.${symbol}: net and gross must be positive whole numbers or null`;
     }
+    // absent in commands from before short selling: the same as false
+    if (r.shortSelling !== undefined && typeof r.shortSelling !== 'boolean') return 'shortSelling must be true or false';
     if (r.fees !== null) {
       if (typeof r.fees !== 'object') return 'fees must be an object or null';
       const bad = validFees(r.fees);

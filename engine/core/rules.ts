@@ -30,6 +30,19 @@ export interface TradingRules {
   /** by symbol; a symbol not named has none */
   positionLimits: Record<string, PositionLimit>;
   fees: FeeSchedule | null;
+  /**
+   * Whether a sell may go beyond the shares held, to a negative (short) position. Only on symbols
+   * with a net position limit: that limit is how short anyone can go, as in the trading-competition
+   * cases this follows (no margin account: cash never goes negative, the limit bounds the risk).
+   */
+  shortSelling: boolean;
+}
+
+/** Whether a sell of `symbol` may take its seller's position below zero under `rules`. */
+export function mayShort(rules: TradingRules | null, symbol: string): boolean {
+  if (rules === null || !rules.shortSelling) return false;
+  const limit = rules.positionLimits[symbol];
+  return limit !== undefined && limit.net !== null;
 }
 
 /** What every participant starts an event with: cash in cents, whole shares per symbol. */

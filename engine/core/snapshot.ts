@@ -125,7 +125,7 @@ export function snapshot(engine: MatchingEngine, options: { clientIds: boolean }
       ? {
           event: {
             name: engine.eventName ?? '',
-            rules: engine.rules ?? { maxOrderQuantity: null, maxOrderNotional: null, positionLimits: {}, fees: null },
+            rules: engine.rules ?? { maxOrderQuantity: null, maxOrderNotional: null, positionLimits: {}, fees: null, shortSelling: false },
             starting: engine.starting ?? { cash: 0, shares: {} },
             participants: [...engine.participants],
             granted: [...engine.granted],
@@ -206,7 +206,8 @@ export function restore(snap: EngineSnapshot): MatchingEngine {
     // a snapshot taken with participants but no event loaded yet keeps the event fields empty
     if (ev.name !== '') {
       engine.eventName = ev.name;
-      engine.rules = ev.rules;
+      // snapshots from before short selling have no such field: it was always off
+      engine.rules = { ...ev.rules, shortSelling: ev.rules.shortSelling === true };
       engine.starting = ev.starting;
     }
     for (const u of ev.participants) engine.participants.add(u);

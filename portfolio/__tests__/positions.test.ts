@@ -12,6 +12,38 @@ describe('positions with average cost', () => {
     expect(p).toEqual({ symbol: 'A', quantity: 15, cost: 2_250, realized: 750, fees: 0 });
   });
 
+  test('when a sale goes past zero and is bought back, then the short keeps its sale price as average and the buy back realises against it', () => {
+    const fills: Fill[] = [
+      { seq: 1, symbol: 'A', kind: 'BUY', quantity: 10, price: 100 },
+      // sells the 10 held (realising 200) and 20 more short at 120
+      { seq: 2, symbol: 'A', kind: 'SELL', quantity: 30, price: 120 },
+    ];
+    expect(positionsFrom(fills).get('A')).toEqual({ symbol: 'A', quantity: -20, cost: -2_400, realized: 200, fees: 0 });
+    // a short marked at 110 gained 10 a share; averageCost is the average sale price
+    const view = portfolioView('u', { available: 0, locked: 0 }, positionsFrom(fills), { A: 110 });
+    expect(view.positions[0]).toMatchObject({ quantity: -20, averageCost: 120, marketValue: -2_200, unrealizedPnl: 200 });
+    // buying 25 back at 90 closes the 20 (realising 600) and opens 5 long at 90
+    const after = positionsFrom([...fills, { seq: 3, symbol: 'A', kind: 'BUY', quantity: 25, price: 90 }]).get('A');
+    expect(after).toEqual({ symbol: 'A', quantity: 5, cost: 450, realized: 800, fees: 0 });
+  });
+
+  test('when any fills happen, then realized plus unrealized P&L is what the cash flows and the marked position say', () => {
+    const fill = fc.record({ kind: fc.constantFrom<Fill['kind']>('BUY', 'SELL', 'CREDIT'), quantity: fc.integer({ min: 1, max: 500 }), price: fc.integer({ min: 1, max: 100_000 }) });
+    fc.assert(
+      fc.property(fc.array(fill, { maxLength: 40 }), fc.integer({ min: 1, max: 100_000 }), (list, mark) => {
+        const fills = list.map((f, i) => ({ ...f, seq: i + 1, symbol: 'A' }));
+        const p = positionsFrom(fills).get('A') ?? { quantity: 0, cost: 0, realized: 0, fees: 0 };
+        const flows = fills.reduce((sum, f) => sum + (f.kind === 'SELL' ? f.quantity * f.price : -f.quantity * f.price), 0);
+        const net = fills.reduce((q, f) => q + (f.kind === 'SELL' ? -f.quantity : f.quantity), 0);
+        expect(p.quantity).toBe(net);
+        expect(p.realized + (p.quantity * mark - p.cost)).toBe(flows + net * mark);
+        // a flat position carries no cost; an open one costs what its shares did, on its side of zero
+        if (p.quantity === 0) expect(p.cost).toBe(0);
+        else expect(Math.sign(p.cost)).toBe(Math.sign(p.quantity));
+      }),
+    );
+  });
+
   test('when fills arrive out of order, then they are applied in seq order', () => {
     const inOrder = positionsFrom([
       { seq: 1, symbol: 'A', kind: 'CREDIT', quantity: 4, price: 50 },

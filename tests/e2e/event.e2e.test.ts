@@ -56,7 +56,7 @@ describe('an event from one definition', () => {
   test('when a definition has bad fields, then loading it is refused with 400 naming each one, and nothing is applied', async () => {
     const bad = await http(stack, 'POST', '/admin/event', {
       token: adminToken,
-      body: { name: 'Bad', symbols: [{ symbol: 'BAD', referencePrice: 10 }], rules: { fees: { unit: 'bps', maker: -5, taker: 1 }, shortSelling: true } },
+      body: { name: 'Bad', symbols: [{ symbol: 'BAD', referencePrice: 10 }], rules: { fees: { unit: 'bps', maker: -5, taker: 1 }, shortSelling: 'yes' } },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe(17);

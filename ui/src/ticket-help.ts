@@ -21,16 +21,17 @@ export function marketEstimate(levels: BookLevel[], quantity: number): { cost: n
 }
 
 /**
- * The most shares one order may ask for: a sell, the shares available; a buy, what the available
+ * The most shares one order may ask for: a sell, the shares available (and, where the event
+ * allows short sales, as many more as the net limit lets one go short); a buy, what the available
  * cash pays for at the limit price (or walking the asks for a market order), with the largest
  * fee the event may charge set aside (`feeRate`, a fraction of the value) — in whole lots.
  */
 export function maxQuantity(
   side: 'BUY' | 'SELL',
-  o: { cash: number; sharesAvailable: number; price: number | null; asks: BookLevel[]; lotSize: number; feeRate: number },
+  o: { cash: number; sharesAvailable: number; price: number | null; asks: BookLevel[]; lotSize: number; feeRate: number; shortRoom?: number },
 ): number {
   const lots = (n: number) => Math.max(0, Math.floor(n / o.lotSize) * o.lotSize);
-  if (side === 'SELL') return lots(o.sharesAvailable);
+  if (side === 'SELL') return lots(o.sharesAvailable + (o.shortRoom ?? 0));
   const budget = Math.floor(o.cash * 100);
   const perShare = (price: number) => Math.round(price * 100) * (1 + o.feeRate);
   if (o.price !== null) return o.price > 0 ? lots(Math.floor(budget / perShare(o.price))) : 0;

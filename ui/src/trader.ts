@@ -28,7 +28,7 @@ const SELECTED_KEY = 'mock-exchange.symbol';
 /** The loaded event's rules as GET /market/rules gives them (the event file's units). */
 interface EventRules {
   event: string | null;
-  rules: { maxOrderQuantity: number | null; maxOrderValue: number | null; positionLimits: Record<string, { net?: number; gross?: number }>; fees: { unit: 'bps' | 'perShare'; maker: number; taker: number } | null } | null;
+  rules: { maxOrderQuantity: number | null; maxOrderValue: number | null; positionLimits: Record<string, { net?: number; gross?: number }>; fees: { unit: 'bps' | 'perShare'; maker: number; taker: number } | null; shortSelling: boolean } | null;
 }
 
 /**
@@ -394,7 +394,7 @@ export class TraderScreen {
         const unit = (v: number) => (r.fees!.unit === 'bps' ? `${v} bp` : `${formatMoney(v)} a share`);
         items.push(`Fees: taker ${unit(r.fees.taker)}, maker ${r.fees.maker < 0 ? `rebate ${unit(-r.fees.maker)}` : unit(r.fees.maker)}`);
       }
-      items.push('Short selling: not allowed (a sell needs the shares)');
+      items.push(r.shortSelling ? 'Short selling: allowed, down to minus the net position limit' : 'Short selling: not allowed (a sell needs the shares)');
     }
     const box = byId('rules');
     box.hidden = items.length === 0;
@@ -416,7 +416,15 @@ export class TraderScreen {
     if (max === null) return setText('ticket-available', '');
     const input = this.ticketInput();
     const held = this.shares[input.symbol]?.available ?? 0;
-    setText('ticket-available', input.side === 'BUY' ? `${formatMoney(this.cash.available ?? 0)} available: up to ${formatShares(max)} shares` : `${formatShares(held)} shares available to sell`);
+    if (input.side === 'BUY') setText('ticket-available', `${formatMoney(this.cash.available ?? 0)} available: up to ${formatShares(max)} shares`);
+    else setText('ticket-available', this.shortRoom(input.symbol) > 0 ? `${formatShares(held)} shares available: up to ${formatShares(max)} with a short sale` : `${formatShares(held)} shares available to sell`);
+  }
+
+  /** How far below zero the event lets a sell of `symbol` go: its net limit where short selling is on (as the engine's mayShort). */
+  private shortRoom(symbol: string): number {
+    const r = this.rules.rules;
+    if (r === null || !r.shortSelling) return 0;
+    return r.positionLimits[symbol]?.net ?? 0;
   }
 
   private maxForTicket(): number | null {
@@ -427,7 +435,7 @@ export class TraderScreen {
     if (input.side === 'BUY' && price !== null && !(price > 0)) return null;
     const asks = s.book.levels(BOOK_ROWS * 4).asks;
     const ref = price ?? asks[0]?.price ?? 0;
-    return maxQuantity(input.side, { cash: this.cash.available, sharesAvailable: this.shares[input.symbol]?.available ?? 0, price, asks, lotSize: s.lotSize, feeRate: this.feeRate(ref) });
+    return maxQuantity(input.side, { cash: this.cash.available, sharesAvailable: this.shares[input.symbol]?.available ?? 0, price, asks, lotSize: s.lotSize, feeRate: this.feeRate(ref), shortRoom: this.shortRoom(input.symbol) });
   }
 
   private drawSession(): void {

@@ -19,7 +19,7 @@ export type Intent =
   | { kind: 'session'; to: 'OPEN' | 'HALTED' | 'CLOSED' }
   | { kind: 'reset' }
   /** an event's rules and starting package, loaded between a close and a reopening */
-  | { kind: 'event'; fees: FeeSchedule | null; maxOrderQuantity: number | null; maxOrderNotional: number | null; net: number | null; gross: number | null; cash: number; shares: number }
+  | { kind: 'event'; fees: FeeSchedule | null; maxOrderQuantity: number | null; maxOrderNotional: number | null; net: number | null; gross: number | null; cash: number; shares: number; shortSelling: boolean }
   | { kind: 'grant'; user: number };
 
 const side = fc.constantFrom<Side>('BUY', 'SELL');
@@ -70,6 +70,7 @@ export function intents(users: number, options: { events: boolean } = { events: 
         gross: fc.option(fc.integer({ min: 1, max: 400 })),
         cash: fc.integer({ min: 0, max: 30_000 }),
         shares: fc.integer({ min: 0, max: 100 }),
+        shortSelling: fc.boolean(),
       }),
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('session' as const), to: fc.constantFrom<'OPEN' | 'HALTED' | 'CLOSED'>('OPEN', 'OPEN', 'OPEN', 'HALTED', 'CLOSED') }) },
@@ -162,6 +163,7 @@ export function toCommands(list: Intent[], users: number): Command[] {
             maxOrderNotional: it.maxOrderNotional,
             positionLimits: { [SYMBOLS[0]]: { net: it.net, gross: it.gross }, [SYMBOLS[1]]: { net: it.net, gross: null } },
             fees: it.fees,
+            shortSelling: it.shortSelling,
           },
           starting: { cash: it.cash, shares: { [SYMBOLS[2]]: it.shares } },
           ts: ++ts,

@@ -5,7 +5,7 @@ import { restore, snapshot } from '../snapshot';
 import type { Command, CreditEvent, EngineEvent, ErrorEvent, NewsEvent } from '../types';
 import { apply, orders, Script, trades } from './helpers';
 
-const NO_RULES: TradingRules = { maxOrderQuantity: null, maxOrderNotional: null, positionLimits: {}, fees: null };
+const NO_RULES: TradingRules = { maxOrderQuantity: null, maxOrderNotional: null, positionLimits: {}, fees: null, shortSelling: false };
 
 /** ACME (tick 1) with an event loaded, then open; alice and bob registered (granted) */
 function eventMarket(rules: Partial<TradingRules>, starting: { cash: number; shares: Record<string, number> } = { cash: 1_000_000, shares: { ACME: 100 } }) {
@@ -125,6 +125,69 @@ describe('limits', () => {
     expect(orders(run(s.limit('alice', 'BUY', 100, 1)))[0].code).toBe(ErrorCode.POSITION_LIMIT_EXCEEDED);
     run(s.cancel('alice', placed.orderId));
     expect(orders(run(s.limit('alice', 'BUY', 100, 20)))[0].status).toBe('PENDING');
+  });
+});
+
+describe('short selling', () => {
+  const shorting = { shortSelling: true, positionLimits: { ACME: { net: 50, gross: null } } };
+
+  test('when short selling is allowed, then a sell beyond the shares held goes short down to the net limit and a buy covers it', () => {
+    const { engine, s, run } = eventMarket(shorting, { cash: 1_000_000, shares: {} });
+    run(s.limit('bob', 'BUY', 100, 30));
+    // alice holds none: selling 30 takes her to -30, and she receives the proceeds
+    const sold = orders(run(s.limit('alice', 'SELL', 100, 30))).at(-1);
+    expect(sold).toMatchObject({ status: 'FILLED', filledQuantity: 30 });
+    expect(engine.balance('alice')).toEqual({ userId: 'alice', cash: { available: 1_000_000 + 3_000, locked: 0 }, positions: { ACME: { available: -30, locked: 0 } } });
+    expect(engine.balance('bob')!.positions.ACME).toEqual({ available: 30, locked: 0 });
+    // 30 short and 20 more offered is the limit; one more share is past it, and the reason says so
+    expect(orders(run(s.limit('alice', 'SELL', 120, 20)))[0].status).toBe('PENDING');
+    const [over] = orders(run(s.limit('alice', 'SELL', 120, 1)));
+    expect(over).toMatchObject({ status: 'REJECTED', code: ErrorCode.POSITION_LIMIT_EXCEEDED });
+    expect(over.reason).toContain('-51 shares, past the net position limit of 50 short');
+    // a buy back covers the short: bob sells her back his 30
+    run(s.limit('bob', 'SELL', 90, 30));
+    expect(trades(run(s.limit('alice', 'BUY', 90, 30)))).toHaveLength(1);
+    expect(engine.balance('alice')).toEqual({ userId: 'alice', cash: { available: 1_000_000 + 3_000 - 2_700, locked: 0 }, positions: { ACME: { available: -20, locked: 20 } } });
+  });
+
+  test('when a symbol has no net limit or short selling is off, then a sell still needs the shares', () => {
+    for (const rules of [{ shortSelling: true }, { shortSelling: false, positionLimits: { ACME: { net: 50, gross: null } } }]) {
+      const { s, run } = eventMarket(rules);
+      const [refused] = orders(run(s.limit('alice', 'SELL', 100, 101)));
+      expect(refused).toMatchObject({ status: 'REJECTED', code: ErrorCode.INSUFFICIENT_BALANCE });
+      // and a participant with nothing at all cannot sell either
+      expect(orders(run(s.limit('carol', 'SELL', 100, 1)))[0].code).toBe(ErrorCode.INSUFFICIENT_BALANCE);
+    }
+  });
+
+  test('when a participant with no account sells short, a cancel gives the shares back, and a restart keeps the short', () => {
+    const { engine, s, run } = eventMarket(shorting, { cash: 1_000_000, shares: {} });
+    const placed = s.limit('carol', 'SELL', 100, 40);
+    expect(orders(run(placed))[0].status).toBe('PENDING');
+    expect(engine.balance('carol')!.positions.ACME).toEqual({ available: -40, locked: 40 });
+    run(s.cancel('carol', placed.orderId));
+    expect(engine.balance('carol')!.positions).toEqual({});
+    run(s.limit('bob', 'BUY', 100, 10));
+    run(s.market('carol', 'SELL', 10));
+    const again = restore(JSON.parse(JSON.stringify(snapshot(engine))));
+    expect(again.balance('carol')!.positions.ACME).toEqual({ available: -10, locked: 0 });
+    expect(again.rules!.shortSelling).toBe(true);
+    // an amend that sells more goes short within the limit, past it is refused
+    const resting = s.limit('carol', 'SELL', 130, 10);
+    apply(again, resting);
+    expect(apply(again, { action: 'amend', userId: 'carol', orderId: resting.orderId, quantity: 40, ts: s.tick() }).filter((e) => e.type === 'error')).toEqual([]);
+    const refused = apply(again, { action: 'amend', userId: 'carol', orderId: resting.orderId, quantity: 41, ts: s.tick() }).find((e): e is ErrorEvent => e.type === 'error');
+    expect(refused?.code).toBe(ErrorCode.POSITION_LIMIT_EXCEEDED);
+  });
+
+  test('when a short position meets a gross limit, then its size counts, not its sign', () => {
+    const { engine, s, run } = eventMarket({ shortSelling: true, positionLimits: { ACME: { net: 500, gross: 250 } } });
+    run(s.limit('bob', 'BUY', 100, 140));
+    run(s.limit('alice', 'SELL', 100, 140)); // 100 held and 140 selling is within 250; now -40
+    expect(engine.balance('alice')!.positions.ACME).toEqual({ available: -40, locked: 0 });
+    // 40 short + 210 working = 250 is the limit; 211 is over
+    expect(orders(run(s.limit('alice', 'BUY', 90, 211)))[0].code).toBe(ErrorCode.POSITION_LIMIT_EXCEEDED);
+    expect(orders(run(s.limit('alice', 'BUY', 90, 210)))[0].status).toBe('PENDING');
   });
 });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ErrorCode } from '../../../contracts/errors';
 import { MatchingEngine } from '../engine';
-import { feeCents, feeReserve } from '../rules';
+import { feeCents, feeReserve, mayShort } from '../rules';
 import type { EngineEvent, OrderEvent, TradeEvent } from '../types';
 import { intents, propertyRuns, toCommands } from './arbitraries';
 
@@ -13,7 +13,7 @@ function must(ok: boolean, what: string, ...detail: unknown[]): void {
 }
 
 /** Every structural and accounting invariant of the engine, checked against its internals. */
-function checkInvariants(engine: MatchingEngine, credited: { cash: number; fees: number; shares: Map<string, number> }): void {
+function checkInvariants(engine: MatchingEngine, credited: { cash: number; fees: number; shares: Map<string, number>; shortsAllowed: boolean }): void {
   const lockedCash = new Map<string, number>();
   const lockedShares = new Map<string, number>();
   const buyOpen = new Map<string, number>();
@@ -62,7 +62,8 @@ function checkInvariants(engine: MatchingEngine, credited: { cash: number; fees:
     engine.bookList.forEach((book) => {
       const av = a.sharesAvailable[book.index] ?? 0;
       const lk = a.sharesLocked[book.index] ?? 0;
-      must(av >= 0, 'negative shares', a.userId);
+      // shares held or promised to a sell go below zero only where an event since the reset allowed short sales
+      must(av >= 0 || credited.shortsAllowed, 'negative shares', a.userId);
       must(lk === (lockedShares.get(`${a.userId}/${book.symbol}`) ?? 0), 'locked shares differ from open sells', a.userId, lk);
       must((a.buyOpen[book.index] ?? 0) === (buyOpen.get(`${a.userId}/${book.symbol}`) ?? 0), 'open buy count differs from open buys', a.userId, book.symbol);
       shares.set(book.symbol, (shares.get(book.symbol) ?? 0) + av + lk);
@@ -80,7 +81,7 @@ describe('engine invariants over random command streams', () => {
     fc.assert(
       fc.property(intents(USERS), (list) => {
         const engine = new MatchingEngine();
-        const credited = { cash: 0, fees: 0, shares: new Map<string, number>() };
+        const credited = { cash: 0, fees: 0, shares: new Map<string, number>(), shortsAllowed: false };
         const grantedThisEvent = new Set<string>();
         const tradedByOrder = new Map<string, number>();
         const lastByOrder = new Map<string, OrderEvent>();
@@ -97,7 +98,11 @@ describe('engine invariants over random command streams', () => {
               credited.fees = 0;
               grantedThisEvent.clear();
               credited.shares.clear();
+              // the loaded event stays through a reset, and with it whether shorts are allowed
+              credited.shortsAllowed = engine.rules?.shortSelling === true;
               byClientId.clear();
+            } else if (e.type === 'eventLoaded') {
+              if (engine.rules?.shortSelling) credited.shortsAllowed = true;
             } else if (e.type === 'credit') {
               if (e.asset === 'CASH') credited.cash += e.amount;
               else credited.shares.set(e.asset, (credited.shares.get(e.asset) ?? 0) + e.amount);
@@ -139,8 +144,12 @@ describe('engine invariants over random command streams', () => {
             if (limit !== undefined && a !== undefined) {
               const held = a.sharesAvailable[book.index] + a.sharesLocked[book.index];
               if (accepted.side === 'BUY') must(limit.net === null || held + a.buyOpen[book.index] <= limit.net, 'accepted over the net limit', accepted);
-              must(limit.gross === null || held + a.buyOpen[book.index] + a.sharesLocked[book.index] <= limit.gross, 'accepted over the gross limit', accepted);
+              // every working sell filled would leave the position at sharesAvailable: no shorter than the limit
+              else must(limit.net === null || a.sharesAvailable[book.index] >= -limit.net, 'accepted past the net limit short', accepted);
+              must(limit.gross === null || Math.abs(held) + a.buyOpen[book.index] + a.sharesLocked[book.index] <= limit.gross, 'accepted over the gross limit', accepted);
             }
+            // a sell beyond the shares held is accepted only where short selling is allowed
+            if (accepted.side === 'SELL' && a !== undefined && !mayShort(r, accepted.symbol)) must(a.sharesAvailable[book.index] >= 0, 'a short sale where none is allowed', accepted);
           }
           // the starting package reaches each participant once per event
           for (const e of out) if (e.type === 'credit' && cmd.action !== 'credit') {

@@ -13,6 +13,14 @@ describe('the account marked live', () => {
     expect(after).toMatchObject({ equity: 100_002.1, pnl: 7.1 });
   });
 
+  test('when the position is short, then its value is negative and it gains as the price falls', () => {
+    // 20 sold short at an average of 120.00: the sales brought 2,400.00 into cash
+    const short = { positions: [{ symbol: 'ACME', quantity: -20, averageCost: 120, marketPrice: 120, marketValue: -2400, unrealizedPnl: 0, realizedPnl: 0 }] };
+    const marked = markAccount({ available: 12_400, locked: 0 }, { ACME: { available: -20, locked: 0 } }, short, { ACME: 110 });
+    expect(marked.positions[0]).toMatchObject({ quantity: -20, marketValue: -2200, unrealizedPnl: 200 });
+    expect(marked).toMatchObject({ equity: 10_200, pnl: 200 });
+  });
+
   test('when the engine reports shares the portfolio has not folded in yet, then equity counts them and P&L waits', () => {
     const marked = markAccount({ available: 98_000, locked: 0 }, { ACME: { available: 20, locked: 0 } }, portfolio, { ACME: 101 });
     expect(marked.positions[0]).toMatchObject({ quantity: 20, unrealizedPnl: null });

@@ -16,6 +16,10 @@ describe('the ticket helpers', () => {
     expect(maxQuantity('BUY', { cash: 1000, sharesAvailable: 0, price: 10.01, asks: [], lotSize: 25, feeRate: 0 })).toBe(75);
     expect(maxQuantity('BUY', { cash: 1500, sharesAvailable: 0, price: null, asks, lotSize: 1, feeRate: 0 })).toBe(14);
     expect(maxQuantity('SELL', { cash: 0, sharesAvailable: 37, price: 10, asks: [], lotSize: 10, feeRate: 0 })).toBe(30);
+    // short selling: the holdings and down to minus the net limit; already short, only what is left of the limit
+    expect(maxQuantity('SELL', { cash: 0, sharesAvailable: 37, price: 10, asks: [], lotSize: 1, feeRate: 0, shortRoom: 50 })).toBe(87);
+    expect(maxQuantity('SELL', { cash: 0, sharesAvailable: -30, price: 10, asks: [], lotSize: 1, feeRate: 0, shortRoom: 50 })).toBe(20);
+    expect(maxQuantity('SELL', { cash: 0, sharesAvailable: -60, price: 10, asks: [], lotSize: 1, feeRate: 0, shortRoom: 50 })).toBe(0);
   });
 
   test('when a quick share is taken, then it is whole lots', () => {
