@@ -33,24 +33,38 @@ export async function preparePlace(ctx: ApiContext, raw: unknown, userId: string
   const q = body.quantity;
   if (!Number.isSafeInteger(q) || q <= 0 || q > MAX_QUANTITY) throw new ApiError(400, ErrorCode.INVALID_QUANTITY, `quantity must be a whole number from 1 to ${MAX_QUANTITY}`);
   if (q % symbol.lotSize !== 0) throw new ApiError(400, ErrorCode.INVALID_QUANTITY, `quantity must be a multiple of the lot size ${symbol.lotSize}`);
-  let price: number | null = null;
-  if (body.type !== 'MARKET') {
-    if (body.price === undefined || body.price === null) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'a limit order needs a price');
-    price = wireToCents(body.price);
-    if (price === null || price <= 0) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'price must be positive with at most two decimals');
-    if (price > MAX_PRICE) throw new ApiError(400, ErrorCode.INVALID_PRICE, `price must be at most ${centsToWire(MAX_PRICE)}`);
-    if (price % symbol.tickSizeCents !== 0) throw new ApiError(400, ErrorCode.INVALID_PRICE, `price must be a multiple of the tick size ${symbol.tickSizeCents / 100}`);
+  const market = body.type === 'MARKET' || body.type === 'STOP_MARKET';
+  const stop = body.type === 'STOP_MARKET' || body.type === 'STOP_LIMIT';
+  /** a price field in cents, on the symbol's tick, within the engine's bounds (which it checks too) */
+  const cents = (v: unknown, name: string): number => {
+    const c = typeof v === 'number' || typeof v === 'string' ? wireToCents(v) : null;
+    if (c === null || c <= 0) throw new ApiError(400, ErrorCode.INVALID_PRICE, `${name} must be positive with at most two decimals`);
+    if (c > MAX_PRICE) throw new ApiError(400, ErrorCode.INVALID_PRICE, `${name} must be at most ${centsToWire(MAX_PRICE)}`);
+    if (c % symbol.tickSizeCents !== 0) throw new ApiError(400, ErrorCode.INVALID_PRICE, `${name} must be a multiple of the tick size ${symbol.tickSizeCents / 100}`);
     // the engine's own bound, checked here so that such an order never reaches the stream
-    if (price * q > Number.MAX_SAFE_INTEGER) throw new ApiError(400, ErrorCode.INVALID_QUANTITY, 'price x quantity is too large');
+    if (c * q > Number.MAX_SAFE_INTEGER) throw new ApiError(400, ErrorCode.INVALID_QUANTITY, `${name} x quantity is too large`);
+    return c;
+  };
+  let price: number | null = null;
+  if (!market) {
+    if (body.price === undefined || body.price === null) throw new ApiError(400, ErrorCode.INVALID_PRICE, `a ${body.type === 'STOP_LIMIT' ? 'stop-limit' : 'limit'} order needs a price`);
+    price = cents(body.price, 'price');
   } else if (body.price !== undefined && body.price !== null) {
     throw new ApiError(400, ErrorCode.INVALID_PRICE, 'a market order takes no price');
+  }
+  let stopPrice: number | null = null;
+  if (stop) {
+    if (body.stopPrice === undefined || body.stopPrice === null) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'a stop order needs a stopPrice');
+    stopPrice = cents(body.stopPrice, 'stopPrice');
+  } else if (body.stopPrice !== undefined && body.stopPrice !== null) {
+    throw new ApiError(400, ErrorCode.INVALID_PRICE, 'only STOP_MARKET and STOP_LIMIT orders take a stopPrice');
   }
   const orderId = randomUUID();
   const clientOrderId = body.clientOrderId ?? null;
   return {
     orderId,
     clientOrderId,
-    entry: { action: 'place', orderId, clientOrderId, userId, symbol: symbol.symbol, side: body.side, type: body.type, timeInForce: body.timeInForce, price, quantity: q, stp: body.stp },
+    entry: { action: 'place', orderId, clientOrderId, userId, symbol: symbol.symbol, side: body.side, type: body.type, timeInForce: body.timeInForce, price, quantity: q, stp: body.stp, ...(stop ? { stopPrice } : null) },
   };
 }
 

@@ -33,10 +33,14 @@ export const placeBody = z
   .object({
     symbol: z.string().min(1).max(10),
     side: z.enum(['BUY', 'SELL']),
-    /** LIMIT_MAKER: post only, refused (code 29) rather than trading if it would cross */
-    type: z.enum(['LIMIT', 'MARKET', 'LIMIT_MAKER']).default('LIMIT'),
+    /**
+     * LIMIT_MAKER: post only, refused (code 29) rather than trading if it would cross; STOP_MARKET
+     * and STOP_LIMIT wait for a trade at their stopPrice (a buy at or above, a sell at or below)
+     */
+    type: z.enum(['LIMIT', 'MARKET', 'LIMIT_MAKER', 'STOP_MARKET', 'STOP_LIMIT']).default('LIMIT'),
     timeInForce: z.enum(['GFD', 'IOC', 'FOK']).default('GFD'),
     price: money.optional().nullable(),
+    stopPrice: money.optional().nullable(),
     quantity: z.number(),
     clientOrderId: clientOrderId.optional(),
     stp: z.enum(['EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH']).optional(),

@@ -34,6 +34,7 @@ export const ErrorCode = {
   ORDER_LIMIT_EXCEEDED: 27,
   DUPLICATE_NEWS: 28,
   ORDER_WOULD_TAKE: 29,
+  STOP_WOULD_TRIGGER: 30,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;
@@ -71,6 +72,7 @@ export const ErrorMessage: Record<ErrorCodeValue, string> = {
   27: 'The order is over the event\'s order size or value limit',
   28: 'That news item was already published',
   29: 'A post-only order would have traded at once',
+  30: 'The stop order would trigger at once',
 };
 
 const nameByValue = new Map<number, ErrorCodeName>(

@@ -13,7 +13,8 @@ const price = (cents: number | null) => (cents === null ? null : centsToWire(cen
 export function eventToWire(e: EngineEvent) {
   switch (e.type) {
     case 'order':
-      return { ...e, price: price(e.price), fee: centsToWire(e.fee) };
+      // a stop order's stopPrice converted where it stands, so that the keys keep their order
+      return e.stopPrice === undefined ? { ...e, price: price(e.price), fee: centsToWire(e.fee) } : { ...e, price: price(e.price), fee: centsToWire(e.fee), stopPrice: price(e.stopPrice) };
     case 'trade':
       return { ...e, price: centsToWire(e.price), buyFee: centsToWire(e.buyFee), sellFee: centsToWire(e.sellFee) };
     case 'depth':
@@ -46,7 +47,7 @@ const money = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? cen
 export function wireJson(e: EngineEvent): string {
   switch (e.type) {
     case 'order':
-      return `{"type":"order","seq":${num(e.seq)},"orderId":${str(e.orderId)},"clientOrderId":${str(e.clientOrderId)},"userId":${str(e.userId)},"symbol":${str(e.symbol)},"side":${str(e.side)},"orderType":${str(e.orderType)},"timeInForce":${str(e.timeInForce)},"price":${money(e.price)},"quantity":${num(e.quantity)},"filledQuantity":${num(e.filledQuantity)},"status":${str(e.status)},"code":${num(e.code)},"reason":${str(e.reason)},"fee":${money(e.fee)},"timestamp":${num(e.timestamp)}}`;
+      return `{"type":"order","seq":${num(e.seq)},"orderId":${str(e.orderId)},"clientOrderId":${str(e.clientOrderId)},"userId":${str(e.userId)},"symbol":${str(e.symbol)},"side":${str(e.side)},"orderType":${str(e.orderType)},"timeInForce":${str(e.timeInForce)},"price":${money(e.price)},"quantity":${num(e.quantity)},"filledQuantity":${num(e.filledQuantity)},"status":${str(e.status)},"code":${num(e.code)},"reason":${str(e.reason)},"fee":${money(e.fee)}${e.stopPrice === undefined ? '' : `,"stopPrice":${money(e.stopPrice)},"triggered":${e.triggered === true}`},"timestamp":${num(e.timestamp)}}`;
     case 'depth':
       return `{"type":"depth","seq":${num(e.seq)},"symbol":${str(e.symbol)},"side":${str(e.side)},"price":${money(e.price)},"quantity":${num(e.quantity)},"pu":${num(e.pu)},"u":${num(e.u)},"timestamp":${num(e.timestamp)}}`;
     case 'trade':

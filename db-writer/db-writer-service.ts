@@ -24,7 +24,8 @@ const RAISE_TO = "local v = tonumber(redis.call('GET', KEYS[1]) or '0') if tonum
 const jobShape = z.object({
   v: z.literal(1),
   from: z.number().int().nonnegative().optional(),
-  orders: z.array(z.array(z.unknown()).length(9)),
+  // a stop order's row has its stop price tenth
+  orders: z.array(z.array(z.unknown()).min(9).max(10)),
   // older engines' jobs have no fees (7 and 11 fields)
   events: z.array(z.array(z.unknown()).min(7).max(8)),
   trades: z.array(z.array(z.unknown()).min(11).max(13)),

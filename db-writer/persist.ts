@@ -23,7 +23,10 @@ export async function persistBatch(prisma: PrismaClient, job: PersistJob, progre
   for (const e of job.events) latest.set(e[1], e);
   // each order's fields (price and quantity as of the job's end: an amend changes them), then its
   // latest state: filled, status, code, reason, at, seq, fee
-  const orders = [...latest.values()].map((e) => [...fixed.get(e[1])!, e[3], e[2], e[4], e[5], e[6], e[0], e[7] ?? 0]);
+  const orders = [...latest.values()].map((e) => {
+    const f = fixed.get(e[1])!;
+    return [...f.slice(0, 9), e[3], e[2], e[4], e[5], e[6], e[0], e[7] ?? 0, f[9] ?? null];
+  });
   // seq, orderId, userId, status, filled, code, reason, at
   const events = job.events.map((e) => [e[0], e[1], fixed.get(e[1])![2], e[2], e[3], e[4], e[5], e[6]]);
 
@@ -36,9 +39,9 @@ export async function persistBatch(prisma: PrismaClient, job: PersistJob, progre
     ),
     prisma.$executeRawUnsafe(
       `INSERT INTO orders (id, client_order_id, user_id, symbol, side, order_type, time_in_force, price, quantity,
-                           filled_quantity, status, code, reason, created_at, updated_at, last_seq, fee)
+                           filled_quantity, status, code, reason, created_at, updated_at, last_seq, fee, stop_price)
        SELECT r->>0, r->>1, r->>2, r->>3, r->>4, r->>5, r->>6, (r->>7)::bigint, (r->>8)::bigint,
-              (r->>9)::bigint, r->>10, (r->>11)::int, r->>12, ${ms('r->>13')}, ${ms('r->>13')}, (r->>14)::bigint, (r->>15)::bigint
+              (r->>9)::bigint, r->>10, (r->>11)::int, r->>12, ${ms('r->>13')}, ${ms('r->>13')}, (r->>14)::bigint, (r->>15)::bigint, (r->>16)::bigint
        FROM jsonb_array_elements($1::jsonb) AS r
        ON CONFLICT (id) DO UPDATE SET filled_quantity = EXCLUDED.filled_quantity, status = EXCLUDED.status,
               code = EXCLUDED.code, reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at, last_seq = EXCLUDED.last_seq, fee = EXCLUDED.fee,

@@ -45,7 +45,7 @@ export function historyRoutes(ctx: ApiContext): Router {
     const q = historyQuery.parse(req.query);
     const after = decodeCursor(q.cursor);
     const rows = await ctx.prisma.$queryRawUnsafe<Record<string, any>[]>(
-      `SELECT id, client_order_id, symbol, side, order_type, time_in_force, price, quantity, filled_quantity, status, code, reason, fee, created_at, updated_at
+      `SELECT id, client_order_id, symbol, side, order_type, time_in_force, price, stop_price, quantity, filled_quantity, status, code, reason, fee, created_at, updated_at
        FROM orders
        WHERE user_id = $1 AND ($2::text IS NULL OR symbol = $2) AND ($3::text IS NULL OR status = $3)
          AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5)
@@ -61,6 +61,7 @@ export function historyRoutes(ctx: ApiContext): Router {
       orderType: o.order_type,
       timeInForce: o.time_in_force,
       price: o.price === null ? null : centsToWire(Number(o.price)),
+      stopPrice: o.stop_price === null ? null : centsToWire(Number(o.stop_price)),
       quantity: Number(o.quantity),
       filledQuantity: Number(o.filled_quantity),
       status: o.status,

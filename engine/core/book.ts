@@ -16,6 +16,14 @@ export class Order {
   lockedCash = 0;
   /** fees paid by this order so far, in cents (negative: rebates) */
   fee = 0;
+  /** a stop order's trigger price in cents; 0 for other orders */
+  stopPrice = 0;
+  /** the engine's seq when a stop order was placed: which of two due stops triggers first */
+  seqPlaced = 0;
+  /** a stop order waits off the book until triggered; other orders are always "triggered" */
+  triggered = true;
+  /** trades at any price (MARKET, or a triggered STOP_MARKET) */
+  readonly market: boolean;
 
   constructor(
     readonly id: string,
@@ -31,7 +39,9 @@ export class Order {
     public quantity: number,
     readonly stp: StpMode,
     readonly timestamp: number,
-  ) {}
+  ) {
+    this.market = type === 'MARKET' || type === 'STOP_MARKET';
+  }
 
   get remaining(): number {
     return this.quantity - this.filled;
@@ -144,6 +154,12 @@ export class Book {
   volume = 0;
   /** one more for every change of a price level of this book: each depth event's `u` */
   updateId = 0;
+  /**
+   * Stop orders waiting for their trigger, each list in the order they trigger: buys by stop price
+   * upwards, sells downwards, and at one stop price in the order they were placed.
+   */
+  readonly buyStops: Order[] = [];
+  readonly sellStops: Order[] = [];
 
   constructor(
     readonly symbol: string,
@@ -158,5 +174,33 @@ export class Book {
 
   sideOf(side: SideIndex): BookSide {
     return side === BUY ? this.bids : this.asks;
+  }
+
+  /** Files a waiting stop order behind every one that triggers no later than it. */
+  addStop(o: Order): void {
+    const list = o.side === BUY ? this.buyStops : this.sellStops;
+    const later = o.side === BUY ? (s: Order) => s.stopPrice > o.stopPrice : (s: Order) => s.stopPrice < o.stopPrice;
+    let i = list.length;
+    while (i > 0 && later(list[i - 1])) i--;
+    list.splice(i, 0, o);
+  }
+
+  removeStop(o: Order): void {
+    const list = o.side === BUY ? this.buyStops : this.sellStops;
+    const i = list.indexOf(o);
+    if (i >= 0) list.splice(i, 1);
+  }
+
+  /** The first waiting stop the last trade price triggers, or undefined. */
+  dueStop(): Order | undefined {
+    const last = this.lastPrice;
+    if (last === null) return undefined;
+    const b = this.buyStops[0];
+    const s = this.sellStops[0];
+    // between a due buy and a due sell, the one placed first
+    const buyDue = b !== undefined && b.stopPrice <= last;
+    const sellDue = s !== undefined && s.stopPrice >= last;
+    if (buyDue && sellDue) return b.seqPlaced <= s.seqPlaced ? b : s;
+    return buyDue ? b : sellDue ? s : undefined;
   }
 }

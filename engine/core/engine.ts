@@ -39,7 +39,7 @@ const ACTIONS = ['place', 'cancel', 'cancelAll', 'amend', 'addSymbol', 'credit',
 const MAX_HEADLINE = 200;
 const MAX_NEWS_BODY = 4000;
 const MAX_EVENT_NAME = 100;
-const ORDER_TYPES = ['LIMIT', 'MARKET', 'LIMIT_MAKER'] as const;
+const ORDER_TYPES = ['LIMIT', 'MARKET', 'LIMIT_MAKER', 'STOP_MARKET', 'STOP_LIMIT'] as const;
 const TIMES_IN_FORCE = ['GFD', 'IOC', 'FOK'] as const;
 
 const SESSION_TRANSITIONS: Record<SessionState, readonly SessionState[]> = {
@@ -117,6 +117,8 @@ export class MatchingEngine {
   private ts = 0;
   /** set by walk() */
   private walkCost = 0;
+  /** the book the current command traded on (a command trades on one book at most): its stops may be due */
+  private tradedBook: Book | null = null;
 
   constructor(options: EngineOptions = {}) {
     this.balancesEnabled = options.balances !== false;
@@ -161,6 +163,12 @@ export class MatchingEngine {
         break;
       default:
         this.error(ErrorCode.INVALID_COMMAND, 'Unknown action', cmd);
+    }
+    if (this.tradedBook !== null) {
+      const book = this.tradedBook;
+      this.tradedBook = null;
+      if (book.buyStops.length + book.sellStops.length > 0) this.triggerStops(book);
+      this.tradedBook = null;
     }
     if (this.touchedCount > 0) this.flushDepth();
   }
@@ -212,7 +220,9 @@ export class MatchingEngine {
     const side: SideIndex | -1 = c.side === 'BUY' ? BUY : c.side === 'SELL' ? SELL : -1;
     if (side === -1) return this.reject(c, ErrorCode.INVALID_SIDE, 'side must be BUY or SELL');
     const type = c.type;
-    if (type !== 'LIMIT' && type !== 'MARKET' && type !== 'LIMIT_MAKER') return this.reject(c, ErrorCode.INVALID_ORDER_TYPE, 'type must be LIMIT, MARKET or LIMIT_MAKER');
+    if (!ORDER_TYPES.includes(type)) return this.reject(c, ErrorCode.INVALID_ORDER_TYPE, 'type must be LIMIT, MARKET, LIMIT_MAKER, STOP_MARKET or STOP_LIMIT');
+    const market = type === 'MARKET' || type === 'STOP_MARKET';
+    const stop = type === 'STOP_MARKET' || type === 'STOP_LIMIT';
     const tif = c.timeInForce;
     if (tif !== 'GFD' && tif !== 'IOC' && tif !== 'FOK') {
       return this.reject(c, ErrorCode.INVALID_TIME_IN_FORCE, 'timeInForce must be GFD, IOC or FOK');
@@ -231,7 +241,7 @@ export class MatchingEngine {
       return this.reject(c, ErrorCode.INVALID_QUANTITY, `quantity must be a multiple of the lot size ${book.lotSize}`);
     }
     let price = 0;
-    if (type !== 'MARKET') {
+    if (!market) {
       if (!isPositiveInt(c.price, MAX_PRICE)) {
         return this.reject(c, ErrorCode.INVALID_PRICE, `price must be a whole number of cents from 1 to ${MAX_PRICE}`);
       }
@@ -244,6 +254,20 @@ export class MatchingEngine {
       }
     } else if (c.price !== undefined && c.price !== null) {
       return this.reject(c, ErrorCode.INVALID_PRICE, 'a market order takes no price');
+    }
+    let stopPrice = 0;
+    if (stop) {
+      if (!isPositiveInt(c.stopPrice, MAX_PRICE)) return this.reject(c, ErrorCode.INVALID_PRICE, `stopPrice must be a whole number of cents from 1 to ${MAX_PRICE}`);
+      stopPrice = c.stopPrice;
+      if (stopPrice % book.tickSize !== 0) return this.reject(c, ErrorCode.INVALID_PRICE, `stopPrice must be a multiple of the tick size ${dollarsText(book.tickSize)}`);
+      if (stopPrice * qty > Number.MAX_SAFE_INTEGER) return this.reject(c, ErrorCode.INVALID_QUANTITY, 'stopPrice x quantity is too large');
+      // as Binance does: a stop the last trade has already reached is refused, not triggered at once
+      const last = book.lastPrice;
+      if (last !== null && (side === BUY ? last >= stopPrice : last <= stopPrice)) {
+        return this.reject(c, ErrorCode.STOP_WOULD_TRIGGER, `A ${side === BUY ? 'buy' : 'sell'} stop at ${dollarsText(stopPrice)} would trigger at once: the last trade was at ${dollarsText(last)}`);
+      }
+    } else if (c.stopPrice !== undefined && c.stopPrice !== null) {
+      return this.reject(c, ErrorCode.INVALID_PRICE, 'only STOP_MARKET and STOP_LIMIT orders take a stopPrice');
     }
 
     const opp = side === BUY ? book.asks : book.bids;
@@ -258,8 +282,8 @@ export class MatchingEngine {
       account = this.accounts.get(c.userId) ?? null;
       if (this.rules !== null) {
         const best = opp.best();
-        // a market order is valued at the best opposite price
-        const value = type !== 'MARKET' ? price * qty : best === undefined ? 0 : best.price * qty;
+        // a market order is valued at the best opposite price, a stop-market one at its stop price
+        const value = !market ? price * qty : stop ? stopPrice * qty : best === undefined ? 0 : best.price * qty;
         const breach = this.limitBreach(book, side, qty, value, qty, account, 0, 0);
         if (breach !== null) return this.reject(c, breach[0], breach[1]);
       }
@@ -274,13 +298,15 @@ export class MatchingEngine {
       } else {
         const have = account === null ? 0 : account.cashAvailable;
         const fees = this.rules === null ? null : this.rules.fees;
-        if (type !== 'MARKET') {
+        if (!market) {
           const needs = price * qty + feeReserve(fees, price * qty, qty);
           if (have < needs) return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `Not enough cash: ${dollarsText(needs)} needed${needs > price * qty ? ' with the fee' : ''}, ${dollarsText(have)} available`);
         } else {
-          const best = opp.best();
-          if (best !== undefined && affordableShares(fees === null ? 'BPS' : fees.unit, fees === null ? 0 : fees.taker, have, best.price, 1) === 0) {
-            return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `Not enough cash for one share at ${dollarsText(best.price)}: ${dollarsText(have)} available`);
+          // a stop-market buy locks nothing until it triggers (its cost is unknown until then), but
+          // it is refused now if the cash would not buy one share at its stop price
+          const best = stop ? stopPrice : opp.best()?.price;
+          if (best !== undefined && affordableShares(fees === null ? 'BPS' : fees.unit, fees === null ? 0 : fees.taker, have, best, 1) === 0) {
+            return this.reject(c, ErrorCode.INSUFFICIENT_BALANCE, `Not enough cash for one share at ${dollarsText(best)}: ${dollarsText(have)} available`);
           }
         }
       }
@@ -288,14 +314,64 @@ export class MatchingEngine {
     }
 
     const o = new Order(c.orderId, clientOrderId, c.userId, account, book, side, type, tif, price, qty, stp, this.ts);
+    if (stop) {
+      o.stopPrice = stopPrice;
+      o.triggered = false;
+    }
     this.emitOrder(o, null);
+    if (stop) {
+      // waits off the book with what it will need locked (a stop-market buy: nothing yet)
+      if (account !== null) {
+        this.lock(o, price * qty + feeReserve(this.rules === null ? null : this.rules.fees, price * qty, qty));
+        this.markDirty(account);
+      }
+      o.seqPlaced = this.seq;
+      book.addStop(o);
+      this.orders.set(o.id, o);
+      if (clientOrderId !== null) this.byClientId.set(clientKey(o.userId, clientOrderId), o);
+      return;
+    }
+    this.run(o, false);
+  }
 
+  /** Locks what a new order needs: a sell its shares, a limit buy `cash` (a market buy locks its budget in run()). */
+  private lock(o: Order, cash: number): void {
+    const a = o.account as Account;
+    const i = o.book.index;
+    if (o.side === SELL) {
+      a.sharesAvailable[i] -= o.quantity;
+      a.sharesLocked[i] += o.quantity;
+      return;
+    }
+    if (!o.market) {
+      a.cashAvailable -= cash;
+      a.cashLocked += cash;
+      o.lockedCash = cash;
+    }
+    a.buyOpen[i] += o.quantity;
+  }
+
+  /**
+   * A new order, or a stop order just triggered (`locked`: it holds its locks from when it was
+   * placed), as a taker: FOK decided first, a market buy's budget locked, then it matches, and what
+   * is left rests (a GFD limit) or is cancelled.
+   */
+  private run(o: Order, locked: boolean): void {
+    const account = o.account;
+    const side = o.side;
+    const qty = o.quantity;
+    const book = o.book;
+    const opp = side === BUY ? book.asks : book.bids;
     // A market buy locks what walking the book would cost it, capped by its cash; FOK is decided
     // by the same walk, before anything trades.
-    const budgeted = account !== null && side === BUY && type === 'MARKET';
-    if (tif === 'FOK' || budgeted) {
+    const budgeted = account !== null && side === BUY && o.market;
+    if (o.tif === 'FOK' || budgeted) {
       const fillable = this.walk(o, opp, budgeted ? (account as Account).cashAvailable : Infinity);
-      if (tif === 'FOK' && fillable < qty) {
+      if (o.tif === 'FOK' && fillable < qty) {
+        if (locked && account !== null) {
+          this.releaseLocks(o);
+          this.markDirty(account);
+        }
         o.status = 'CANCELLED';
         this.emitOrder(o, 'FOK_UNFILLABLE');
         return;
@@ -303,42 +379,54 @@ export class MatchingEngine {
     }
 
     if (account !== null) {
-      if (side === SELL) {
-        account.sharesAvailable[book.index] -= qty;
-        account.sharesLocked[book.index] += qty;
-      } else {
-        const lock = budgeted ? this.walkCost : price * qty + feeReserve(this.rules === null ? null : this.rules.fees, price * qty, qty);
+      if (!locked) this.lock(o, o.price * qty + feeReserve(this.rules === null ? null : this.rules.fees, o.price * qty, qty));
+      if (budgeted) {
+        const lock = this.walkCost;
         account.cashAvailable -= lock;
         account.cashLocked += lock;
         o.lockedCash = lock;
-        account.buyOpen[book.index] += qty;
       }
       this.markDirty(account);
     }
 
     let stopped: CancelReason | null = null;
     const best = opp.best();
-    if (best !== undefined && (type === 'MARKET' || (side === BUY ? best.price <= price : best.price >= price))) {
+    if (best !== undefined && (o.market || (side === BUY ? best.price <= o.price : best.price >= o.price))) {
       stopped = this.match(o, opp);
     }
     if (o.filled === qty) {
       this.releaseLocks(o);
       return;
     }
-    if (stopped === null && type !== 'MARKET' && tif === 'GFD') {
+    if (stopped === null && !o.market && o.tif === 'GFD') {
       this.rest(o);
       return;
     }
     this.releaseLocks(o);
     o.status = 'CANCELLED';
-    const reason: CancelReason =
-      stopped !== null ? stopped : type === 'MARKET' ? 'NO_LIQUIDITY' : 'IOC_REMAINDER';
+    const reason: CancelReason = stopped !== null ? stopped : o.market ? 'NO_LIQUIDITY' : 'IOC_REMAINDER';
     this.emitOrder(o, reason);
+  }
+
+  /**
+   * Stop orders the last trade of `book` has reached, one at a time in trigger order: each goes in
+   * as the order it becomes (and may trade, moving the last price and triggering more).
+   */
+  private triggerStops(book: Book): void {
+    for (;;) {
+      const o = book.dueStop();
+      if (o === undefined) return;
+      book.removeStop(o);
+      this.forget(o);
+      o.triggered = true;
+      this.emitOrder(o, null);
+      this.run(o, true);
+    }
   }
 
   /** Matches taker `t` against `opp`; returns why matching stopped early, or null if it ran out of crossing liquidity or filled. */
   private match(t: Order, opp: BookSide): CancelReason | null {
-    const isLimit = t.type !== 'MARKET';
+    const isLimit = !t.market;
     const isBuy = t.side === BUY;
     const budgeted = !isLimit && isBuy && t.account !== null;
     while (t.filled < t.quantity) {
@@ -383,6 +471,7 @@ export class MatchingEngine {
     book.lastPrice = price;
     book.lastQuantity = q;
     book.volume += q;
+    this.tradedBook = book;
     const takerBuys = t.side === BUY;
     const buyer = takerBuys ? t : m;
     const seller = takerBuys ? m : t;
@@ -441,7 +530,7 @@ export class MatchingEngine {
     const sa = seller.account as Account;
     const notional = price * q;
     // A limit buy locked its own price per share (and the fee on that); paying less hands the difference back.
-    const unlocked = buyer.type !== 'MARKET' ? buyer.price * q : notional;
+    const unlocked = !buyer.market ? buyer.price * q : notional;
     const paidFromLock = buyFee > 0 ? buyFee : 0;
     buyer.lockedCash -= unlocked + paidFromLock;
     ba.cashLocked -= unlocked + paidFromLock;
@@ -462,7 +551,7 @@ export class MatchingEngine {
    */
   private walk(t: Order, opp: BookSide, budget: number): number {
     const isBuy = t.side === BUY;
-    const isLimit = t.type !== 'MARKET';
+    const isLimit = !t.market;
     const fees = this.rules === null ? null : this.rules.fees;
     const unit = fees === null ? 'BPS' : fees.unit;
     const rate = fees === null ? 0 : fees.taker;
@@ -514,12 +603,17 @@ export class MatchingEngine {
     }
   }
 
+  /** Cancels a live order: resting on the book, or a stop order waiting off it. */
   private cancelResting(o: Order, reason: CancelReason): void {
-    const level = o.level as Level;
-    level.quantity -= o.quantity - o.filled;
-    level.unlink(o);
-    this.touch(level);
-    if (level.count === 0) o.book.sideOf(o.side).remove(level);
+    if (!o.triggered) {
+      o.book.removeStop(o);
+    } else {
+      const level = o.level as Level;
+      level.quantity -= o.quantity - o.filled;
+      level.unlink(o);
+      this.touch(level);
+      if (level.count === 0) o.book.sideOf(o.side).remove(level);
+    }
     this.forget(o);
     if (o.account !== null) {
       this.releaseLocks(o);
@@ -581,6 +675,7 @@ export class MatchingEngine {
   private amend(c: AmendCommand): void {
     const o = this.ownResting(c);
     if (o === null) return;
+    if (!o.triggered) return this.error(ErrorCode.INVALID_COMMAND, 'a stop order that has not triggered cannot be amended: cancel it and place another', c);
     if (this.session !== 'OPEN') return this.error(this.session === 'HALTED' ? ErrorCode.MARKET_HALTED : ErrorCode.MARKET_CLOSED, this.session === 'HALTED' ? 'Trading is halted' : 'The session is closed', c);
     const book = o.book;
     const qty = c.quantity === undefined || c.quantity === null ? o.quantity : c.quantity;
@@ -901,9 +996,10 @@ export class MatchingEngine {
     this.out.push({ type: 'news', seq: ++this.seq, newsId: c.newsId, headline: c.headline, body, symbol, movePercent: move, timestamp: this.ts });
   }
 
-  /** Good-for-day orders end with the session: every resting order expires, best price first, in queue order. */
+  /** Good-for-day orders end with the session: every resting order expires, best price first, in queue order, then the waiting stops. */
   private expireAll(): void {
     for (const book of this.bookList) {
+      for (const o of [...book.buyStops, ...book.sellStops]) this.cancelResting(o, 'SESSION_CLOSED');
       for (const side of [book.bids, book.asks]) {
         const levels = side.levels.slice().reverse();
         for (const level of levels) {
@@ -1065,13 +1161,14 @@ export class MatchingEngine {
       side: o.side === BUY ? 'BUY' : 'SELL',
       orderType: o.type,
       timeInForce: o.tif,
-      price: o.type === 'MARKET' ? null : o.price,
+      price: o.market ? null : o.price,
       quantity: o.quantity,
       filledQuantity: o.filled,
       status: o.status,
       code: 0,
       reason,
       fee: o.fee,
+      ...(o.stopPrice === 0 ? null : { stopPrice: o.stopPrice, triggered: o.triggered }),
       timestamp,
     };
   }
@@ -1100,6 +1197,7 @@ export class MatchingEngine {
       code,
       reason,
       fee: 0,
+      ...(c.type === 'STOP_MARKET' || c.type === 'STOP_LIMIT' ? { stopPrice: isPositiveInt(c.stopPrice, MAX_PRICE) ? c.stopPrice : null, triggered: false } : null),
       timestamp: this.ts,
     });
   }
@@ -1122,7 +1220,10 @@ export class MatchingEngine {
 
 /** What a place asks for, apart from its ids: two places with the same clientOrderId are the same request when these match. */
 export function requestOf(c: PlaceCommand): string {
-  return JSON.stringify([c.symbol, c.side, c.type, c.timeInForce, c.price ?? null, c.quantity, c.stp ?? 'EXPIRE_TAKER']);
+  const request = [c.symbol, c.side, c.type, c.timeInForce, c.price ?? null, c.quantity, c.stp ?? 'EXPIRE_TAKER'];
+  // only stop orders add their stop price: the requests recorded before stop orders existed still compare equal
+  if (c.stopPrice !== undefined && c.stopPrice !== null) request.push(c.stopPrice);
+  return JSON.stringify(request);
 }
 
 export function clientKey(userId: string, clientOrderId: string): string {

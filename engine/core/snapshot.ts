@@ -23,6 +23,9 @@ export type OrderTuple = [
   lockedCash: number,
   /** fees paid so far (absent in older snapshots: 0) */
   fee?: number,
+  /** a stop order's trigger price and the seq it was placed at (absent for other orders) */
+  stopPrice?: number,
+  seqPlaced?: number,
 ];
 
 export interface BookSnapshot {
@@ -37,6 +40,8 @@ export interface BookSnapshot {
   /** best level first, each level's queue in time priority */
   bids: OrderTuple[];
   asks: OrderTuple[];
+  /** stop orders waiting for their trigger, buys then sells, each in trigger order (absent when none) */
+  stops?: OrderTuple[];
 }
 
 export interface AccountSnapshot {
@@ -96,6 +101,7 @@ export function snapshot(engine: MatchingEngine, options: { clientIds: boolean }
       updateId: book.updateId,
       bids: side(book.bids),
       asks: side(book.asks),
+      ...(book.buyStops.length + book.sellStops.length > 0 ? { stops: [...book.buyStops, ...book.sellStops].map(toTuple) } : null),
     };
   });
   const symbolCount = engine.bookList.length;
@@ -139,7 +145,7 @@ export function snapshot(engine: MatchingEngine, options: { clientIds: boolean }
 }
 
 function toTuple(o: Order): OrderTuple {
-  return [
+  const t: OrderTuple = [
     o.id,
     o.clientOrderId,
     o.userId,
@@ -155,6 +161,8 @@ function toTuple(o: Order): OrderTuple {
     o.lockedCash,
     o.fee,
   ];
+  if (o.stopPrice !== 0) t.push(o.stopPrice, o.seqPlaced);
+  return t;
 }
 
 /** Rebuilds an engine from a snapshot; it then behaves exactly as the one that was snapshotted. */
@@ -183,20 +191,32 @@ export function restore(snap: EngineSnapshot): MatchingEngine {
     book.lastQuantity = b.lastQuantity;
     book.volume = b.volume;
     book.updateId = b.updateId ?? 0;
-    for (const t of [...b.bids, ...b.asks]) {
-      const [id, clientOrderId, userId, side, type, tif, price, quantity, filled, status, stp, timestamp, lockedCash, fee] = t;
+    const waiting = b.stops ?? [];
+    const all = [...b.bids, ...b.asks, ...waiting];
+    all.forEach((t, i) => {
+      const [id, clientOrderId, userId, side, type, tif, price, quantity, filled, status, stp, timestamp, lockedCash, fee, stopPrice, seqPlaced] = t;
       const account = snap.balances ? (engine.accounts.get(userId) ?? null) : null;
       const o = new Order(id, clientOrderId, userId, account, book, side === 'BUY' ? BUY : SELL, type, tif, price, quantity, stp, timestamp);
       o.filled = filled;
       o.status = status;
       o.lockedCash = lockedCash;
       o.fee = fee ?? 0;
+      if (stopPrice !== undefined) {
+        o.stopPrice = stopPrice;
+        o.seqPlaced = seqPlaced ?? 0;
+      }
       // what the position limits count: derived, so snapshots need not carry it
       if (account !== null && o.side === BUY) account.buyOpen[book.index] += quantity - filled;
-      book.sideOf(o.side).levelFor(price).append(o);
+      if (i >= all.length - waiting.length) {
+        // the lists are saved in trigger order: appending keeps it
+        o.triggered = false;
+        (o.side === BUY ? book.buyStops : book.sellStops).push(o);
+      } else {
+        book.sideOf(o.side).levelFor(price).append(o);
+      }
       engine.orders.set(id, o);
       if (clientOrderId !== null) engine.byClientId.set(clientKey(userId, clientOrderId), o);
-    }
+    });
   }
   engine.totalShares.splice(0, engine.totalShares.length, ...snap.totalShares);
   for (const [key, orderId, request] of snap.clientIds ?? []) engine.usedClientIds.set(key, { orderId, request });

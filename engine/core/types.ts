@@ -11,8 +11,12 @@ export type Side = 'BUY' | 'SELL';
  * allowed ones, else INVALID. Nothing the engine did not check leaves it.
  */
 export type Echo<T extends string> = T | 'INVALID';
-/** LIMIT_MAKER: a post-only limit order, refused rather than trading if it would cross the book */
-export type OrderType = 'LIMIT' | 'MARKET' | 'LIMIT_MAKER';
+/**
+ * LIMIT_MAKER: a post-only limit order, refused rather than trading if it would cross the book.
+ * STOP_MARKET / STOP_LIMIT: wait, off the book, until a trade of their symbol reaches the stop
+ * price (a buy at or above it, a sell at or below it), then go in as a market or limit order.
+ */
+export type OrderType = 'LIMIT' | 'MARKET' | 'LIMIT_MAKER' | 'STOP_MARKET' | 'STOP_LIMIT';
 export type TimeInForce = 'GFD' | 'IOC' | 'FOK';
 export type StpMode = 'EXPIRE_TAKER' | 'EXPIRE_MAKER' | 'EXPIRE_BOTH';
 export type OrderStatus = 'PENDING' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELLED' | 'REJECTED';
@@ -40,6 +44,8 @@ export interface PlaceCommand {
   type: OrderType;
   timeInForce: TimeInForce;
   price?: number | null;
+  /** a stop order's trigger price, in cents; only for STOP_MARKET and STOP_LIMIT */
+  stopPrice?: number | null;
   quantity: number;
   stp?: StpMode;
   ts: number;
@@ -170,6 +176,10 @@ export interface OrderEvent {
   reason: string | null;
   /** fees this order has paid so far, in cents (negative: rebates received) */
   fee: number;
+  /** only on stop orders: the trigger price in cents (null on a REJECTED one whose was not valid) */
+  stopPrice?: number | null;
+  /** only on stop orders: false while it waits off the book, true from the event of its trigger on */
+  triggered?: boolean;
   timestamp: number;
 }
 

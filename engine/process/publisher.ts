@@ -182,8 +182,8 @@ export function msetChunks(out: RespBatch, keyValues: string[]): void {
  */
 export interface PersistJob {
   v: 1;
-  /** orderId, clientOrderId, userId, symbol, side, orderType, timeInForce, price, quantity (price and quantity as of the job's last event: an amend changes them) */
-  orders: [string, string | null, string, string, string, string, string, number | null, number][];
+  /** orderId, clientOrderId, userId, symbol, side, orderType, timeInForce, price, quantity (price and quantity as of the job's last event: an amend changes them), stopPrice (stop orders only) */
+  orders: [string, string | null, string, string, string, string, string, number | null, number, (number | null)?][];
   /** seq, orderId, status, filledQuantity, code, reason, timestamp, fee (absent in older jobs: 0) */
   events: [number, string, string, number, number, string | null, number, number?][];
   /** tradeId, seq, symbol, price, quantity, buyOrderId, sellOrderId, buyUserId, sellUserId, takerSide, timestamp, buyFee, sellFee (fees absent in older jobs: 0) */
@@ -243,6 +243,7 @@ export class PersistBuffer {
         const row = this.orderRows.get(e.orderId);
         if (row === undefined) {
           const first: PersistJob['orders'][number] = [e.orderId, e.clientOrderId, e.userId, e.symbol, e.side, e.orderType, e.timeInForce, e.price, e.quantity];
+          if (e.stopPrice !== undefined) first.push(e.stopPrice);
           this.orderRows.set(e.orderId, first);
           job.orders.push(first);
         } else {

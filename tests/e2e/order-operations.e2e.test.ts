@@ -1,7 +1,7 @@
-import { admin, http, loginAdmin, register, waitFor, type Participant } from '../harness/client';
+import { admin, connectSocket, http, loginAdmin, record, register, waitFor, type Participant } from '../harness/client';
 import { Stack } from '../harness/stack';
 
-/** The order operations bots expect, over REST against the real stack: cancel all, amend, post only. */
+/** The order operations bots expect, over REST against the real stack: cancel all, amend, post only, stop orders. */
 describe('order operations over REST', () => {
   let stack: Stack;
   let alice: Participant;
@@ -78,5 +78,45 @@ describe('order operations over REST', () => {
     expect(rests.status).toBe(200);
     expect(rests.body.data.order).toMatchObject({ orderType: 'LIMIT_MAKER', status: 'PENDING' });
     expect((await http(stack, 'GET', '/market/orderbook/ACME')).body.data.asks[0].price).toBe(bestAsk);
+  });
+
+  test('when a stop order waits and a trade reaches its stop, then it goes in, its owner is told over Socket.IO, and REST and history show it', async () => {
+    await http(stack, 'POST', '/order/cancel-all', { token: alice.token, body: {} });
+    await http(stack, 'POST', '/order/cancel-all', { token: bob.token, body: {} });
+    const socket = await connectSocket(stack, alice.token);
+    const seen = record(socket, ['order']);
+    try {
+      // a trade on BETA at 50.00 sets its last price
+      await place(alice, { symbol: 'BETA', side: 'SELL', price: 50, quantity: 1 });
+      expect((await place(bob, { symbol: 'BETA', side: 'BUY', price: 50, quantity: 1 })).body.data.order.status).toBe('FILLED');
+      // a stop at or past the last trade is refused
+      const reached = await place(alice, { symbol: 'BETA', side: 'SELL', type: 'STOP_MARKET', timeInForce: 'IOC', stopPrice: 50, quantity: 5 });
+      expect(reached.status).toBe(422);
+      expect(reached.body).toMatchObject({ code: 30 });
+      expect((await place(alice, { symbol: 'BETA', side: 'SELL', type: 'STOP_MARKET', timeInForce: 'IOC', quantity: 5 })).status).toBe(400);
+      // alice's stop-limit sell: at 49.00 or below, sell 5 at no less than 48.50
+      const placed = await place(alice, { symbol: 'BETA', side: 'SELL', type: 'STOP_LIMIT', timeInForce: 'GFD', stopPrice: 49, price: 48.5, quantity: 5, clientOrderId: 'stop-1' });
+      expect(placed.status).toBe(200);
+      const stopId = placed.body.data.order.orderId as string;
+      expect(placed.body.data.order).toMatchObject({ orderType: 'STOP_LIMIT', status: 'PENDING', price: 48.5, stopPrice: 49, triggered: false });
+      expect((await http(stack, 'GET', '/market/orderbook/BETA')).body.data.asks).toEqual([]);
+      expect((await http(stack, 'GET', '/account/balance', { token: alice.token })).body.data.positions.BETA).toEqual({ available: 94, locked: 5 });
+      // bob bids 48.50 for 10; a trade at 49.00 (alice sells him 1) triggers the stop, which sells into his bid
+      await place(bob, { symbol: 'BETA', side: 'BUY', price: 48.5, quantity: 10 });
+      await place(bob, { symbol: 'BETA', side: 'BUY', price: 49, quantity: 1 });
+      await place(alice, { symbol: 'BETA', side: 'SELL', price: 49, quantity: 1 });
+      const filled = await waitFor('the stop order filled, live', () => seen.find((e) => e.data.orderId === stopId && e.data.status === 'FILLED')?.data);
+      expect(filled).toMatchObject({ triggered: true, filledQuantity: 5, stopPrice: 49 });
+      const mine = seen.filter((e) => e.data.orderId === stopId).map((e) => [e.data.status, e.data.triggered]);
+      expect(mine).toEqual([['PENDING', false], ['PENDING', true], ['FILLED', true]]);
+      expect((await http(stack, 'GET', `/order/status/${stopId}`, { token: alice.token })).body.data).toMatchObject({ status: 'FILLED', stopPrice: 49, triggered: true });
+      const history = await waitFor('the stop order in history', async () => {
+        const items = (await http(stack, 'GET', '/history/orders', { token: alice.token })).body.data.items as { orderId: string; status: string }[];
+        return items.find((o) => o.orderId === stopId && o.status === 'FILLED');
+      });
+      expect(history).toMatchObject({ orderType: 'STOP_LIMIT', price: 48.5, stopPrice: 49, filledQuantity: 5 });
+    } finally {
+      socket.close();
+    }
   });
 });

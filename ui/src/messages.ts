@@ -21,7 +21,7 @@ export const REASON_TEXT: Record<string, string> = {
   SELF_TRADE_PREVENTED: 'it would have traded with your own order',
 };
 
-const TYPE_TEXT: Record<string, string> = { LIMIT: 'Limit', MARKET: 'Market', LIMIT_MAKER: 'Post-only limit' };
+const TYPE_TEXT: Record<string, string> = { LIMIT: 'Limit', MARKET: 'Market', LIMIT_MAKER: 'Post-only limit', STOP_MARKET: 'Stop market', STOP_LIMIT: 'Stop limit' };
 const TIF_TEXT: Record<string, string> = { GFD: 'good for day', IOC: 'immediate or cancel', FOK: 'fill or kill' };
 
 /** What each refusal means, in a trader's words; the exchange's own sentence follows when it adds something. */
@@ -55,6 +55,7 @@ export const CODE_TEXT: Record<number, string> = {
   27: 'Over the order size or value limit',
   28: 'That news item was already published',
   29: 'A post-only order would have traded at once',
+  30: 'The stop price is already reached: place a market or limit order instead',
   [-1]: 'The exchange cannot be reached',
 };
 

@@ -8,9 +8,12 @@ export interface OrderRow {
   seq: number;
   symbol: string;
   side: 'BUY' | 'SELL';
-  orderType: 'LIMIT' | 'MARKET' | 'LIMIT_MAKER';
+  orderType: 'LIMIT' | 'MARKET' | 'LIMIT_MAKER' | 'STOP_MARKET' | 'STOP_LIMIT';
   timeInForce: string;
   price: number | null;
+  /** stop orders only: the trigger price, and whether a trade has reached it yet */
+  stopPrice?: number | null;
+  triggered?: boolean;
   quantity: number;
   filledQuantity: number;
   status: 'PENDING' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELLED' | 'REJECTED';

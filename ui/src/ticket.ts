@@ -4,7 +4,7 @@
  * participant sees what is wrong next to the field.
  */
 export type Side = 'BUY' | 'SELL';
-export type OrderType = 'LIMIT' | 'MARKET' | 'LIMIT_MAKER';
+export type OrderType = 'LIMIT' | 'MARKET' | 'LIMIT_MAKER' | 'STOP_MARKET' | 'STOP_LIMIT';
 export type TimeInForce = 'GFD' | 'IOC' | 'FOK';
 
 export interface TicketInput {
@@ -13,6 +13,8 @@ export interface TicketInput {
   type: OrderType;
   timeInForce: TimeInForce;
   price: string;
+  /** only read for stop orders */
+  stopPrice?: string;
   quantity: string;
 }
 
@@ -27,10 +29,16 @@ export interface PlaceBody {
   type: OrderType;
   timeInForce: TimeInForce;
   price?: number;
+  stopPrice?: number;
   quantity: number;
 }
 
-export type TicketCheck = { ok: true; body: PlaceBody } | { ok: false; errors: Partial<Record<'price' | 'quantity' | 'symbol', string>> };
+type Field = 'price' | 'stopPrice' | 'quantity' | 'symbol';
+export type TicketCheck = { ok: true; body: PlaceBody } | { ok: false; errors: Partial<Record<Field, string>> };
+
+/** Trades at any price: no limit price. */
+export const isMarket = (type: OrderType) => type === 'MARKET' || type === 'STOP_MARKET';
+export const isStop = (type: OrderType) => type === 'STOP_MARKET' || type === 'STOP_LIMIT';
 
 const MAX_QUANTITY = 1_000_000_000;
 
@@ -41,7 +49,7 @@ export function priceCents(text: string): number | null {
 }
 
 export function checkTicket(input: TicketInput, rules: SymbolRules | null): TicketCheck {
-  const errors: Partial<Record<'price' | 'quantity' | 'symbol', string>> = {};
+  const errors: Partial<Record<Field, string>> = {};
   if (rules === null) errors.symbol = 'Choose a listed symbol';
   const qText = input.quantity.trim();
   const quantity = /^\d+$/.test(qText) ? Number(qText) : Number.NaN;
@@ -51,21 +59,25 @@ export function checkTicket(input: TicketInput, rules: SymbolRules | null): Tick
   else if (quantity > MAX_QUANTITY) errors.quantity = 'Quantity is too large';
   else if (rules !== null && quantity % rules.lotSize !== 0) errors.quantity = `Quantity must be a multiple of the lot size ${rules.lotSize}`;
 
+  const tickCents = rules === null ? 1 : Math.round(rules.tickSize * 100);
+  /** a price field's dollars, or its problem under `field` */
+  const priced = (text: string, field: 'price' | 'stopPrice', name: string): number | undefined => {
+    const cents = priceCents(text);
+    if (text.trim() === '') errors[field] = field === 'price' ? 'A limit order needs a price' : 'A stop order needs a stop price';
+    else if (cents === null) errors[field] = `${name}: a positive amount with at most two decimals`;
+    else if (cents <= 0) errors[field] = `${name} must be above zero`;
+    else if (cents % tickCents !== 0) errors[field] = `${name} must be a multiple of the tick size ${(tickCents / 100).toFixed(2)}`;
+    else return cents / 100;
+    return undefined;
+  };
   let price: number | undefined;
-  if (input.type !== 'MARKET') {
-    const cents = priceCents(input.price);
-    const tickCents = rules === null ? 1 : Math.round(rules.tickSize * 100);
-    if (input.price.trim() === '') errors.price = 'A limit order needs a price';
-    else if (cents === null) errors.price = 'Price: a positive amount with at most two decimals';
-    else if (cents <= 0) errors.price = 'Price must be above zero';
-    else if (cents % tickCents !== 0) errors.price = `Price must be a multiple of the tick size ${(tickCents / 100).toFixed(2)}`;
-    else price = cents / 100;
-  } else if (input.price.trim() !== '') {
-    errors.price = 'A market order takes no price';
-  }
+  if (!isMarket(input.type)) price = priced(input.price, 'price', 'Price');
+  else if (input.price.trim() !== '') errors.price = 'A market order takes no price';
+  const stopPrice = isStop(input.type) ? priced(input.stopPrice ?? '', 'stopPrice', 'Stop price') : undefined;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const body: PlaceBody = { symbol: input.symbol, side: input.side, type: input.type, timeInForce: input.timeInForce, quantity };
   if (price !== undefined) body.price = price;
+  if (stopPrice !== undefined) body.stopPrice = stopPrice;
   return { ok: true, body };
 }
 

@@ -12,7 +12,7 @@ import { DASH, esc, formatMoney, formatPercent, formatPnl, formatPrice, formatSh
 import type { LiveSocket } from './live.js';
 import { isOpen, OrderStore, type OrderRow } from './orders.js';
 import { TradeTape, type TapeTrade } from './tape.js';
-import { checkTicket, ticketCost, type Side, type TicketInput } from './ticket.js';
+import { checkTicket, isMarket, isStop, ticketCost, type Side, type TicketInput } from './ticket.js';
 
 export interface ListedSymbol {
   symbol: string;
@@ -359,7 +359,7 @@ export class TraderScreen {
     setText('open-count', open.length === 0 ? '' : `(${open.length})`);
     byId('cancel-all').hidden = open.length < 2;
     byId('open-orders').innerHTML = open.map((o) =>
-      `<tr data-order-id="${esc(o.orderId)}"><td>${formatTime(o.timestamp)}</td><td>${esc(o.symbol)}</td><td class="${o.side === 'BUY' ? 'buy-text' : 'sell-text'}">${o.side === 'BUY' ? 'Buy' : 'Sell'}</td><td>${esc(orderKindText(o.orderType, o.timeInForce))}</td><td class="num">${o.price === null ? 'Market' : formatPrice(o.price)}</td><td class="num">${formatShares(o.filledQuantity)} / ${formatShares(o.quantity)}</td><td>${esc(statusText(o.status))}</td><td><button type="button" class="link" data-cancel="${esc(o.orderId)}" aria-label="Cancel ${o.side === 'BUY' ? 'buy' : 'sell'} ${formatShares(o.quantity - o.filledQuantity)} ${esc(o.symbol)}">Cancel</button></td></tr>`).join('') || emptyRow(8, 'No open orders');
+      `<tr data-order-id="${esc(o.orderId)}"><td>${formatTime(o.timestamp)}</td><td>${esc(o.symbol)}</td><td class="${o.side === 'BUY' ? 'buy-text' : 'sell-text'}">${o.side === 'BUY' ? 'Buy' : 'Sell'}</td><td>${esc(orderKindText(o.orderType, o.timeInForce))}</td><td class="num">${o.price === null ? 'Market' : formatPrice(o.price)}${o.stopPrice != null ? `<br><span class="muted">stop ${formatPrice(o.stopPrice)}</span>` : ''}</td><td class="num">${formatShares(o.filledQuantity)} / ${formatShares(o.quantity)}</td><td>${o.triggered === false ? 'Waiting for its stop' : esc(statusText(o.status))}</td><td><button type="button" class="link" data-cancel="${esc(o.orderId)}" aria-label="Cancel ${o.side === 'BUY' ? 'buy' : 'sell'} ${formatShares(o.quantity - o.filledQuantity)} ${esc(o.symbol)}">Cancel</button></td></tr>`).join('') || emptyRow(8, 'No open orders');
   }
 
   private drawAccount(): void {
@@ -453,7 +453,7 @@ export class TraderScreen {
   private ticketInput(): TicketInput {
     const form = byId<HTMLFormElement>('ticket');
     const v = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value;
-    return { symbol: v('symbol'), side: this.side, type: v('type') as TicketInput['type'], timeInForce: v('timeInForce') as TicketInput['timeInForce'], price: v('price'), quantity: v('quantity') };
+    return { symbol: v('symbol'), side: this.side, type: v('type') as TicketInput['type'], timeInForce: v('timeInForce') as TicketInput['timeInForce'], price: v('price'), stopPrice: v('stopPrice'), quantity: v('quantity') };
   }
 
   /** Shows each field's problem beside it; `all` also flags fields not typed in yet (on submit). */
@@ -462,7 +462,7 @@ export class TraderScreen {
     const s = this.symbols.get(input.symbol);
     const check = checkTicket(input, s === undefined ? null : { tickSize: s.tickSize, lotSize: s.lotSize });
     const form = byId<HTMLFormElement>('ticket');
-    for (const field of ['price', 'quantity', 'symbol'] as const) {
+    for (const field of ['price', 'stopPrice', 'quantity', 'symbol'] as const) {
       const input = form.elements.namedItem(field) as HTMLInputElement | null;
       const touched = all || (input !== null && input.value !== '');
       const message = check.ok || !touched ? '' : (check.errors[field] ?? '');
@@ -495,9 +495,16 @@ export class TraderScreen {
     );
     const type = form.elements.namedItem('type') as HTMLSelectElement;
     const price = form.elements.namedItem('price') as HTMLInputElement;
+    const stopPrice = form.elements.namedItem('stopPrice') as HTMLInputElement;
     type.addEventListener('change', () => {
-      price.disabled = type.value === 'MARKET';
+      const t = type.value as TicketInput['type'];
+      price.disabled = isMarket(t);
       if (price.disabled) price.value = '';
+      // the stop price only for stop orders; a stop-market order trades at market, immediately or cancel
+      byId('stop-price-field').hidden = byId('stop-price-help').hidden = !isStop(t);
+      if (!isStop(t)) stopPrice.value = '';
+      const tif = form.elements.namedItem('timeInForce') as HTMLSelectElement;
+      if (t === 'STOP_MARKET' && tif.value === 'GFD') tif.value = 'IOC';
       this.validateTicket(false);
     });
     form.addEventListener('input', () => this.validateTicket(false));
@@ -587,8 +594,9 @@ export class TraderScreen {
   }
 }
 
-export function describeVerdict(o: { status: string; side: string; quantity: number; filledQuantity: number; symbol: string; price: number | null; reason: string | null }): string {
+export function describeVerdict(o: { status: string; side: string; quantity: number; filledQuantity: number; symbol: string; price: number | null; reason: string | null; stopPrice?: number | null; triggered?: boolean }): string {
   const what = `${o.side} ${formatShares(o.quantity)} ${o.symbol}${o.price === null ? ' at market' : ` @ ${formatPrice(o.price)}`}`;
+  if (o.status === 'PENDING' && o.triggered === false && o.stopPrice != null) return `Accepted: ${what}, waiting for a trade at ${formatPrice(o.stopPrice)}`;
   switch (o.status) {
     case 'PENDING':
       return `Accepted: ${what}, resting in the book`;

@@ -14,6 +14,8 @@ export type Intent =
   | { kind: 'market'; user: number; symbol: number; side: Side; quantity: number; tif: TimeInForce; stp: StpMode; client: number | null }
   /** a place sent again with a new order id (a client retrying, or reusing its clientOrderId) */
   | { kind: 'retry'; pick: number }
+  /** a stop order, its stop some ticks from the middle (often already reached: refused) */
+  | { kind: 'stop'; user: number; symbol: number; side: Side; stopTicks: number; limitTicks: number | null; quantity: number; tif: TimeInForce; stp: StpMode; client: number | null }
   | { kind: 'cancel'; user: number; pick: number; own: boolean }
   | { kind: 'credit'; user: number; asset: number; amount: number }
   | { kind: 'session'; to: 'OPEN' | 'HALTED' | 'CLOSED' }
@@ -48,6 +50,21 @@ export function intents(users: number, options: { events: boolean } = { events: 
     },
     { weight: 8, arbitrary: fc.record({ kind: fc.constant('market' as const), user, symbol, side, quantity: fc.integer({ min: 1, max: 60 }), tif: fc.constantFrom<TimeInForce>('IOC', 'FOK', 'GFD'), stp, client }) },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('retry' as const), pick: fc.nat() }) },
+    {
+      weight: 8,
+      arbitrary: fc.record({
+        kind: fc.constant('stop' as const),
+        user,
+        symbol,
+        side,
+        stopTicks: fc.integer({ min: -6, max: 6 }),
+        limitTicks: fc.option(fc.integer({ min: -6, max: 6 })),
+        quantity: fc.integer({ min: 1, max: 40 }),
+        tif: fc.constantFrom<TimeInForce>('GFD', 'GFD', 'IOC', 'FOK'),
+        stp,
+        client,
+      }),
+    },
     { weight: 20, arbitrary: fc.record({ kind: fc.constant('cancel' as const), user, pick: fc.nat(), own: fc.boolean() }) },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('credit' as const), user, asset: fc.integer({ min: -1, max: SYMBOLS.length - 1 }), amount: fc.integer({ min: 1, max: 50_000 }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('reset' as const) }) },
@@ -126,6 +143,17 @@ export function toCommands(list: Intent[], users: number): Command[] {
         placed.push({ id: orderId, user: `u${it.user}` });
         cmds.push({ action: 'place', orderId, clientOrderId: clientId(it.client), userId: `u${it.user}`, symbol: SYMBOLS[it.symbol], side: it.side, type: 'MARKET', timeInForce: it.tif, quantity: it.quantity, stp: it.stp, ts });
         places.push(cmds[cmds.length - 1]);
+        break;
+      }
+      case 'stop': {
+        const s = SYMBOLS[it.symbol];
+        const orderId = `o${nextId++}`;
+        placed.push({ id: orderId, user: `u${it.user}` });
+        const stopPrice = (20 + it.stopTicks) * TICK[s];
+        const common = { action: 'place' as const, orderId, clientOrderId: clientId(it.client), userId: `u${it.user}`, symbol: s, side: it.side, quantity: it.quantity, stp: it.stp, stopPrice, ts };
+        cmds.push(it.limitTicks === null ? { ...common, type: 'STOP_MARKET', timeInForce: it.tif === 'FOK' ? 'FOK' : 'IOC' } : { ...common, type: 'STOP_LIMIT', timeInForce: it.tif, price: (20 + it.limitTicks) * TICK[s] });
+        places.push(cmds[cmds.length - 1]);
+        if (it.limitTicks !== null) orderInfo.set(orderId, { symbol: s, quantity: it.quantity });
         break;
       }
       case 'retry': {

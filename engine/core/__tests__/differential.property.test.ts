@@ -45,10 +45,10 @@ describe('differential test against a naive reference matcher', () => {
     );
   });
 
-  test('when the stream is busy, then the comparison covers real trading, amends and post-only orders (not a vacuous pass)', () => {
+  test('when the stream is busy, then the comparison covers real trading, amends, post-only and stop orders (not a vacuous pass)', () => {
     const sample = fc.sample(intents(USERS, { events: false }), { numRuns: 30, seed: 7 });
     let trades = 0;
-    const applied = { amend: 0, cancelAll: 0, postOnlyResting: 0 };
+    const applied = { amend: 0, cancelAll: 0, postOnlyResting: 0, stopsTriggered: 0, stopsTradedAfterTrigger: 0, stopsRefusedAsReached: 0 };
     for (const list of sample) {
       const engine = new MatchingEngine();
       for (const c of toCommands(list, USERS)) {
@@ -59,11 +59,18 @@ describe('differential test against a naive reference matcher', () => {
         if (c.action === 'amend' && changed) applied.amend++;
         if (c.action === 'cancelAll' && changed) applied.cancelAll++;
         if (c.action === 'place' && c.type === 'LIMIT_MAKER' && out.some((e) => e.type === 'order' && e.status === 'PENDING')) applied.postOnlyResting++;
+        const triggered = new Set(out.flatMap((e) => (e.type === 'order' && e.triggered === true && e.orderId !== (c as { orderId?: string }).orderId ? [e.orderId] : [])));
+        applied.stopsTriggered += triggered.size;
+        applied.stopsTradedAfterTrigger += out.filter((e) => e.type === 'trade' && (triggered.has(e.buyOrderId) || triggered.has(e.sellOrderId))).length;
+        applied.stopsRefusedAsReached += out.filter((e) => e.type === 'order' && e.code === 30).length;
       }
     }
     expect(trades).toBeGreaterThan(250);
     expect(applied.amend).toBeGreaterThan(10);
     expect(applied.cancelAll).toBeGreaterThan(5);
     expect(applied.postOnlyResting).toBeGreaterThan(10);
+    expect(applied.stopsTriggered).toBeGreaterThan(10);
+    expect(applied.stopsTradedAfterTrigger).toBeGreaterThan(10);
+    expect(applied.stopsRefusedAsReached).toBeGreaterThan(10);
   });
 });

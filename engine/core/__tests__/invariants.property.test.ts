@@ -53,6 +53,26 @@ function checkInvariants(engine: MatchingEngine, credited: { cash: number; fees:
       }
     }
   }
+  for (const book of engine.bookList) {
+    // after every command no waiting stop is one the last trade has reached, and each list is in trigger order
+    must(book.dueStop() === undefined, 'a stop order the last trade reached is still waiting', book.symbol, book.lastPrice);
+    const ordered = (list: typeof book.buyStops, up: boolean) => list.every((o, i) => i === 0 || (up ? list[i - 1].stopPrice <= o.stopPrice : list[i - 1].stopPrice >= o.stopPrice));
+    must(ordered(book.buyStops, true) && ordered(book.sellStops, false), 'stops out of trigger order', book.symbol);
+    for (const o of [...book.buyStops, ...book.sellStops]) {
+      must(!o.triggered && o.filled === 0 && o.level === null && engine.orders.get(o.id) === o, 'a waiting stop is not off the book and indexed', o.id);
+      const left = o.quantity;
+      if (o.side === 0) {
+        lockedCash.set(o.userId, (lockedCash.get(o.userId) ?? 0) + o.lockedCash);
+        buyOpen.set(`${o.userId}/${book.symbol}`, (buyOpen.get(`${o.userId}/${book.symbol}`) ?? 0) + left);
+        // a stop-limit buy waits with its price and fee locked, a stop-market buy with nothing
+        if (o.market) must(o.lockedCash === 0, 'a waiting stop-market buy locks cash', o.id);
+        else must(o.lockedCash >= o.price * left + feeReserve(engine.rules?.fees ?? null, o.price * left, left), 'a waiting stop-limit buy locks too little', o.id);
+      } else {
+        lockedShares.set(`${o.userId}/${book.symbol}`, (lockedShares.get(`${o.userId}/${book.symbol}`) ?? 0) + left);
+      }
+    }
+  }
+  must([...engine.orders.values()].every((o) => o.triggered ? o.level !== null : o.book.buyStops.includes(o) || o.book.sellStops.includes(o)), 'an indexed order is neither resting nor waiting');
   let cash = 0;
   const shares = new Map<string, number>();
   for (const a of engine.accounts.values()) {

@@ -101,3 +101,83 @@ describe('post only (LIMIT_MAKER)', () => {
     expect(orders(ioc)[0]).toMatchObject({ status: 'REJECTED', code: ErrorCode.INVALID_TIME_IN_FORCE });
   });
 });
+
+describe('stop orders', () => {
+  const stop = (userId: string, side: 'BUY' | 'SELL', stopPrice: number, quantity: number, orderId: string, ts: number, price?: number): PlaceCommand => ({
+    action: 'place', orderId, userId, symbol: 'ACME', side, type: price === undefined ? 'STOP_MARKET' : 'STOP_LIMIT', timeInForce: price === undefined ? 'IOC' : 'GFD', price, stopPrice, quantity, ts,
+  });
+
+  test('when a stop-limit buy waits, then it is off the book with its cash locked, and a trade at its stop puts it in as a limit order', () => {
+    const { engine, s } = openMarket({ alice: { cash: 100_000 }, bob: { shares: 50 }, carol: { cash: 100_000, shares: 50 } });
+    // the last trade at 100
+    apply(engine, s.limit('bob', 'SELL', 100, 1));
+    apply(engine, s.limit('carol', 'BUY', 100, 1));
+    const placed = orders(apply(engine, stop('alice', 'BUY', 105, 10, 'stop1', s.tick(), 106)));
+    expect(placed).toEqual([expect.objectContaining({ orderId: 'stop1', orderType: 'STOP_LIMIT', status: 'PENDING', price: 106, stopPrice: 105, triggered: false })]);
+    expect(engine.balance('alice')!.cash).toEqual({ available: 100_000 - 1_060, locked: 1_060 });
+    expect(engine.book('ACME')!.bids).toEqual([]);
+    // bob offers at 104 and 106; a trade at 104 does not reach the stop, one at 105 does
+    apply(engine, s.limit('bob', 'SELL', 104, 1));
+    apply(engine, s.limit('bob', 'SELL', 106, 20));
+    expect(orders(apply(engine, s.limit('carol', 'BUY', 104, 1))).some((o) => o.orderId === 'stop1')).toBe(false);
+    apply(engine, s.limit('bob', 'SELL', 105, 1));
+    const out = apply(engine, s.limit('carol', 'BUY', 105, 1));
+    const mine = orders(out).filter((o) => o.orderId === 'stop1');
+    expect(mine.map((o) => [o.status, o.filledQuantity, o.triggered])).toEqual([['PENDING', 0, true], ['FILLED', 10, true]]);
+    expect(trades(out).filter((t) => t.buyOrderId === 'stop1').map((t) => [t.price, t.quantity])).toEqual([[106, 10]]);
+    expect(engine.balance('alice')).toMatchObject({ cash: { available: 100_000 - 1_060, locked: 0 }, positions: { ACME: { available: 10, locked: 0 } } });
+  });
+
+  test('when a sell stop triggers a market sell whose trade triggers the next, then they go in one after the other in one command', () => {
+    const { engine, s } = openMarket({ alice: { shares: 10 }, bob: { shares: 10 }, carol: { shares: 5 }, dave: { cash: 100_000 } });
+    // no last trade yet: any stop waits
+    apply(engine, stop('alice', 'SELL', 95, 10, 'a-stop', s.tick()));
+    apply(engine, stop('bob', 'SELL', 90, 10, 'b-stop', s.tick()));
+    apply(engine, s.limit('dave', 'BUY', 95, 2));
+    apply(engine, s.limit('dave', 'BUY', 90, 20));
+    // carol sells 1 at 95: alice's stop goes in and sells into the 90s, which reaches bob's stop
+    const out = apply(engine, s.limit('carol', 'SELL', 95, 1));
+    expect(trades(out).map((t) => [t.sellOrderId, t.price, t.quantity])).toEqual([
+      [expect.stringMatching(/^o/), 95, 1],
+      ['a-stop', 95, 1],
+      ['a-stop', 90, 9],
+      ['b-stop', 90, 10],
+    ]);
+    expect(engine.balance('alice')).toMatchObject({ cash: { available: 95 + 810, locked: 0 }, positions: {} });
+  });
+
+  test('when a stop is already reached, cancelled, amended or the session closes, then it is refused, its locks come back, or it expires', () => {
+    const { engine, s } = openMarket({ alice: { cash: 100_000, shares: 20 }, bob: { shares: 50 }, carol: { cash: 100_000 } });
+    apply(engine, s.limit('bob', 'SELL', 100, 1));
+    apply(engine, s.limit('carol', 'BUY', 100, 1));
+    const [reached] = orders(apply(engine, stop('alice', 'BUY', 100, 1, 'x1', s.tick())));
+    expect(reached).toMatchObject({ status: 'REJECTED', code: ErrorCode.STOP_WOULD_TRIGGER, stopPrice: 100, triggered: false });
+    expect(reached.reason).toBe('A buy stop at $1.00 would trigger at once: the last trade was at $1.00');
+    expect(orders(apply(engine, { ...stop('alice', 'SELL', 90, 1, 'x2', s.tick()), stopPrice: 95.5 }))[0].code).toBe(ErrorCode.INVALID_PRICE);
+    expect(orders(apply(engine, { ...s.limit('alice', 'BUY', 90, 1), stopPrice: 95 }))[0].code).toBe(ErrorCode.INVALID_PRICE);
+    // a sell stop locks its shares; a cancel gives them back
+    apply(engine, stop('alice', 'SELL', 90, 20, 'x3', s.tick()));
+    expect(engine.balance('alice')!.positions.ACME).toEqual({ available: 0, locked: 20 });
+    const refused = apply(engine, amend('alice', 'x3', { quantity: 10 }, s.tick()));
+    expect(refused).toEqual([expect.objectContaining({ type: 'error', code: ErrorCode.INVALID_COMMAND })]);
+    expect(orders(apply(engine, s.cancel('alice', 'x3')))[0]).toMatchObject({ status: 'CANCELLED', reason: 'USER_CANCELLED', triggered: false });
+    expect(engine.balance('alice')!.positions.ACME).toEqual({ available: 20, locked: 0 });
+    // a stop-market buy locks nothing until it triggers; the close expires it
+    apply(engine, stop('alice', 'BUY', 120, 5, 'x4', s.tick()));
+    expect(engine.balance('alice')!.cash.locked).toBe(0);
+    expect(orders(apply(engine, s.session('CLOSED')))).toEqual([expect.objectContaining({ orderId: 'x4', status: 'CANCELLED', reason: 'SESSION_CLOSED' })]);
+    expect(engine.orders.size).toBe(0);
+  });
+
+  test('when a stop-market buy triggers without the cash for one share, then it is cancelled for its balance', () => {
+    const { engine, s } = openMarket({ alice: { cash: 200 }, bob: { shares: 50 }, carol: { cash: 100_000 } });
+    apply(engine, s.limit('bob', 'SELL', 100, 1));
+    apply(engine, s.limit('carol', 'BUY', 100, 1));
+    apply(engine, stop('alice', 'BUY', 110, 1, 'poor', s.tick()));
+    // alice spends her cash on a resting bid before the stop triggers
+    apply(engine, s.limit('alice', 'BUY', 50, 4));
+    apply(engine, s.limit('bob', 'SELL', 110, 5));
+    const out = apply(engine, s.limit('carol', 'BUY', 110, 1));
+    expect(orders(out).filter((o) => o.orderId === 'poor').map((o) => [o.status, o.reason])).toEqual([['PENDING', null], ['CANCELLED', 'INSUFFICIENT_BALANCE']]);
+  });
+});

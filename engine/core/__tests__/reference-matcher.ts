@@ -17,11 +17,18 @@ interface NOrder {
   isLimit: boolean;
   postOnly: boolean;
   stp: StpMode;
+  /** a stop order's trigger price (0: not a stop order) and its time in force once triggered */
+  stop: number;
+  tif: PlaceCommand['timeInForce'];
 }
 
 interface NState {
   session: string;
   resting: NOrder[];
+  /** stop orders not yet triggered, in the order they were placed */
+  stops: NOrder[];
+  /** each symbol's last trade price since the last reset */
+  last: Record<string, number>;
   cash: Record<string, { avail: number; locked: number }>;
   shares: Record<string, { avail: number; locked: number }>;
   trades: NTrade[];
@@ -37,7 +44,7 @@ export interface NTrade {
 }
 
 export class ReferenceExchange {
-  private s: NState = { session: 'CLOSED', resting: [], cash: {}, shares: {}, trades: [], status: {} };
+  private s: NState = { session: 'CLOSED', resting: [], stops: [], last: {}, cash: {}, shares: {}, trades: [], status: {} };
   private arrivals = 0;
   private symbols = new Map<string, { tick: number; lot: number }>();
   /** participant/clientOrderId pairs used since the last reset: a place naming one again does nothing */
@@ -64,7 +71,7 @@ export class ReferenceExchange {
   }
 
   restingIds(): string[] {
-    return this.s.resting.map((o) => o.id).sort();
+    return [...this.s.resting, ...this.s.stops].map((o) => o.id).sort();
   }
 
   apply(c: Command): void {
@@ -77,21 +84,62 @@ export class ReferenceExchange {
     } else if (c.action === 'session') {
       if (!this.allowed[s.session].includes(c.state)) return;
       s.session = c.state;
-      if (c.state === 'CLOSED') for (const o of [...s.resting]) this.removeResting(s, o, 'CANCELLED');
+      if (c.state === 'CLOSED') for (const o of [...s.resting, ...s.stops]) this.removeResting(s, o, 'CANCELLED');
     } else if (c.action === 'reset') {
       if (s.session !== 'CLOSED') return;
       this.usedClientIds.clear();
+      s.last = {};
       for (const v of Object.values(s.cash)) v.avail = v.locked = 0;
       for (const v of Object.values(s.shares)) v.avail = v.locked = 0;
     } else if (c.action === 'cancel') {
-      const o = s.resting.find((r) => r.id === c.orderId);
+      const o = [...s.resting, ...s.stops].find((r) => r.id === c.orderId);
       if (o && o.user === c.userId) this.removeResting(s, o, 'CANCELLED');
     } else if (c.action === 'cancelAll') {
-      for (const o of s.resting.filter((r) => r.user === c.userId && (c.symbol === undefined || c.symbol === null || r.symbol === c.symbol))) this.removeResting(s, o, 'CANCELLED');
+      for (const o of [...s.resting, ...s.stops].filter((r) => r.user === c.userId && (c.symbol === undefined || c.symbol === null || r.symbol === c.symbol))) this.removeResting(s, o, 'CANCELLED');
     } else if (c.action === 'amend') {
       this.amend(c);
+      this.triggerStops(this.symbolOf(c.orderId ?? ''));
     } else if (c.action === 'place') {
       this.place(c);
+      this.triggerStops(c.symbol);
+    }
+  }
+
+  private placedSymbol = new Map<string, string>();
+  private symbolOf(orderId: string): string {
+    return this.placedSymbol.get(orderId) ?? '';
+  }
+
+  /**
+   * Stops the symbol's last trade has reached go in one at a time: the first of the buy stops (lowest
+   * stop, then earliest) and of the sell stops (highest stop, then earliest), whichever was placed first.
+   */
+  private triggerStops(symbol: string): void {
+    const s = this.s;
+    for (;;) {
+      const last = s.last[symbol];
+      if (last === undefined) return;
+      const mine = s.stops.filter((o) => o.symbol === symbol);
+      const buys = mine.filter((o) => o.side === 'BUY').sort((a, b) => a.stop - b.stop || a.arrival - b.arrival);
+      const sells = mine.filter((o) => o.side === 'SELL').sort((a, b) => b.stop - a.stop || a.arrival - b.arrival);
+      const due = [buys[0], sells[0]].filter((o) => o !== undefined && (o.side === 'BUY' ? o.stop <= last : o.stop >= last)).sort((a, b) => a.arrival - b.arrival);
+      if (due.length === 0) return;
+      const o = due[0];
+      s.stops = s.stops.filter((r) => r !== o);
+      // a triggered order trades after everything resting: it comes to the book as a new order
+      o.arrival = this.arrivals++;
+      const c = { timeInForce: o.tif, stp: o.stp };
+      if (o.tif === 'FOK') {
+        const trial: NState = JSON.parse(JSON.stringify(s));
+        const trialOrder = { ...o };
+        this.run(trial, trialOrder, c, true);
+        if (trialOrder.filled < o.qty) {
+          this.release(s, o);
+          s.status[o.id] = { status: 'CANCELLED', filled: 0 };
+          continue;
+        }
+      }
+      this.run(s, o, c, true);
     }
   }
 
@@ -106,6 +154,9 @@ export class ReferenceExchange {
       this.usedClientIds.add(key);
     }
     if (s.session !== 'OPEN') return reject();
+    this.placedSymbol.set(c.orderId, c.symbol);
+    const isStop = c.type === 'STOP_MARKET' || c.type === 'STOP_LIMIT';
+    if (isStop) return this.placeStop(c);
     const isLimit = c.type !== 'MARKET';
     const postOnly = c.type === 'LIMIT_MAKER';
     if (postOnly && c.timeInForce !== 'GFD') return reject();
@@ -118,7 +169,7 @@ export class ReferenceExchange {
       const bestAsk = Math.min(...asks.map((o) => o.price));
       if (asks.length > 0 && this.cash(c.userId).avail < bestAsk) return reject();
     }
-    const o: NOrder = { id: c.orderId, user: c.userId, symbol: c.symbol, side: c.side, price, qty: c.quantity, filled: 0, arrival: this.arrivals++, locked: 0, isLimit, postOnly, stp: c.stp ?? 'EXPIRE_TAKER' };
+    const o: NOrder = { id: c.orderId, user: c.userId, symbol: c.symbol, side: c.side, price, qty: c.quantity, filled: 0, arrival: this.arrivals++, locked: 0, isLimit, postOnly, stp: c.stp ?? 'EXPIRE_TAKER', stop: 0, tif: c.timeInForce };
     s.status[o.id] = { status: 'PENDING', filled: 0 };
 
     if (c.timeInForce === 'FOK') {
@@ -131,6 +182,35 @@ export class ReferenceExchange {
       }
     }
     this.run(s, o, c);
+  }
+
+  /** A stop order waits with its shares, or a stop-limit buy's cash, locked; a stop already reached is refused. */
+  private placeStop(c: PlaceCommand): void {
+    const s = this.s;
+    const stop = c.stopPrice as number;
+    const last = s.last[c.symbol];
+    if (last !== undefined && (c.side === 'BUY' ? last >= stop : last <= stop)) {
+      s.status[c.orderId] = { status: 'REJECTED', filled: 0 };
+      return;
+    }
+    const isLimit = c.type === 'STOP_LIMIT';
+    const price = isLimit ? (c.price as number) : 0;
+    const refuse = c.side === 'SELL' ? this.sh(c.userId, c.symbol).avail < c.quantity : this.cash(c.userId).avail < (isLimit ? price * c.quantity : stop);
+    if (refuse) {
+      s.status[c.orderId] = { status: 'REJECTED', filled: 0 };
+      return;
+    }
+    const o: NOrder = { id: c.orderId, user: c.userId, symbol: c.symbol, side: c.side, price, qty: c.quantity, filled: 0, arrival: this.arrivals++, locked: 0, isLimit, postOnly: false, stp: c.stp ?? 'EXPIRE_TAKER', stop, tif: c.timeInForce };
+    if (o.side === 'SELL') {
+      this.sh(o.user, o.symbol).avail -= o.qty;
+      this.sh(o.user, o.symbol).locked += o.qty;
+    } else if (isLimit) {
+      o.locked = price * o.qty;
+      this.cash(o.user).avail -= o.locked;
+      this.cash(o.user).locked += o.locked;
+    }
+    s.stops.push(o);
+    s.status[o.id] = { status: 'PENDING', filled: 0 };
   }
 
   private crosses(s: NState, symbol: string, side: Side, price: number): boolean {
@@ -174,10 +254,12 @@ export class ReferenceExchange {
   }
 
   /** Locks, matches, rests or cancels order `o` (its unfilled part) against state `s`. */
-  private run(s: NState, o: NOrder, c: Pick<PlaceCommand, 'timeInForce' | 'stp'>): void {
+  private run(s: NState, o: NOrder, c: Pick<PlaceCommand, 'timeInForce' | 'stp'>, locked = false): void {
     const stp = c.stp ?? 'EXPIRE_TAKER';
     const left = o.qty - o.filled;
-    if (o.side === 'SELL') {
+    if (locked) {
+      // a triggered stop order: locked since it was placed
+    } else if (o.side === 'SELL') {
       this.shIn(s, o.user, o.symbol).avail -= left;
       this.shIn(s, o.user, o.symbol).locked += left;
     } else if (o.isLimit) {
@@ -219,6 +301,7 @@ export class ReferenceExchange {
       m.filled += q;
       o.filled += q;
       s.trades.push({ symbol: o.symbol, price: m.price, quantity: q, buyOrderId: buy.id, sellOrderId: sell.id });
+      s.last[o.symbol] = m.price;
       if (m.filled === m.qty) {
         s.resting = s.resting.filter((r) => r !== m);
         s.status[m.id] = { status: 'FILLED', filled: m.filled };
@@ -238,6 +321,7 @@ export class ReferenceExchange {
 
   private removeResting(s: NState, o: NOrder, status: string): void {
     s.resting = s.resting.filter((r) => r !== o);
+    s.stops = s.stops.filter((r) => r !== o);
     this.release(s, o);
     s.status[o.id] = { status, filled: o.filled };
   }

@@ -54,3 +54,19 @@ describe('order ticket validation', () => {
     expect(ticketCost({ symbol: 'A', side: 'BUY', type: 'MARKET', timeInForce: 'IOC', quantity: 3 })).toBeNull();
   });
 });
+
+describe('stop orders on the ticket', () => {
+  const rules = { tickSize: 0.05, lotSize: 1 };
+  const stop: TicketInput = { symbol: 'ACME', side: 'SELL', type: 'STOP_LIMIT', timeInForce: 'GFD', price: '99.50', stopPrice: '100.00', quantity: '5' };
+
+  test('when a stop-limit or stop-market order is filled in, then the body carries its stop price (and a limit price only for stop-limit)', () => {
+    expect(checkTicket(stop, rules)).toEqual({ ok: true, body: { symbol: 'ACME', side: 'SELL', type: 'STOP_LIMIT', timeInForce: 'GFD', price: 99.5, stopPrice: 100, quantity: 5 } });
+    expect(checkTicket({ ...stop, type: 'STOP_MARKET', timeInForce: 'IOC', price: '' }, rules)).toEqual({ ok: true, body: { symbol: 'ACME', side: 'SELL', type: 'STOP_MARKET', timeInForce: 'IOC', stopPrice: 100, quantity: 5 } });
+  });
+
+  test('when the stop price is missing, off the tick or given to a plain order, then the stop field says so or it is left out', () => {
+    expect(checkTicket({ ...stop, stopPrice: '' }, rules)).toEqual({ ok: false, errors: { stopPrice: 'A stop order needs a stop price' } });
+    expect(checkTicket({ ...stop, stopPrice: '100.02' }, rules)).toEqual({ ok: false, errors: { stopPrice: 'Stop price must be a multiple of the tick size 0.05' } });
+    expect(checkTicket({ ...stop, type: 'LIMIT' }, rules)).toEqual({ ok: true, body: { symbol: 'ACME', side: 'SELL', type: 'LIMIT', timeInForce: 'GFD', price: 99.5, quantity: 5 } });
+  });
+});
