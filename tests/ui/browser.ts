@@ -56,12 +56,14 @@ export async function logIn(page: Page, username: string, password: string): Pro
   await page.waitForSelector('#connection[data-state=live]');
 }
 
-export async function fillTicket(page: Page, t: { side: 'BUY' | 'SELL'; quantity: string; price?: string; type?: 'LIMIT' | 'MARKET'; timeInForce?: string }): Promise<void> {
+export async function fillTicket(page: Page, t: { side: 'BUY' | 'SELL'; quantity: string; price?: string; type?: 'LIMIT' | 'MARKET' | 'STOP_MARKET' | 'STOP_LIMIT'; timeInForce?: string; stopPrice?: string }): Promise<void> {
+  const type = t.type ?? 'LIMIT';
   await page.click(`#ticket [data-side=${t.side}]`);
-  await page.selectOption('#ticket select[name=type]', t.type ?? 'LIMIT');
-  await page.selectOption('#ticket select[name=timeInForce]', t.timeInForce ?? 'GFD');
+  await page.selectOption('#ticket select[name=type]', type);
+  await page.selectOption('#ticket select[name=timeInForce]', t.timeInForce ?? (type === 'STOP_MARKET' ? 'IOC' : 'GFD'));
   await page.fill('#ticket input[name=quantity]', t.quantity);
-  if ((t.type ?? 'LIMIT') === 'LIMIT') await page.fill('#ticket input[name=price]', t.price ?? '');
+  if (type === 'LIMIT' || type === 'STOP_LIMIT') await page.fill('#ticket input[name=price]', t.price ?? '');
+  if (type === 'STOP_LIMIT' || type === 'STOP_MARKET') await page.fill('#ticket input[name=stopPrice]', t.stopPrice ?? '');
 }
 
 /** Submits the ticket and returns the verdict the page shows. */

@@ -138,6 +138,38 @@ describe('browser trading UI', () => {
     }
   });
 
+  it('amend and stop orders from the screen: the amend form changes a resting order, a stop order waits off the book', async () => {
+    await fillTicket(alice.page, { side: 'BUY', quantity: '5', price: '98.00' });
+    expect(await submitTicket(alice.page)).toContain('Accepted');
+    await alice.page.click('#open-orders button[data-amend]');
+    expect(await alice.page.textContent('#amend-what')).toBe('Buy 5 ACME @ 98.00 (0 filled)');
+    await alice.page.fill('#amend-form input[name=price]', '98.50');
+    await alice.page.fill('#amend-form input[name=quantity]', '4');
+    await alice.page.click('#amend-form button[type=submit]');
+    await alice.page.waitForFunction(() => document.getElementById('amend-form')?.hidden === true);
+    expect(await alice.page.textContent('#verdict')).toBe('Amended: Accepted: BUY 4 ACME @ 98.50, resting in the book');
+    expect((await rows(alice.page, '#open-orders'))[0].slice(4, 7)).toEqual(['98.50', '0 / 4', 'Open']);
+    await bob.page.waitForFunction(() => document.querySelector('#book-bids tr[data-price="98.5"]') !== null);
+    await alice.page.click('#open-orders button[data-cancel]');
+    await alice.page.waitForFunction(() => document.getElementById('open-orders')?.textContent?.includes('No open orders'));
+
+    // a stop-limit buy above the last trade: it waits, locks its cash, shows no amend, and cancels
+    await alice.page.selectOption('#ticket select[name=type]', 'STOP_LIMIT');
+    expect(await alice.page.isVisible('#ticket input[name=stopPrice]')).toBe(true);
+    await fillTicket(alice.page, { side: 'BUY', type: 'STOP_LIMIT', quantity: '2', price: '150.00', stopPrice: '150.00' });
+    expect(await submitTicket(alice.page)).toBe('Accepted: BUY 2 ACME @ 150.00, waiting for a trade at 150.00');
+    const [row] = await rows(alice.page, '#open-orders');
+    expect(row.slice(3, 7)).toEqual(['Stop limit, good for day', '150.00stop 150.00', '0 / 2', 'Waiting for its stop']);
+    expect(await alice.page.$('#open-orders button[data-amend]')).toBeNull();
+    await alice.page.waitForFunction(() => document.getElementById('cash-locked')?.textContent === '$300.00');
+    expect(await bookLevels(bob, 'bids')).not.toContain('150.00 x 2');
+    await alice.page.click('#open-orders button[data-cancel]');
+    await alice.page.waitForFunction(() => document.getElementById('cash-locked')?.textContent === '$0.00');
+    await alice.page.selectOption('#ticket select[name=type]', 'LIMIT');
+    expect(await alice.page.isVisible('#ticket input[name=stopPrice]')).toBe(false);
+    expect(refusedSince(alice)).toEqual([]);
+  });
+
   it('a bad order shows the reason: inline for bad fields, the engine\'s verdict for a refused order', async () => {
     await fillTicket(alice.page, { side: 'BUY', quantity: '0', price: '100.005' });
     expect(await submitTicket(alice.page)).toBe('Fix the highlighted fields');

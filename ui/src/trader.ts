@@ -79,7 +79,10 @@ export class TraderScreen {
     byId('open-orders').addEventListener('click', (e) => {
       const button = (e.target as HTMLElement).closest('button[data-cancel]');
       if (button !== null) void this.cancel(button as HTMLButtonElement);
+      const amend = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-amend]');
+      if (amend !== null) this.openAmend(amend.dataset.amend!);
     });
+    this.wireAmend();
     for (const id of ['book-asks', 'book-bids']) {
       // a book level is a control: Enter or Space takes its price, as a click does
       byId(id).addEventListener('keydown', (e) => {
@@ -359,7 +362,7 @@ export class TraderScreen {
     setText('open-count', open.length === 0 ? '' : `(${open.length})`);
     byId('cancel-all').hidden = open.length < 2;
     byId('open-orders').innerHTML = open.map((o) =>
-      `<tr data-order-id="${esc(o.orderId)}"><td>${formatTime(o.timestamp)}</td><td>${esc(o.symbol)}</td><td class="${o.side === 'BUY' ? 'buy-text' : 'sell-text'}">${o.side === 'BUY' ? 'Buy' : 'Sell'}</td><td>${esc(orderKindText(o.orderType, o.timeInForce))}</td><td class="num">${o.price === null ? 'Market' : formatPrice(o.price)}${o.stopPrice != null ? `<br><span class="muted">stop ${formatPrice(o.stopPrice)}</span>` : ''}</td><td class="num">${formatShares(o.filledQuantity)} / ${formatShares(o.quantity)}</td><td>${o.triggered === false ? 'Waiting for its stop' : esc(statusText(o.status))}</td><td><button type="button" class="link" data-cancel="${esc(o.orderId)}" aria-label="Cancel ${o.side === 'BUY' ? 'buy' : 'sell'} ${formatShares(o.quantity - o.filledQuantity)} ${esc(o.symbol)}">Cancel</button></td></tr>`).join('') || emptyRow(8, 'No open orders');
+      `<tr data-order-id="${esc(o.orderId)}"><td>${formatTime(o.timestamp)}</td><td>${esc(o.symbol)}</td><td class="${o.side === 'BUY' ? 'buy-text' : 'sell-text'}">${o.side === 'BUY' ? 'Buy' : 'Sell'}</td><td>${esc(orderKindText(o.orderType, o.timeInForce))}</td><td class="num">${o.price === null ? 'Market' : formatPrice(o.price)}${o.stopPrice != null ? `<br><span class="muted">stop ${formatPrice(o.stopPrice)}</span>` : ''}</td><td class="num">${formatShares(o.filledQuantity)} / ${formatShares(o.quantity)}</td><td>${o.triggered === false ? 'Waiting for its stop' : esc(statusText(o.status))}</td><td>${o.price !== null && o.triggered !== false ? `<button type="button" class="link" data-amend="${esc(o.orderId)}" aria-label="Amend ${o.side === 'BUY' ? 'buy' : 'sell'} ${formatShares(o.quantity - o.filledQuantity)} ${esc(o.symbol)}">Amend</button> ` : ''}<button type="button" class="link" data-cancel="${esc(o.orderId)}" aria-label="Cancel ${o.side === 'BUY' ? 'buy' : 'sell'} ${formatShares(o.quantity - o.filledQuantity)} ${esc(o.symbol)}">Cancel</button></td></tr>`).join('') || emptyRow(8, 'No open orders');
   }
 
   private drawAccount(): void {
@@ -562,6 +565,69 @@ export class TraderScreen {
     } else if (!res.ok) {
       button.disabled = false;
       verdict.textContent = `Not cancelled: ${refusalText(res.code, res.error)}`;
+      verdict.className = 'rejected';
+    }
+  }
+
+  /** The amend form, filled with the order's terms. */
+  private openAmend(orderId: string): void {
+    const o = this.orders.open().find((x) => x.orderId === orderId);
+    if (o === undefined || o.price === null) return;
+    const form = byId<HTMLFormElement>('amend-form');
+    form.dataset.orderId = orderId;
+    setText('amend-what', `${o.side === 'BUY' ? 'Buy' : 'Sell'} ${formatShares(o.quantity)} ${o.symbol} @ ${formatPrice(o.price)} (${formatShares(o.filledQuantity)} filled)`);
+    (form.elements.namedItem('price') as HTMLInputElement).value = o.price.toFixed(2);
+    (form.elements.namedItem('quantity') as HTMLInputElement).value = String(o.quantity);
+    setText('amend-verdict', '');
+    form.hidden = false;
+    (form.elements.namedItem('price') as HTMLInputElement).focus();
+  }
+
+  private wireAmend(): void {
+    const form = byId<HTMLFormElement>('amend-form');
+    byId('amend-close').addEventListener('click', () => (form.hidden = true));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void this.amend(form);
+    });
+  }
+
+  /** Sends only what changed; the exchange's verdict (or refusal, in words) under the form. */
+  private async amend(form: HTMLFormElement): Promise<void> {
+    const o = this.orders.open().find((x) => x.orderId === form.dataset.orderId);
+    const verdict = byId('amend-verdict');
+    if (o === undefined || o.price === null) {
+      verdict.textContent = 'That order is no longer open';
+      return;
+    }
+    const priceText = (form.elements.namedItem('price') as HTMLInputElement).value;
+    const quantityText = (form.elements.namedItem('quantity') as HTMLInputElement).value.trim();
+    const s = this.symbols.get(o.symbol);
+    // the ticket's own checks, on the new terms
+    const check = checkTicket({ symbol: o.symbol, side: o.side, type: 'LIMIT', timeInForce: 'GFD', price: priceText, quantity: quantityText }, s === undefined ? null : { tickSize: s.tickSize, lotSize: s.lotSize });
+    if (!check.ok) {
+      verdict.textContent = Object.values(check.errors).join('; ');
+      verdict.className = 'rejected';
+      return;
+    }
+    const body: { orderId: string; price?: number; quantity?: number } = { orderId: o.orderId };
+    if (check.body.price !== o.price) body.price = check.body.price;
+    if (check.body.quantity !== o.quantity) body.quantity = check.body.quantity;
+    if (body.price === undefined && body.quantity === undefined) {
+      verdict.textContent = 'Change the price or the quantity first';
+      verdict.className = 'rejected';
+      return;
+    }
+    const res = await this.api.call('POST', '/order/amend', body);
+    if (res.ok && res.data.order) {
+      if (this.orders.upsert(res.data.order as OrderRow)) this.redraw('orders');
+      verdict.textContent = `Amended: ${describeVerdict(res.data.order)}`;
+      verdict.className = 'accepted';
+      form.hidden = true;
+      byId('verdict').textContent = `Amended: ${describeVerdict(res.data.order)}`;
+      byId('verdict').className = 'accepted';
+    } else if (!res.ok) {
+      verdict.textContent = `Not amended: ${refusalText(res.code, res.error)}`;
       verdict.className = 'rejected';
     }
   }
