@@ -47,7 +47,7 @@ const money = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? cen
 export function wireJson(e: EngineEvent): string {
   switch (e.type) {
     case 'order':
-      return `{"type":"order","seq":${num(e.seq)},"orderId":${str(e.orderId)},"clientOrderId":${str(e.clientOrderId)},"userId":${str(e.userId)},"symbol":${str(e.symbol)},"side":${str(e.side)},"orderType":${str(e.orderType)},"timeInForce":${str(e.timeInForce)},"price":${money(e.price)},"quantity":${num(e.quantity)},"filledQuantity":${num(e.filledQuantity)},"status":${str(e.status)},"code":${num(e.code)},"reason":${str(e.reason)},"fee":${money(e.fee)}${e.stopPrice === undefined ? '' : `,"stopPrice":${money(e.stopPrice)},"triggered":${e.triggered === true}`},"timestamp":${num(e.timestamp)}}`;
+      return `{"type":"order","seq":${num(e.seq)},"orderId":${str(e.orderId)},"clientOrderId":${str(e.clientOrderId)},"userId":${str(e.userId)},"symbol":${str(e.symbol)},"side":${str(e.side)},"orderType":${str(e.orderType)},"timeInForce":${str(e.timeInForce)},"price":${money(e.price)},"quantity":${num(e.quantity)},"filledQuantity":${num(e.filledQuantity)},"status":${str(e.status)},"code":${num(e.code)},"reason":${str(e.reason)},"fee":${money(e.fee)}${e.stopPrice === undefined ? '' : `,"stopPrice":${money(e.stopPrice)},"triggered":${e.triggered === true}`},"pu":${num(e.pu)},"u":${num(e.u)},"timestamp":${num(e.timestamp)}}`;
     case 'depth':
       return `{"type":"depth","seq":${num(e.seq)},"symbol":${str(e.symbol)},"side":${str(e.side)},"price":${money(e.price)},"quantity":${num(e.quantity)},"pu":${num(e.pu)},"u":${num(e.u)},"timestamp":${num(e.timestamp)}}`;
     case 'trade':

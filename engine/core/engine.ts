@@ -108,6 +108,8 @@ export class MatchingEngine {
   readonly newsIds = new Set<string>();
   /** fees collected since the last reset: cash is conserved as the accounts' cash plus this */
   feeCash = 0;
+  /** each participant's last order-update id (an order event's `u`) */
+  readonly orderUpdateIds = new Map<string, number>();
 
   private dirty: Account[] = [];
   /** levels changed by the current command; a count, because truncating an array is a slow runtime call */
@@ -1147,10 +1149,12 @@ export class MatchingEngine {
   }
 
   private emitOrder(o: Order, reason: string | null): void {
-    this.out.push(this.orderEvent(o, reason, ++this.seq, this.ts));
+    const pu = this.orderUpdateIds.get(o.userId) ?? 0;
+    this.orderUpdateIds.set(o.userId, pu + 1);
+    this.out.push(this.orderEvent(o, reason, ++this.seq, this.ts, pu));
   }
 
-  private orderEvent(o: Order, reason: string | null, seq: number, timestamp: number): OrderEvent {
+  private orderEvent(o: Order, reason: string | null, seq: number, timestamp: number, pu = -1): OrderEvent {
     return {
       type: 'order',
       seq,
@@ -1169,6 +1173,8 @@ export class MatchingEngine {
       reason,
       fee: o.fee,
       ...(o.stopPrice === 0 ? null : { stopPrice: o.stopPrice, triggered: o.triggered }),
+      pu: pu < 0 ? 0 : pu,
+      u: pu < 0 ? 0 : pu + 1,
       timestamp,
     };
   }
@@ -1179,6 +1185,8 @@ export class MatchingEngine {
    * unchecked reaches a subscriber, hot state or PostgreSQL.
    */
   private reject(c: PlaceCommand, code: number, reason: string): void {
+    const pu = this.orderUpdateIds.get(c.userId) ?? 0;
+    this.orderUpdateIds.set(c.userId, pu + 1);
     const symbol = typeof c.symbol === 'string' && SYMBOL_PATTERN.test(c.symbol) ? c.symbol : '';
     this.out.push({
       type: 'order',
@@ -1198,6 +1206,8 @@ export class MatchingEngine {
       reason,
       fee: 0,
       ...(c.type === 'STOP_MARKET' || c.type === 'STOP_LIMIT' ? { stopPrice: isPositiveInt(c.stopPrice, MAX_PRICE) ? c.stopPrice : null, triggered: false } : null),
+      pu,
+      u: pu + 1,
       timestamp: this.ts,
     });
   }

@@ -70,6 +70,8 @@ export interface EngineSnapshot {
   clientIds?: [key: string, orderId: string, request: string][];
   /** resets so far (absent in older snapshots: 0) */
   epoch?: number;
+  /** each participant's last order-update id (absent in older snapshots: all 0) */
+  orderUpdateIds?: [userId: string, u: number][];
   /** the loaded event (absent when none is, and in older snapshots) */
   event?: {
     name: string;
@@ -127,6 +129,7 @@ export function snapshot(engine: MatchingEngine, options: { clientIds: boolean }
     accounts,
     // only once there has been a reset: a snapshot of an older version (without it) reads the same
     ...(engine.epoch > 0 ? { epoch: engine.epoch } : {}),
+    ...(engine.orderUpdateIds.size > 0 ? { orderUpdateIds: [...engine.orderUpdateIds] } : {}),
     ...(engine.eventName !== null || engine.participants.size > 0 || engine.newsIds.size > 0
       ? {
           event: {
@@ -221,6 +224,7 @@ export function restore(snap: EngineSnapshot): MatchingEngine {
   engine.totalShares.splice(0, engine.totalShares.length, ...snap.totalShares);
   for (const [key, orderId, request] of snap.clientIds ?? []) engine.usedClientIds.set(key, { orderId, request });
   engine.epoch = snap.epoch ?? 0;
+  for (const [userId, u] of snap.orderUpdateIds ?? []) engine.orderUpdateIds.set(userId, u);
   const ev = snap.event;
   if (ev !== undefined) {
     // a snapshot taken with participants but no event loaded yet keeps the event fields empty

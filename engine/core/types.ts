@@ -180,6 +180,13 @@ export interface OrderEvent {
   stopPrice?: number | null;
   /** only on stop orders: false while it waits off the book, true from the event of its trigger on */
   triggered?: boolean;
+  /**
+   * The participant's order-update id and the one before it (as a depth event's for its symbol):
+   * one more on each order event of theirs, so that a client following its own orders sees a gap
+   * when it missed one. 0 and 0 on the state GET answers rebuild, which is not an update.
+   */
+  pu: number;
+  u: number;
   timestamp: number;
 }
 

@@ -18,11 +18,13 @@ interface Depth {
  * orders across them, sees each symbol's depth events with ids that run on without a gap from the
  * snapshot it subscribed with, and applying them to that snapshot gives the book REST shows.
  */
-describe('market data: per-symbol update ids', () => {
+describe('market data: per-symbol update ids; order updates: per-participant ids', () => {
   let stack: Stack;
   let alice: Participant;
   let bob: Participant;
   let watcher: ClientSocket;
+  /** alice's and bob's own sockets: their private order updates */
+  const own = new Map<string, { socket: ClientSocket; updates: { pu: number; u: number }[] }>();
 
   beforeAll(async () => {
     stack = await Stack.start();
@@ -34,10 +36,17 @@ describe('market data: per-symbol update ids', () => {
     await admin(stack, token, 'credit', { userId: alice.id, asset: 'CASH', amount: 1_000_000 });
     for (const s of SYMBOLS) await admin(stack, token, 'credit', { userId: bob.id, asset: s, amount: 100_000 });
     watcher = await connectSocket(stack, (await register(stack, 'watcher')).token);
+    for (const p of [alice, bob]) {
+      const socket = await connectSocket(stack, p.token);
+      const updates: { pu: number; u: number }[] = [];
+      socket.on('order', (o) => updates.push({ pu: o.pu, u: o.u }));
+      own.set(p.id, { socket, updates });
+    }
   }, 60_000);
 
   afterAll(async () => {
     watcher?.close();
+    for (const o of own.values()) o.socket.close();
     await stack?.stop();
   });
 
@@ -83,6 +92,18 @@ describe('market data: per-symbol update ids', () => {
       const sorted = (m: Map<number, number>, dir: 1 | -1) => [...m].sort((a, b) => dir * (a[0] - b[0])).map(([price, quantity]) => ({ price, quantity }));
       expect(sorted(levels.BUY, -1).slice(0, 20)).toEqual(rest.bids.map(({ price, quantity }) => ({ price, quantity })));
       expect(sorted(levels.SELL, 1).slice(0, 20)).toEqual(rest.asks.map(({ price, quantity }) => ({ price, quantity })));
+    }
+
+    // each participant's own order updates, over the same burst: numbered 1, 2, 3… without a gap or
+    // a repeat; a last order far from the book (nothing trades after it) gives the final number
+    for (const p of [alice, bob]) {
+      const last = await http(stack, 'POST', '/order/place', { token: p.token, body: { symbol: 'AAA', side: p === alice ? 'BUY' : 'SELL', price: p === alice ? 1 : 1000, quantity: 1 } });
+      const final = last.body.data.order.u as number;
+      const { updates } = own.get(p.id)!;
+      await waitFor(`${p === alice ? 'alice' : 'bob'}'s order update ${final}`, () => updates.some((x) => x.u === final));
+      expect(final).toBeGreaterThan(ORDERS / 2);
+      expect(updates.map((x) => x.u)).toEqual(Array.from({ length: final }, (_, i) => i + 1));
+      expect(updates.every((x) => x.pu === x.u - 1)).toBe(true);
     }
   }, 120_000);
 });

@@ -107,6 +107,8 @@ describe('engine invariants over random command streams', () => {
         const lastByOrder = new Map<string, OrderEvent>();
         /** the one order each (participant, clientOrderId) has named since the last reset */
         const byClientId = new Map<string, string>();
+        /** each participant's last order-update id */
+        const lastUpdate = new Map<string, number>();
         let lastSeq = 0;
         for (const cmd of toCommands(list, USERS)) {
           const out: EngineEvent[] = [];
@@ -142,6 +144,9 @@ describe('engine invariants over random command streams', () => {
               tradedByOrder.set(t.sellOrderId, (tradedByOrder.get(t.sellOrderId) ?? 0) + t.quantity);
             } else if (e.type === 'order') {
               must(e.filledQuantity <= e.quantity, 'overfilled', e);
+              // a participant's order updates are numbered without a gap, whatever else happens
+              must(e.pu === (lastUpdate.get(e.userId) ?? 0) && e.u === e.pu + 1, 'order-update ids not contiguous for the participant', e.userId, e.pu, e.u);
+              lastUpdate.set(e.userId, e.u);
               if (e.clientOrderId !== null) {
                 const key = `${e.userId}/${e.clientOrderId}`;
                 must((byClientId.get(key) ?? e.orderId) === e.orderId, 'a clientOrderId named two orders', key, byClientId.get(key), e.orderId);
