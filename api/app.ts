@@ -12,6 +12,7 @@ import { historyRoutes } from './routes/history-routes';
 import { leaderboardRoutes } from './routes/leaderboard-routes';
 import { newsRoutes } from './routes/event-routes';
 import { openApiDocument } from './openapi';
+import { asyncApiDocument } from '../contracts/asyncapi';
 import { loadPortfolio } from '../portfolio/load';
 import { uiRoutes } from './ui-routes';
 import { timeRequest } from './request-metrics';
@@ -45,6 +46,8 @@ export function createApp(ctx: ApiContext): Express {
   });
   const openapi = openApiDocument();
   app.get('/openapi.json', (_req, res) => res.json(openapi));
+  const asyncapi = asyncApiDocument();
+  app.get('/asyncapi.json', (_req, res) => res.json(asyncapi));
 
   app.use(uiRoutes(ctx.config.PUBLIC_WS_URL));
 

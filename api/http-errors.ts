@@ -39,7 +39,9 @@ export function failWith(res: ServerResponse, err: unknown, log: Logger, path: s
   if (err instanceof ZodError) {
     const first = err.issues[0];
     const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
-    return fail(res, 400, ErrorCode.VALIDATION_ERROR, `${where}${first?.message ?? 'invalid request'}`, { issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    // a quantity that is not a whole number in range keeps the original's code for it
+    const code = first?.path[0] === 'quantity' ? ErrorCode.INVALID_QUANTITY : ErrorCode.VALIDATION_ERROR;
+    return fail(res, 400, code, `${where}${first?.message ?? 'invalid request'}`, { issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
   }
   const e = err as { type?: string; status?: number };
   if (e.type === 'entity.parse.failed') return fail(res, 400, ErrorCode.VALIDATION_ERROR, 'Malformed JSON body');

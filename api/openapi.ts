@@ -4,6 +4,7 @@ import { historyQuery } from './routes/history-routes';
 import { candlesQuery } from './routes/market-routes';
 import { newsBody, newsQuery, resultsQuery } from './routes/event-routes';
 import { eventFileSchema } from '../contracts/event-file';
+import { ANSWERS } from './answers';
 import { addSymbolBody, amendBody, botsBody, cancelAllBody, bulkCreditBody, cancelBody, credentialsBody, creditBody, placeBody, refreshBody, scheduleBody, sessionBody, volumeQuery } from './schemas';
 
 /**
@@ -67,13 +68,44 @@ export const ROUTES: Route[] = [
   { method: 'get', path: '/health', summary: 'Readiness: Redis and PostgreSQL reachable', auth: 'none' },
   { method: 'get', path: '/live', summary: 'Liveness', auth: 'none' },
   { method: 'get', path: '/openapi.json', summary: 'This document', auth: 'none' },
+  { method: 'get', path: '/asyncapi.json', summary: 'The AsyncAPI 3 document of the Socket.IO events (ws-server)', auth: 'none' },
 ];
 
-const jsonSchema = (s: z.ZodTypeAny) => {
-  const { $schema, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+const jsonSchema = (s: z.ZodTypeAny, io: 'input' | 'output' = 'input') => {
+  const { $schema, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   void $schema;
   return rest;
 };
+
+const REFUSALS: Record<number, string> = {
+  400: 'the request is not valid (the message names the field)',
+  401: 'no token, or one that expired or was revoked',
+  403: 'not yours, or organisers only',
+  404: 'no such order, symbol or participant',
+  409: 'a conflict: a duplicate, or the session is not in the state this needs',
+  422: "refused by the exchange's rules (balance, limits, post-only, stop)",
+  429: 'rate limited (see Retry-After)',
+  503: 'a dependency is unreachable',
+};
+
+/** Every status the route answers, with its schema: the successes from answers.ts in the envelope, the refusals as Failure. */
+function responses(r: Route): Record<string, unknown> {
+  const answers = ANSWERS[`${r.method} ${r.path}`];
+  if (answers === undefined) throw new Error(`no answers documented for ${r.method} ${r.path}`);
+  const out: Record<string, unknown> = {};
+  for (const [status, data] of Object.entries(answers.ok)) {
+    const raw = r.path === '/openapi.json' || r.path === '/asyncapi.json';
+    const schema = raw ? { type: 'object' } : { type: 'object', required: ['success', 'data'], properties: { success: { const: true }, data: jsonSchema(data as z.ZodTypeAny, 'output') } };
+    out[status] = { description: status === '202' ? 'submitted: the verdict was not back in time and will arrive over Socket.IO' : status === '201' ? 'created' : 'success', content: { 'application/json': { schema } } };
+  }
+  const errors = new Set(answers.errors);
+  if (r.auth !== 'none') errors.add(401);
+  if (r.auth === 'organiser') errors.add(403);
+  if (!['/health', '/live', '/openapi.json', '/asyncapi.json'].includes(r.path)) errors.add(429);
+  for (const status of [...errors].sort()) out[String(status)] = { description: REFUSALS[status] ?? 'refused', content: { 'application/json': { schema: { $ref: '#/components/schemas/Failure' } } } };
+  out.default = { description: 'an unexpected failure (500)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Failure' } } } };
+  return out;
+}
 
 /** `post /order/cancel-all` → `postOrderCancelAll`: unique, stable, and what generated clients name their methods */
 export function operationId(method: string, path: string): string {
@@ -99,10 +131,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...(r.auth === 'organiser' ? { description: 'Organisers (role ADMIN) only.' } : {}),
       ...(params.length > 0 ? { parameters: params } : {}),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
-      responses: {
-        '200': { description: 'success', content: { 'application/json': { schema: { $ref: '#/components/schemas/Success' } } } },
-        default: { description: 'refused', content: { 'application/json': { schema: { $ref: '#/components/schemas/Failure' } } } },
-      },
+      responses: responses(r),
     };
   }
   return {
@@ -115,7 +144,6 @@ export function openApiDocument(): Record<string, unknown> {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: {
-        Success: { type: 'object', required: ['success', 'data'], properties: { success: { const: true }, data: {} } },
         Failure: { type: 'object', required: ['success', 'error', 'code'], properties: { success: { const: false }, error: { type: 'string' }, code: { type: 'integer' }, data: {} } },
       },
     },

@@ -41,7 +41,7 @@ export const placeBody = z
     timeInForce: z.enum(['GFD', 'IOC', 'FOK']).default('GFD'),
     price: money.optional().nullable(),
     stopPrice: money.optional().nullable(),
-    quantity: z.number(),
+    quantity: z.number().int('quantity must be a whole number of shares').min(1, 'quantity must be at least 1').max(1_000_000_000, 'quantity must be at most 1000000000'),
     clientOrderId: clientOrderId.optional(),
     stp: z.enum(['EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH']).optional(),
     /** accepted for compatibility with the original clients; must be the caller */

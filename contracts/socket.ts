@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import type { WireBalance, WireBook, WireEvent, WireFill, WirePublicTrade, WireTick } from './wire';
+import { authAck, authRequest, subscribeAck, subscribeRequest, unsubscribeAck, wireBalance, wireBook, wireDepth, wireError, wireExchange, wireFill, wireLeaderboard, wireNews, wireOrder, wirePortfolio, wirePublicTrade, wireSession, wireTick } from './wire-schemas';
 
 /** Typed Socket.IO events between ws-server and its clients. */
 export type SubscribeChannel = 'market' | 'trades' | 'leaderboard';
@@ -56,3 +58,30 @@ export interface SocketData {
   sessionId: string | null;
   expiresAt: number;
 }
+
+/**
+ * Every event above with the schema of what it carries and who gets it: the AsyncAPI document
+ * (contracts/asyncapi.ts) is generated from these, and typing them by the interfaces' keys makes
+ * an event added above without a schema here a compile error.
+ */
+export const SERVER_EVENTS: Record<keyof ServerToClientEvents, { payload: z.ZodTypeAny; summary: string }> = {
+  order: { payload: wireOrder, summary: 'Your order state changes, with your order-update ids (pu/u); only ever to their owner' },
+  fill: { payload: wireFill, summary: 'Your side of each trade you are in (MAKER or TAKER); the other party is not named' },
+  balance: { payload: wireBalance, summary: 'Your cash and positions after a change' },
+  portfolio: { payload: wirePortfolio, summary: 'Your portfolio, recomputed after your fills were persisted (as GET /portfolio)' },
+  error: { payload: wireError, summary: 'A refused cancel or admin command of yours' },
+  exchange: { payload: wireExchange, summary: 'Session changes, resets, new symbols, an event loaded: to everyone (organisers also get audit entries)' },
+  session: { payload: wireSession, summary: 'Your session ended (logout, revocation) or its token expired: the socket is closed next' },
+  news: { payload: wireNews, summary: 'A headline for everyone' },
+  depth: { payload: wireDepth, summary: "A price level's new total, with the symbol's book update ids (pu/u); to subscribers of the symbol's market channel" },
+  tick: { payload: wireTick, summary: "Best bid and ask, last trade and volume, paced; to subscribers of the symbol's market channel" },
+  orderbook: { payload: wireBook, summary: "The aggregated book, paced; to subscribers of the symbol's market channel" },
+  trade: { payload: wirePublicTrade, summary: "The public tape (no participant or order named); to subscribers of the symbol's trades channel" },
+  leaderboard: { payload: wireLeaderboard, summary: 'The top of the leaderboard after each recomputation; to subscribers of the leaderboard channel' },
+};
+
+export const CLIENT_EVENTS: Record<keyof ClientToServerEvents, { payload: z.ZodTypeAny; reply: z.ZodTypeAny; summary: string }> = {
+  subscribe: { payload: subscribeRequest, reply: subscribeAck, summary: "Subscribe to a symbol's market data or tape, or the leaderboard; the acknowledgement carries the snapshot (with its update id) to apply depth events to" },
+  unsubscribe: { payload: subscribeRequest, reply: unsubscribeAck, summary: 'Stop a subscription' },
+  auth: { payload: authRequest, reply: authAck, summary: "A fresh access token of the same participant, before the socket's expires" },
+};
