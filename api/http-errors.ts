@@ -39,8 +39,9 @@ export function failWith(res: ServerResponse, err: unknown, log: Logger, path: s
   if (err instanceof ZodError) {
     const first = err.issues[0];
     const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
-    // a quantity that is not a whole number in range keeps the original's code for it
-    const code = first?.path[0] === 'quantity' ? ErrorCode.INVALID_QUANTITY : ErrorCode.VALIDATION_ERROR;
+    // a quantity that is a number but not a whole one in range keeps the original's code for it
+    const badNumber = first?.code !== 'invalid_type' || (first as { expected?: string }).expected === 'int';
+    const code = first?.path[0] === 'quantity' && badNumber ? ErrorCode.INVALID_QUANTITY : ErrorCode.VALIDATION_ERROR;
     return fail(res, 400, code, `${where}${first?.message ?? 'invalid request'}`, { issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
   }
   const e = err as { type?: string; status?: number };
