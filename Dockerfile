@@ -2,9 +2,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# npm ci can refuse lock files written by npm 11 (other platforms' optional packages are left
-# out of them); npm install then installs the same pinned versions
-RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+# the lock file holds every platform's optional packages: npm ci installs exactly it
+RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
