@@ -80,6 +80,24 @@ describe('order operations over REST', () => {
     expect((await http(stack, 'GET', '/market/orderbook/ACME')).body.data.asks[0].price).toBe(bestAsk);
   });
 
+  test("when the original exchange's client runs its order flow with only a bearer token added, then every step answers 200 as it expects", async () => {
+    // its bodies name the user (accepted when it is the token's) and its paths are the original's
+    const placed = await place(alice, { userId: alice.id, symbol: 'BETA', side: 'SELL', type: 'LIMIT', timeInForce: 'GFD', price: 75, quantity: 2 });
+    expect([placed.status, placed.body.success, typeof placed.body.data.orderId]).toEqual([200, true, 'string']);
+    const orderId = placed.body.data.orderId as string;
+    const steps = [
+      await http(stack, 'GET', `/order/status/${orderId}`, { token: alice.token }),
+      await http(stack, 'GET', `/order/user/${alice.id}`, { token: alice.token }),
+      await http(stack, 'GET', '/market/quote/BETA', { token: alice.token }),
+      await http(stack, 'GET', '/market/orderbook/BETA', { token: alice.token }),
+      await http(stack, 'POST', '/order/cancel', { token: alice.token, body: { orderId, userId: alice.id } }),
+      await http(stack, 'GET', '/health'),
+    ];
+    expect(steps.map((r) => [r.status, r.body.success])).toEqual(steps.map(() => [200, true]));
+    expect(steps[0].body.data).toMatchObject({ orderId, status: 'PENDING', quantity: 2 });
+    expect(steps[4].body.data.order).toMatchObject({ orderId, status: 'CANCELLED' });
+  });
+
   test('when a stop order waits and a trade reaches its stop, then it goes in, its owner is told over Socket.IO, and REST and history show it', async () => {
     await http(stack, 'POST', '/order/cancel-all', { token: alice.token, body: {} });
     await http(stack, 'POST', '/order/cancel-all', { token: bob.token, body: {} });
