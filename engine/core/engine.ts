@@ -662,8 +662,17 @@ export class MatchingEngine {
     const symbol = c.symbol === undefined || c.symbol === null ? null : c.symbol;
     if (symbol !== null && !this.books.has(symbol)) return this.error(ErrorCode.INVALID_SYMBOL, typeof symbol === 'string' && SYMBOL_PATTERN.test(symbol) ? `Unknown symbol ${symbol}` : 'Unknown symbol', c);
     const mine: Order[] = [];
-    // the orders map keeps resting orders in the order they came to rest: a deterministic order
-    for (const o of this.orders.values()) if (o.userId === c.userId && (symbol === null || o.book.symbol === symbol)) mine.push(o);
+    // in the books' own order (symbols as listed, bids best first in queue order, then asks, then
+    // waiting stops), which a snapshot restores exactly; the orders map's insertion order it does not
+    for (const book of this.bookList) {
+      if (symbol !== null && book.symbol !== symbol) continue;
+      for (const side of [book.bids, book.asks]) {
+        for (let i = side.levels.length - 1; i >= 0; i--) {
+          for (let o = side.levels[i].head; o !== null; o = o.next) if (o.userId === c.userId) mine.push(o);
+        }
+      }
+      for (const o of [...book.buyStops, ...book.sellStops]) if (o.userId === c.userId) mine.push(o);
+    }
     for (const o of mine) this.cancelResting(o, 'USER_CANCELLED');
   }
 
