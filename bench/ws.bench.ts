@@ -1,0 +1,230 @@
+/**
+ * npm run bench:ws — market data to many screens. For each client count (BENCH_WS_CLIENTS,
+ * default 1000,2000,5000,10000) the project's ws-server and a bare socket.io server (one emit per
+ * engine message to a room, nothing else: bench/ws/bare-server.ts) take turns serving the same
+ * number of socket.io-client websocket connections (in BENCH_WS_WORKERS processes), each
+ * subscribed to one of three symbols' market data, while a driver changes the books
+ * BENCH_WS_CHANGES_PER_SECOND times a second (50: about 17 changes a second per symbol). Measured
+ * per server: how old each message is on arrival (p50, p99, max), update-id gaps, conflated
+ * sockets, CPU and peak memory of the server process, and handshake times; for the ws-server also
+ * a burst of private orders (BENCH_WS_BURST, 1000) from 20 participants during the flow, each
+ * owner's order update delay. One JSON line last.
+ */
+import { fork, type ChildProcess } from 'child_process';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import Redis from 'ioredis';
+import { ENTRY_FIELD } from '../contracts/commands';
+import { names } from '../contracts/names';
+import { admin, connectSocket, http, loginAdmin, register, type ClientSocket, type Participant } from '../tests/harness/client';
+import { REDIS_URL, Stack } from '../tests/harness/stack';
+import { cpuSecondsFromStat } from './lib/cpu-meter';
+
+const COUNTS = (process.env.BENCH_WS_CLIENTS ?? '1000,2000,5000,10000').split(',').map((c) => {
+  const n = Number(c.trim());
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`BENCH_WS_CLIENTS takes client counts separated by commas, not "${c}"`);
+  return n;
+});
+const SECONDS = Number(process.env.BENCH_WS_SECONDS ?? 10);
+const RATE = Number(process.env.BENCH_WS_CHANGES_PER_SECOND ?? 50);
+const WORKERS = Number(process.env.BENCH_WS_WORKERS ?? 4);
+const BURST = Number(process.env.BENCH_WS_BURST ?? 1000);
+const SYMBOLS = ['AAA', 'BBB', 'CCC'];
+const log = (msg: string) => process.stderr.write(`[bench:ws] ${msg}\n`);
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+interface Report {
+  hist: number[];
+  gaps: number;
+  events: number;
+  conflated: number;
+  maxDelay: number;
+  connected: number;
+  connectMs: number[];
+}
+
+function percentileOf(hist: number[], p: number): number {
+  const total = hist.reduce((a, b) => a + b, 0);
+  if (total === 0) return NaN;
+  let seen = 0;
+  for (let i = 0; i < hist.length; i++) {
+    seen += hist[i];
+    if (seen >= p * total) return i;
+  }
+  return hist.length - 1;
+}
+
+/** CPU seconds and resident memory (MB) of a process, from /proc */
+function sample(pid: number): { cpu: number; rssMb: number } {
+  const cpu = cpuSecondsFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { cpu, rssMb: rss === null ? 0 : Number(rss[1]) / 1024 };
+}
+
+function ask<T>(worker: ChildProcess, message: object, kind: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: { kind: string }) => {
+      if (m.kind !== kind) return;
+      worker.off('message', on);
+      resolve(m as T);
+    };
+    worker.on('message', on);
+    worker.send(message);
+  });
+}
+
+/** Changes the books RATE times a second straight into the engine's stream: places near the middle and cancels of the oldest. */
+function startDriver(redis: Redis, stream: string, mm: Participant): () => void {
+  let n = 0;
+  const resting: string[][] = SYMBOLS.map(() => []);
+  const timer = setInterval(() => {
+    const i = n % SYMBOLS.length;
+    const symbol = SYMBOLS[i];
+    const k = ++n;
+    let entry: object;
+    if (resting[i].length >= 20 && k % 2 === 0) {
+      entry = { action: 'cancel', orderId: resting[i].shift(), userId: mm.id };
+    } else {
+      const side = k % 4 < 2 ? 'BUY' : 'SELL';
+      const orderId = `ws-bench-${k}`;
+      resting[i].push(orderId);
+      // rests 1 to 10 cents from 100.00, never crossing
+      const price = side === 'BUY' ? 10_000 - 1 - (k % 10) : 10_000 + 1 + (k % 10);
+      entry = { action: 'place', orderId, userId: mm.id, symbol, side, type: 'LIMIT', timeInForce: 'GFD', price, quantity: 1 + (k % 3) };
+    }
+    void redis.xadd(stream, '*', ENTRY_FIELD, JSON.stringify(entry));
+  }, 1000 / RATE);
+  return () => clearInterval(timer);
+}
+
+interface ServerResult {
+  clients: number;
+  connected: number;
+  p50ms: number;
+  p99ms: number;
+  maxMs: number;
+  messages: number;
+  gaps: number;
+  conflated: number;
+  cpuPct: number;
+  peakRssMb: number;
+  connectP50ms: number;
+  connectP99ms: number;
+  burst?: { orders: number; updateP50ms: number; updateP99ms: number; missing: number };
+}
+
+async function measure(name: string, url: string, token: string | null, pid: number, clients: number, burst: (() => Promise<ServerResult['burst']>) | null): Promise<ServerResult> {
+  const workers = Array.from({ length: WORKERS }, () => fork(join(__dirname, 'ws', 'clients.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+  let peak = 0;
+  const peakTimer = setInterval(() => (peak = Math.max(peak, sample(pid).rssMb)), 250);
+  const started = performance.now();
+  const per = Math.ceil(clients / WORKERS);
+  const starts = await Promise.all(workers.map((w, i) => ask<{ connected: number; failed: number }>(w, { kind: 'start', url, token, count: Math.min(per, clients - i * per), symbols: SYMBOLS, offset: i * per }, 'started')));
+  log(`${name}: ${starts.reduce((a, s) => a + s.connected, 0)} of ${clients} connected in ${round((performance.now() - started) / 1000)} s (${starts.reduce((a, s) => a + s.failed, 0)} failed)`);
+  await Promise.all(workers.map((w) => ask(w, { kind: 'reset' }, 'reset')));
+  const before = sample(pid).cpu;
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  const cpu = sample(pid).cpu - before;
+  const wall = (performance.now() - t0) / 1000;
+  const reports = await Promise.all(workers.map((w) => ask<Report>(w, { kind: 'report' }, 'report')));
+  // then the private burst, the market data still flowing to every client
+  const burstResult = burst === null ? undefined : await burst();
+  clearInterval(peakTimer);
+  for (const w of workers) w.send({ kind: 'close' });
+  await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
+  const hist = reports[0].hist.map((_, i) => reports.reduce((a, r) => a + r.hist[i], 0));
+  const connects = reports.flatMap((r) => r.connectMs).sort((a, b) => a - b);
+  const result: ServerResult = {
+    clients,
+    connected: reports.reduce((a, r) => a + r.connected, 0),
+    p50ms: percentileOf(hist, 0.5),
+    p99ms: percentileOf(hist, 0.99),
+    maxMs: round(Math.max(...reports.map((r) => r.maxDelay)), 0),
+    messages: reports.reduce((a, r) => a + r.events, 0),
+    gaps: reports.reduce((a, r) => a + r.gaps, 0),
+    conflated: reports.reduce((a, r) => a + r.conflated, 0),
+    cpuPct: round((100 * cpu) / wall),
+    peakRssMb: round(peak, 0),
+    connectP50ms: round(connects[Math.floor(connects.length / 2)] ?? NaN, 0),
+    connectP99ms: round(connects[Math.floor(connects.length * 0.99)] ?? NaN, 0),
+    ...(burstResult === undefined ? {} : { burst: burstResult }),
+  };
+  log(`${name} ${clients}: ${JSON.stringify(result)}`);
+  // let the server settle (sockets closing) before the next turn
+  await new Promise((r) => setTimeout(r, 2000));
+  return result;
+}
+
+/** BURST orders from 20 participants over REST while the flow goes on; each owner's order update delay (its socket's arrival minus its send). */
+async function privateBurst(stack: Stack, owners: { p: Participant; socket: ClientSocket }[]): Promise<ServerResult['burst']> {
+  const sentAt = new Map<string, number>();
+  const delays: number[] = [];
+  for (const o of owners) {
+    o.socket.removeAllListeners('order');
+    o.socket.on('order', (e: { clientOrderId: string | null; status: string }) => {
+      const t = e.clientOrderId === null ? undefined : sentAt.get(e.clientOrderId);
+      if (t !== undefined && e.status === 'PENDING') {
+        delays.push(performance.now() - t);
+        sentAt.delete(e.clientOrderId!);
+      }
+    });
+  }
+  let next = 0;
+  const lane = async (o: (typeof owners)[number]) => {
+    while (next < BURST) {
+      const k = next++;
+      const clientOrderId = `burst-${Date.now()}-${k}`;
+      sentAt.set(clientOrderId, performance.now());
+      await http(stack, 'POST', '/order/place', { token: o.p.token, body: { symbol: SYMBOLS[k % 3], side: 'BUY', price: 50, quantity: 1, clientOrderId } });
+    }
+  };
+  await Promise.all(owners.map(lane));
+  const deadline = Date.now() + 10_000;
+  while (sentAt.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  for (const o of owners) await http(stack, 'POST', '/order/cancel-all', { token: o.p.token, body: {} });
+  delays.sort((a, b) => a - b);
+  return { orders: BURST, updateP50ms: round(delays[Math.floor(delays.length / 2)] ?? NaN, 0), updateP99ms: round(delays[Math.floor(delays.length * 0.99)] ?? NaN, 0), missing: sentAt.size };
+}
+
+async function main(): Promise<void> {
+  const stack = await Stack.start({ RATE_LIMIT_PER_SECOND: '100000' }, ['engine', 'api', 'ws-server']);
+  const redis = new Redis(REDIS_URL);
+  const bare = fork(join(__dirname, 'ws', 'bare-server.js'), [String(BARE_PORT), REDIS_URL, stack.prefix], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise<void>((resolve) => bare.once('message', () => resolve()));
+  const results: { clients: number; ws: ServerResult; bare: ServerResult; p50Ratio: number; p99Ratio: number }[] = [];
+  try {
+    const token = await loginAdmin(stack);
+    for (const s of SYMBOLS) await admin(stack, token, 'symbols', { symbol: s, tickSize: 0.01 });
+    await admin(stack, token, 'session', { state: 'OPEN' });
+    const mm = await register(stack, 'ws-bench-maker');
+    await admin(stack, token, 'credit', { userId: mm.id, asset: 'CASH', amount: 100_000_000 });
+    for (const s of SYMBOLS) await admin(stack, token, 'credit', { userId: mm.id, asset: s, amount: 10_000_000 });
+    const viewer = await register(stack, 'ws-bench-viewer');
+    const owners: { p: Participant; socket: ClientSocket }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const p = await register(stack, `ws-bench-owner-${i}`);
+      await admin(stack, token, 'credit', { userId: p.id, asset: 'CASH', amount: 1_000_000 });
+      owners.push({ p, socket: await connectSocket(stack, p.token) });
+    }
+    const stop = startDriver(redis, names(stack.prefix).inputStream, mm);
+    for (const clients of COUNTS) {
+      const ws = await measure('ws-server', stack.wsUrl, viewer.token, stack.procs.get('ws-server')!.pid!, clients, () => privateBurst(stack, owners));
+      const b = await measure('bare socket.io', `http://127.0.0.1:${BARE_PORT}`, null, bare.pid!, clients, null);
+      results.push({ clients, ws, bare: b, p50Ratio: round(ws.p50ms / Math.max(1, b.p50ms), 2), p99Ratio: round(ws.p99ms / Math.max(1, b.p99ms), 2) });
+    }
+    stop();
+    for (const o of owners) o.socket.close();
+  } finally {
+    bare.kill('SIGTERM');
+    redis.disconnect();
+    await stack.stop();
+  }
+  process.stdout.write(JSON.stringify({ bench: 'ws', seconds: SECONDS, changesPerSecond: RATE, workers: WORKERS, results }) + '\n');
+}
+
+const BARE_PORT = Number(process.env.BENCH_WS_BARE_PORT ?? 3901);
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

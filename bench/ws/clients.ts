@@ -1,0 +1,94 @@
+/**
+ * A process of benchmark clients (forked by bench/ws.bench.ts): opens `count` socket.io-client
+ * websocket connections to `url`, each subscribed to one symbol's market channel, and measures
+ * how old each market-data message is when it arrives (now - its timestamp, the engine's time of
+ * the change), whether a symbol's update ids run without a gap, and how long connecting took.
+ * Delays go into 1 ms buckets so that processes' results add up exactly.
+ */
+import { io, type Socket } from 'socket.io-client';
+
+const BUCKETS = 120_000;
+
+interface Start {
+  kind: 'start';
+  url: string;
+  token: string | null;
+  count: number;
+  symbols: string[];
+  offset: number;
+}
+
+const hist = new Uint32Array(BUCKETS);
+let gaps = 0;
+let events = 0;
+let conflated = 0;
+let maxDelay = 0;
+const connectMs: number[] = [];
+const sockets: Socket[] = [];
+
+function record(delay: number): void {
+  const d = delay < 0 ? 0 : delay;
+  hist[d < BUCKETS ? Math.floor(d) : BUCKETS - 1]++;
+  if (d > maxDelay) maxDelay = d;
+  events++;
+}
+
+async function open(s: Start, i: number): Promise<void> {
+  const symbol = s.symbols[(s.offset + i) % s.symbols.length];
+  const started = performance.now();
+  const socket = io(s.url, { auth: s.token === null ? {} : { token: s.token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000 });
+  sockets.push(socket);
+  let bookId = -1;
+  socket.on('depth', (d: { u: number; pu: number; timestamp: number }) => {
+    record(Date.now() - d.timestamp);
+    if (bookId >= 0) {
+      if (d.u <= bookId) return;
+      if (d.pu !== bookId) gaps++;
+    }
+    bookId = d.u;
+  });
+  // a conflated socket is sent the latest book instead of the backlog: it restarts from its id
+  socket.on('orderbook', (b: { u?: number; timestamp: number | null; conflated?: boolean }) => {
+    if (b.conflated === true) {
+      conflated++;
+      if (typeof b.u === 'number') bookId = b.u;
+      if (typeof b.timestamp === 'number') record(Date.now() - b.timestamp);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (err) => reject(err));
+  });
+  const ack = (await socket.timeout(60_000).emitWithAck('subscribe', { channel: 'market', symbol })) as { ok: boolean; snapshot?: { u?: number } | null };
+  if (!ack.ok) throw new Error(`subscribe ${symbol} refused`);
+  if (typeof ack.snapshot?.u === 'number') bookId = ack.snapshot.u;
+  connectMs.push(performance.now() - started);
+}
+
+process.on('message', async (m: Start | { kind: 'reset' } | { kind: 'report' } | { kind: 'close' }) => {
+  if (m.kind === 'start') {
+    // at most 100 handshakes in flight per process: a crowd arriving, not a stampede of one tick
+    let next = 0;
+    let failed = 0;
+    const lane = async () => {
+      while (next < m.count) {
+        const i = next++;
+        await open(m, i).catch(() => failed++);
+      }
+    };
+    await Promise.all(Array.from({ length: 100 }, lane));
+    process.send!({ kind: 'started', connected: sockets.filter((s) => s.connected).length, failed });
+  } else if (m.kind === 'reset') {
+    hist.fill(0);
+    gaps = 0;
+    events = 0;
+    conflated = 0;
+    maxDelay = 0;
+    process.send!({ kind: 'reset' });
+  } else if (m.kind === 'report') {
+    process.send!({ kind: 'report', hist: Array.from(hist), gaps, events, conflated, maxDelay, connected: sockets.filter((s) => s.connected).length, connectMs });
+  } else if (m.kind === 'close') {
+    for (const s of sockets) s.close();
+    process.exit(0);
+  }
+});
