@@ -107,6 +107,11 @@ export const wsConfigSchema = z
     WS_MESSAGES_PER_SECOND: int(20),
     /** rooms a socket may have subscribed at once */
     WS_MAX_SUBSCRIPTIONS: int(50),
+    /**
+     * bytes a socket's send buffer may hold before its market data is conflated (skipped, then the
+     * latest book once it drains); private messages are never held back by this
+     */
+    WS_SEND_BUFFER_LIMIT_BYTES: int(256 * 1024),
   })
   .superRefine(realSecretInProduction);
 

@@ -10,6 +10,8 @@ export function names(prefix = '') {
     engineGroup: 'engine',
     channels: {
       marketData: `${prefix}market_data`,
+      /** one symbol's market data (its depth, paced book and tick): the channel names the room, so ws-server routes without parsing */
+      marketDataOf: (symbol: string) => `${prefix}market_data:${symbol}`,
       orderUpdates: `${prefix}order_updates`,
       trades: `${prefix}trades`,
       errors: `${prefix}errors`,

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { WireBalance, WireBook, WireEvent, WireFill, WirePublicTrade, WireTick } from './wire';
-import { authAck, authRequest, subscribeAck, subscribeRequest, unsubscribeAck, wireBalance, wireBook, wireDepth, wireError, wireExchange, wireFill, wireLeaderboard, wireNews, wireOrder, wirePortfolio, wirePublicTrade, wireSession, wireTick } from './wire-schemas';
+import { authAck, authRequest, subscribeAck, subscribeRequest, unsubscribeAck, wireBalance, wireBook, wireConflated, wireDepth, wireError, wireExchange, wireFill, wireLeaderboard, wireNews, wireOrder, wirePortfolio, wirePublicTrade, wireSession, wireTick } from './wire-schemas';
 
 /** Typed Socket.IO events between ws-server and its clients. */
 export type SubscribeChannel = 'market' | 'trades' | 'leaderboard';
@@ -22,8 +22,10 @@ export interface ServerToClientEvents {
   trade: (e: WirePublicTrade) => void;
   /** one's own side of each trade (order, side, MAKER or TAKER), to oneself only */
   fill: (e: WireFill) => void;
-  /** one price level's new total; apply those with seq above the snapshot's */
-  depth: (e: Extract<WireEvent, { type: 'depth' }>) => void;
+  /** every level one engine batch changed in the symbol, with its update ids (pu/u): apply those after the snapshot's u */
+  depth: (e: z.infer<typeof wireDepth>) => void;
+  /** this socket fell behind on a symbol's market data: the latest book follows (its u), not the backlog */
+  conflated: (e: z.infer<typeof wireConflated>) => void;
   tick: (e: WireTick) => void;
   orderbook: (e: WireBook) => void;
   balance: (e: WireBalance) => void;
@@ -73,9 +75,10 @@ export const SERVER_EVENTS: Record<keyof ServerToClientEvents, { payload: z.ZodT
   exchange: { payload: wireExchange, summary: 'Session changes, resets, new symbols, an event loaded: to everyone (organisers also get audit entries)' },
   session: { payload: wireSession, summary: 'Your session ended (logout, revocation) or its token expired: the socket is closed next' },
   news: { payload: wireNews, summary: 'A headline for everyone' },
-  depth: { payload: wireDepth, summary: "A price level's new total, with the symbol's book update ids (pu/u); to subscribers of the symbol's market channel" },
+  depth: { payload: wireDepth, summary: "Every level one engine batch changed in a symbol, with its book update ids (pu/u); to subscribers of the symbol's market channel" },
+  conflated: { payload: wireConflated, summary: 'This socket fell behind on a symbol (its send buffer was full): the latest book follows with its update id, not the backlog; depth goes on from it' },
   tick: { payload: wireTick, summary: "Best bid and ask, last trade and volume, paced; to subscribers of the symbol's market channel" },
-  orderbook: { payload: wireBook, summary: "The aggregated book, paced; to subscribers of the symbol's market channel" },
+  orderbook: { payload: wireBook, summary: 'The aggregated book with its update id: after `conflated`, to resync (subscribers otherwise keep their books from the subscribe snapshot and depth)' },
   trade: { payload: wirePublicTrade, summary: "The public tape (no participant or order named); to subscribers of the symbol's trades channel" },
   leaderboard: { payload: wireLeaderboard, summary: 'The top of the leaderboard after each recomputation; to subscribers of the leaderboard channel' },
 };

@@ -69,11 +69,18 @@ export const wireDepth = z.object({
   type: z.literal('depth'),
   seq,
   symbol: z.string(),
-  side,
-  price: money,
-  quantity: shares.describe("the level's new total; 0: the level is gone"),
-  pu: z.number().int().describe("the symbol's book update id before this change"),
-  u: z.number().int().describe("the symbol's book update id after it"),
+  pu: z.number().int().describe("the symbol's book update id before the first change"),
+  u: z.number().int().describe("the symbol's book update id after the last"),
+  changes: z
+    .array(z.object({ side, price: money, quantity: shares.describe("the level's new total; 0: the level is gone") }))
+    .describe('every level one engine batch changed in the symbol, in order'),
+  timestamp: ms,
+});
+
+export const wireConflated = z.object({
+  type: z.literal('conflated'),
+  symbol: z.string(),
+  u: z.number().int().describe('the update id of the book that follows; depth goes on from it'),
   timestamp: ms,
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BalanceView, BookView, EngineEvent, MarketStats, TradeEvent } from '../engine/core/types';
+import type { BalanceView, BookView, DepthEvent, EngineEvent, MarketStats, TradeEvent } from '../engine/core/types';
 import { centsText, centsToWire } from './money';
 
 /**
@@ -95,6 +95,22 @@ export function fillToWire(t: TradeEvent, side: 'BUY' | 'SELL') {
 export function fillJson(t: TradeEvent, side: 'BUY' | 'SELL'): string {
   const buy = side === 'BUY';
   return `{"type":"fill","seq":${num(t.seq)},"tradeId":${num(t.tradeId)},"userId":${str(buy ? t.buyUserId : t.sellUserId)},"orderId":${str(buy ? t.buyOrderId : t.sellOrderId)},"symbol":${str(t.symbol)},"side":"${side}","price":${money(t.price)},"quantity":${num(t.quantity)},"liquidity":"${t.takerSide === side ? 'TAKER' : 'MAKER'}","fee":${money(buy ? t.buyFee : t.sellFee)},"timestamp":${num(t.timestamp)}}`;
+}
+
+/**
+ * Every level one engine batch changed in one symbol, as one message: the changes in the order
+ * they happened, with the symbol's book update id before the first (`pu`) and after the last (`u`),
+ * so a client applies them together and still sees a gap between two messages at once.
+ */
+export function depthBatchJson(events: DepthEvent[]): string {
+  const first = events[0];
+  const last = events[events.length - 1];
+  let changes = '';
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    changes += `${i === 0 ? '' : ','}{"side":"${e.side}","price":${money(e.price)},"quantity":${num(e.quantity)}}`;
+  }
+  return `{"type":"depth","seq":${num(last.seq)},"symbol":${str(first.symbol)},"pu":${num(first.pu)},"u":${num(last.u)},"changes":[${changes}],"timestamp":${num(last.timestamp)}}`;
 }
 
 export type WirePublicTrade = ReturnType<typeof publicTradeToWire>;

@@ -63,6 +63,7 @@ class Bot:
         self.sio.on("order", self.on_order)
         self.sio.on("fill", lambda f: print(f"fill {f['side']} {f['quantity']} {f['symbol']} @ {f['price']} ({f['liquidity']})", flush=True))
         self.sio.on("depth", self.on_depth)
+        self.sio.on("orderbook", self.on_orderbook)
         self.sio.connect(WS, auth={"token": self.token}, transports=["websocket"])
         self.renewal = None
         self.schedule_renewal()
@@ -111,12 +112,23 @@ class Bot:
             threading.Thread(target=self.resubscribe, daemon=True).start()  # a gap: this copy can no longer be trusted
             self.book_id = -1
             return
-        if d["side"] == "BUY":
-            if d["quantity"] == 0:
-                self.bids.pop(d["price"], None)
+        # every level one engine batch changed, in order
+        for c in d["changes"]:
+            if c["side"] != "BUY":
+                continue
+            if c["quantity"] == 0:
+                self.bids.pop(c["price"], None)
             else:
-                self.bids[d["price"]] = d["quantity"]
+                self.bids[c["price"]] = c["quantity"]
         self.book_id = d["u"]
+
+    def on_orderbook(self, b):
+        # fell behind (a full send buffer): the latest book follows, and depth goes on from its id
+        with self.lock:
+            if b.get("u") is None:
+                return
+            self.bids = {level["price"]: level["quantity"] for level in b["bids"]}
+            self.book_id = b["u"]
 
     def resubscribe(self):
         with self.lock:

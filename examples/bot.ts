@@ -71,17 +71,27 @@ export async function runBot(rounds = Number(process.env.BOT_ROUNDS ?? 10)): Pro
   // the local book: listen before subscribing, so that no event after the snapshot is missed
   const bids = new Map<number, number>();
   let bookId = -1; // the update id the local book is at; -1 while no snapshot is in
-  let early: { price: number; quantity: number; side: string; pu: number; u: number }[] = [];
-  const apply = (d: { price: number; quantity: number; side: string; pu: number; u: number }) => {
+  type Depth = { changes: { price: number; quantity: number; side: string }[]; pu: number; u: number };
+  let early: Depth[] = [];
+  // each depth message holds every level one engine batch changed, with the ids before and after
+  const apply = (d: Depth) => {
     if (d.u <= bookId) return; // already in the snapshot
     if (d.pu !== bookId) return void resubscribe(); // a gap: this copy can no longer be trusted
-    if (d.side === 'BUY') {
-      if (d.quantity === 0) bids.delete(d.price);
-      else bids.set(d.price, d.quantity);
+    for (const c of d.changes) {
+      if (c.side !== 'BUY') continue;
+      if (c.quantity === 0) bids.delete(c.price);
+      else bids.set(c.price, c.quantity);
     }
     bookId = d.u;
   };
   socket.on('depth', (d) => (bookId < 0 ? early.push(d) : apply(d)));
+  // fell behind (a full send buffer): the latest book follows, and depth goes on from its id
+  socket.on('orderbook', (b) => {
+    if (b.u === undefined) return;
+    bids.clear();
+    for (const l of b.bids) bids.set(l.price, l.quantity);
+    bookId = b.u;
+  });
   const resubscribe = async () => {
     bookId = -1;
     await socket.emitWithAck('unsubscribe', { channel: 'market', symbol: SYMBOL });

@@ -15,12 +15,14 @@ import { seriesOf } from '../runtime/metric-series';
 import { connectRedis } from '../runtime/redis';
 import { startHealthServer } from '../runtime/health-server';
 import { route, rooms } from './router';
+import { MarketFanout } from './market-fanout';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const connected = new Gauge({ name: 'ws_connected_clients', help: 'Connected Socket.IO clients' });
 const forwarded = seriesOf(new Counter({ name: 'ws_messages_forwarded_total', help: 'Engine messages forwarded', labelNames: ['event'] }));
+const conflated = new Counter({ name: 'ws_market_data_conflated_total', help: "Times a socket's market data for a symbol was conflated (its send buffer was over the limit)" });
 const SYMBOL = /^[A-Z][A-Z0-9.]{0,9}$/;
 
 /**
@@ -38,6 +40,7 @@ export class WsService {
   private readonly adapterSub: Redis;
   /** Prometheus metrics, on a port of their own rather than the public one */
   private metrics: http.Server | null = null;
+  private fanout!: MarketFanout;
   ready = false;
 
   constructor(
@@ -85,9 +88,20 @@ export class WsService {
     this.io.on('connection', (socket) => this.onConnection(socket));
 
     const ch = this.n.channels;
-    const channels = [ch.marketData, ch.orderUpdates, ch.trades, ch.errors, ch.exchangeEvents, ch.balances, ch.leaderboard, ch.portfolios, ch.sessions];
+    const channels = [ch.orderUpdates, ch.trades, ch.errors, ch.exchangeEvents, ch.balances, ch.leaderboard, ch.portfolios, ch.sessions];
     this.sub.on('message', (channel: string, message: string) => (channel === ch.sessions ? this.endSessions(message) : this.forward(message)));
     await this.sub.subscribe(...channels);
+    // each symbol's market data on a channel of its own: the name gives the room, nothing is parsed
+    this.fanout = new MarketFanout(this.io as never, this.config.WS_SEND_BUFFER_LIMIT_BYTES, rooms.market);
+    const marketPrefix = ch.marketDataOf('');
+    this.sub.on('pmessage', (_pattern: string, channel: string, message: string) => {
+      const symbol = channel.slice(marketPrefix.length);
+      const before = this.fanout.conflations;
+      this.fanout.onMessage(symbol, message);
+      if (this.fanout.conflations > before) conflated.inc(this.fanout.conflations - before);
+      forwarded('market').inc();
+    });
+    await this.sub.psubscribe(`${marketPrefix}*`);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(this.config.WS_PORT, () => resolve());

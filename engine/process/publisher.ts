@@ -1,8 +1,8 @@
 import type { RespBatch } from '../../runtime/resp-writer';
 import type { MatchingEngine } from '../core/engine';
-import type { BalanceView } from '../core/types';
+import type { BalanceView, DepthEvent } from '../core/types';
 import type { Names } from '../../contracts/names';
-import { balanceJson, bookJson, fillJson, publicTradeJson, tickJson, wireJson } from '../../contracts/wire';
+import { balanceJson, bookJson, depthBatchJson, fillJson, publicTradeJson, tickJson, wireJson } from '../../contracts/wire';
 import type { BatchResult } from './batch';
 
 const RECENT_TRADES = 100;
@@ -23,10 +23,10 @@ export class MarketThrottle {
     this.waiting.set(symbol, [bookJson, tickJson]);
   }
 
-  due(now: number, send: (bookJson: string, tickJson: string) => void): void {
+  due(now: number, send: (bookJson: string, tickJson: string, symbol: string) => void): void {
     for (const [symbol, [book, tick]] of this.waiting) {
       if (now - (this.last.get(symbol) ?? 0) < this.intervalMs) continue;
-      send(book, tick);
+      send(book, tick, symbol);
       this.last.set(symbol, now);
       this.waiting.delete(symbol);
     }
@@ -62,6 +62,7 @@ export function publishBatch(
   const newOrders: [key: string, score: number, orderId: string][] = [];
   const pubs: string[] = [];
   const recent = new Map<string, (string | number)[]>();
+  const depths = new Map<string, DepthEvent[]>();
   let lastTs = 0;
   for (const e of batch.events) {
     lastTs = e.timestamp;
@@ -86,10 +87,14 @@ export function publishBatch(
         touched.add(e.symbol);
         break;
       }
-      case 'depth':
-        pubs.push(ch.marketData, json);
+      case 'depth': {
+        // one message per symbol per batch, below
+        const list = depths.get(e.symbol);
+        if (list === undefined) depths.set(e.symbol, [e]);
+        else list.push(e);
         touched.add(e.symbol);
         break;
+      }
       case 'error':
         pubs.push(ch.errors, json);
         break;
@@ -121,6 +126,7 @@ export function publishBatch(
         break;
     }
   }
+  for (const [symbol, events] of depths) pubs.push(ch.marketDataOf(symbol), depthBatchJson(events));
   const seq = engine.seq;
   for (const symbol of touched) {
     const book = engine.book(symbol, bookDepth);
@@ -133,7 +139,7 @@ export function publishBatch(
     state.push(n.keys.orderbook(symbol), bookText, n.keys.quote(symbol), tickText);
     throttle.offer(symbol, bookText, tickText);
   }
-  throttle.due(Date.now(), (bookJson, tickJson) => pubs.push(ch.marketData, bookJson, ch.marketData, tickJson));
+  throttle.due(Date.now(), (bookJson, tickJson, symbol) => pubs.push(ch.marketDataOf(symbol), bookJson, ch.marketDataOf(symbol), tickJson));
   for (const b of balances) {
     const json = balanceJson(b, seq);
     state.push(n.keys.balance(b.userId), json);

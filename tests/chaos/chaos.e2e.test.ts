@@ -94,7 +94,7 @@ describe('chaos: every promise under faults', () => {
     // a subscriber keeping the book from the snapshot and depth events, as a bot would
     const book = new LiveBook();
     const watcher: ClientSocket = await connectSocket(stack, traders[0].token);
-    watcher.on('depth', (d) => book.applyDepth({ seq: d.seq, side: d.side as 'BUY' | 'SELL', price: wireToCents(d.price)!, quantity: d.quantity }));
+    watcher.on('depth', (d) => book.applyDepth({ seq: d.seq, changes: d.changes.map((c) => ({ side: c.side, price: wireToCents(c.price)!, quantity: c.quantity })) }));
     watcher.on('orderbook', (b) => book.applySnapshot(toCents(b)));
     const sub = await watcher.emitWithAck('subscribe', { channel: 'market', symbol: 'ACME' });
     if (!sub.ok) throw new Error('subscribe refused');

@@ -119,7 +119,7 @@ describe('api features: tokens, rate limits, metrics, subscriptions', () => {
       const seen = record(socket, ['depth']);
       await http(stack, 'POST', '/order/place', { token: p.token, body: { symbol: 'ACME', side: 'BUY', price: 5, quantity: 3 } });
       const depth = await waitFor('a depth update', () => seen.find((e) => e.name === 'depth'));
-      expect(depth.data).toMatchObject({ symbol: 'ACME', side: 'BUY', price: 5, quantity: 5 });
+      expect(depth.data).toMatchObject({ symbol: 'ACME', changes: [{ side: 'BUY', price: 5, quantity: 5 }] });
       expect(depth.data.seq).toBeGreaterThan(snapshotSeq);
 
       const bad = await socket.emitWithAck('subscribe', { channel: 'market', symbol: 'NOPE' });

@@ -6,9 +6,7 @@ const ORDERS = Number(process.env.SEQUENCE_TEST_ORDERS ?? 600);
 
 interface Depth {
   symbol: string;
-  side: 'BUY' | 'SELL';
-  price: number;
-  quantity: number;
+  changes: { side: 'BUY' | 'SELL'; price: number; quantity: number }[];
   pu: number;
   u: number;
 }
@@ -86,8 +84,10 @@ describe('market data: per-symbol update ids; order updates: per-participant ids
       expect(gaps).toEqual([]);
       const levels = { BUY: new Map(snap.bids.map((l) => [l.price, l.quantity])), SELL: new Map(snap.asks.map((l) => [l.price, l.quantity])) };
       for (const d of after) {
-        if (d.quantity === 0) levels[d.side].delete(d.price);
-        else levels[d.side].set(d.price, d.quantity);
+        for (const c of d.changes) {
+          if (c.quantity === 0) levels[c.side].delete(c.price);
+          else levels[c.side].set(c.price, c.quantity);
+        }
       }
       const sorted = (m: Map<number, number>, dir: 1 | -1) => [...m].sort((a, b) => dir * (a[0] - b[0])).map(([price, quantity]) => ({ price, quantity }));
       expect(sorted(levels.BUY, -1).slice(0, 20)).toEqual(rest.bids.map(({ price, quantity }) => ({ price, quantity })));

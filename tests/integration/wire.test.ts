@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { MatchingEngine } from '../../engine/core/engine';
-import type { BalanceView, BookView, EngineEvent, MarketStats } from '../../engine/core/types';
+import type { BalanceView, BookView, DepthEvent, EngineEvent, MarketStats } from '../../engine/core/types';
 import { intents, toCommands } from '../../engine/core/__tests__/arbitraries';
 import { centsText, centsToWire } from '../../contracts/money';
-import { balanceJson, balanceToWire, bookJson, bookToWire, eventToWire, tickJson, tickToWire, wireJson } from '../../contracts/wire';
+import { balanceJson, balanceToWire, bookJson, bookToWire, depthBatchJson, eventToWire, tickJson, tickToWire, wireJson } from '../../contracts/wire';
 
 /** any UTF-16 code units, lone surrogates and control characters included */
 const anyText = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 8 });
@@ -21,6 +21,35 @@ describe('the hand-written wire JSON', () => {
         expect(events.some((e) => e.type === 'trade')).toBe(events.some((e) => wireJson(e).startsWith('{"type":"trade"')));
       }),
       { numRuns: 40 },
+    );
+  });
+
+  test("when one command's depth events of a symbol are written as one message, then it is valid JSON holding each change in order, between the first's pu and the last's u", () => {
+    fc.assert(
+      fc.property(intents(6), (list) => {
+        const engine = new MatchingEngine();
+        for (const c of toCommands(list, 6)) {
+          const out: EngineEvent[] = [];
+          engine.apply(c, out);
+          const bySymbol = new Map<string, DepthEvent[]>();
+          for (const e of out) if (e.type === 'depth') bySymbol.set(e.symbol, [...(bySymbol.get(e.symbol) ?? []), e]);
+          for (const [symbol, events] of bySymbol) {
+            const m = JSON.parse(depthBatchJson(events));
+            expect(m).toEqual({
+              type: 'depth',
+              seq: events[events.length - 1].seq,
+              symbol,
+              pu: events[0].pu,
+              u: events[events.length - 1].u,
+              changes: events.map((e) => ({ side: e.side, price: centsToWire(e.price), quantity: e.quantity })),
+              timestamp: events[events.length - 1].timestamp,
+            });
+            // within a command a symbol's ids run on without a gap
+            events.forEach((e, i) => expect(e.pu).toBe(i === 0 ? events[0].pu : events[i - 1].u));
+          }
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -1,8 +1,9 @@
 /**
  * A participant's copy of one symbol's order book, kept exact from the engine's sequence numbers:
- * a snapshot (or a paced `orderbook` message) sets it at its `seq`, and `depth` events newer than
- * that set one level's total. Anything at or below the book's seq is already in it and is ignored,
- * so a replayed or raced message can never double a level.
+ * a snapshot (or the `orderbook` that follows a `conflated` notice) sets it at its `seq`, and each
+ * `depth` message newer than that sets the totals of the levels one engine batch changed. Anything
+ * at or below the book's seq is already in it and is ignored, so a replayed or raced message can
+ * never double a level.
  */
 export interface Level {
   price: number;
@@ -17,9 +18,7 @@ export interface BookMessage {
 
 export interface DepthMessage {
   seq: number;
-  side: 'BUY' | 'SELL';
-  price: number;
-  quantity: number;
+  changes: { side: 'BUY' | 'SELL'; price: number; quantity: number }[];
 }
 
 export class LiveBook {
@@ -48,9 +47,11 @@ export class LiveBook {
       return false;
     }
     if (d.seq <= this.seq) return false;
-    const side = d.side === 'BUY' ? this.bids : this.asks;
-    if (d.quantity > 0) side.set(d.price, d.quantity);
-    else side.delete(d.price);
+    for (const c of d.changes) {
+      const side = c.side === 'BUY' ? this.bids : this.asks;
+      if (c.quantity > 0) side.set(c.price, c.quantity);
+      else side.delete(c.price);
+    }
     this.seq = d.seq;
     return true;
   }

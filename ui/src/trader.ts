@@ -155,7 +155,7 @@ export class TraderScreen {
       if (s !== undefined && s.book.applyDepth(d) && d.symbol === this.selected) this.redraw('book');
     });
     socket.on('orderbook', (b) => {
-      // the paced full book heals anything a client could have missed
+      // after a `conflated` notice (this page fell behind): the latest book, then depth goes on from it
       const s = this.symbols.get(b.symbol);
       if (s !== undefined && s.book.applySnapshot(b as BookMessage) && b.symbol === this.selected) this.redraw('book');
     });
