@@ -17,7 +17,27 @@ import { WebSocket } from 'ws';
 type AnySocket = Socket;
 const HEAD = 96;
 const MAX_SINCE = 2_000;
+/**
+ * Sockets written per turn of the event loop: a message for a room of thousands is written in
+ * slices with the loop let go between them, so handshakes, private messages and acknowledgements
+ * get their turn instead of waiting for the whole room (they go ahead of the rest of the slices).
+ */
+const SLICE = 500;
 const U = /"u":(\d+)/;
+
+/** a message waiting to be written to its room, with the resync state as it stood when it came */
+interface Queued {
+  symbol: string;
+  event: string;
+  members: string[];
+  next: number;
+  encoded: { packet: string; opts: Record<string, unknown> };
+  book: string | null;
+  bookU: number;
+  /** the symbol's depth since that book up to and including this message: a prefix of an array only ever appended to */
+  since: string[];
+  sinceLen: number;
+}
 
 interface SymbolState {
   /** the latest paced book, as the engine wrote it, and its update id */
@@ -42,6 +62,9 @@ export class MarketFanout {
   private readonly behind = new WeakMap<AnySocket, Set<string>>();
   /** sockets conflated so far, for the metric and the tests */
   conflations = 0;
+  /** messages (and how far into their room) still to be written, in arrival order */
+  private readonly queue: Queued[] = [];
+  private draining = false;
 
   constructor(
     private readonly io: Server,
@@ -80,9 +103,35 @@ export class MarketFanout {
     }
     const members = this.io.of('/').adapter.rooms.get(this.room(symbol));
     if (members === undefined || members.size === 0) return;
-    const { packet, opts } = encode(event, text);
+    this.queue.push({ symbol, event, members: [...members], next: 0, encoded: encode(event, text), book: state.book, bookU: state.bookU, since: state.since, sinceLen: state.since.length });
+    if (!this.draining) this.drain();
+  }
+
+  /** Writes the queue in slices of SLICE sockets, one slice per turn of the event loop. */
+  private drain(): void {
+    this.draining = true;
+    let budget = SLICE;
+    while (this.queue.length > 0 && budget > 0) {
+      const m = this.queue[0];
+      const end = Math.min(m.members.length, m.next + budget);
+      this.write(m, end);
+      budget -= end - m.next;
+      m.next = end;
+      if (m.next === m.members.length) this.queue.shift();
+    }
+    if (this.queue.length === 0) {
+      this.draining = false;
+      return;
+    }
+    setImmediate(() => this.drain());
+  }
+
+  private write(m: Queued, to: number): void {
+    const { symbol, event, members } = m;
+    const { packet, opts } = m.encoded;
     const sockets = this.io.of('/').sockets;
-    for (const sid of members) {
+    for (let i = m.next; i < to; i++) {
+      const sid = members[i];
       const socket = sockets.get(sid);
       if (socket === undefined) continue;
       if (this.congested(socket)) {
@@ -92,7 +141,7 @@ export class MarketFanout {
       const behind = this.behind.get(socket);
       if (behind !== undefined && behind.has(symbol)) {
         // caught up on the wire: a depth change alone would leave a gap; a tick can wait for the resync
-        if (!this.resync(socket, symbol, state)) continue;
+        if (!this.resync(socket, m)) continue;
         behind.delete(symbol);
         // the resync ends with the current message when it was depth
         if (event === 'depth') continue;
@@ -118,16 +167,16 @@ export class MarketFanout {
     }
   }
 
-  /** Tells the socket, then sends the latest book and the depth since it; false if no book is known yet. */
-  private resync(socket: AnySocket, symbol: string, state: SymbolState): boolean {
-    if (state.book === null) return false;
-    socket.emit('conflated' as never, { type: 'conflated', symbol, u: state.bookU, timestamp: Date.now() } as never);
+  /** Tells the socket, then sends the book and the depth since it as they stood at message `m` (which they end with); false if no book is known yet. */
+  private resync(socket: AnySocket, m: Queued): boolean {
+    if (m.book === null) return false;
+    socket.emit('conflated' as never, { type: 'conflated', symbol: m.symbol, u: m.bookU, timestamp: Date.now() } as never);
     const write = (event: string, text: string) => {
       const { packet, opts } = encode(event, text);
       (socket as unknown as { client: { writeToEngine(p: string[], o: object): void } }).client.writeToEngine([packet], opts);
     };
-    write('orderbook', state.book);
-    for (const d of state.since) write('depth', d);
+    write('orderbook', m.book);
+    for (let i = 0; i < m.sinceLen; i++) write('depth', m.since[i]);
     return true;
   }
 }
