@@ -41,6 +41,7 @@ interface Report {
   maxDelay: number;
   connected: number;
   connectMs: number[];
+  stalestMs: number;
 }
 
 function percentileOf(hist: number[], p: number): number {
@@ -106,6 +107,8 @@ interface ServerResult {
   messages: number;
   gaps: number;
   conflated: number;
+  /** at the end of the window, the longest any client had gone without market data */
+  stalestMs: number;
   cpuPct: number;
   peakRssMb: number;
   connectP50ms: number;
@@ -144,6 +147,7 @@ async function measure(name: string, url: string, token: string | null, pid: num
     messages: reports.reduce((a, r) => a + r.events, 0),
     gaps: reports.reduce((a, r) => a + r.gaps, 0),
     conflated: reports.reduce((a, r) => a + r.conflated, 0),
+    stalestMs: Math.max(...reports.map((r) => r.stalestMs)),
     cpuPct: round((100 * cpu) / wall),
     peakRssMb: round(peak, 0),
     connectP50ms: round(connects[Math.floor(connects.length / 2)] ?? NaN, 0),

@@ -18,11 +18,19 @@ type AnySocket = Socket;
 const HEAD = 96;
 const MAX_SINCE = 2_000;
 /**
- * Sockets written per turn of the event loop: a message for a room of thousands is written in
- * slices with the loop let go between them, so handshakes, private messages and acknowledgements
+ * Milliseconds of writing per turn of the event loop: a message for a room of thousands is written
+ * in slices with the loop let go between them, so handshakes, private messages and acknowledgements
  * get their turn instead of waiting for the whole room (they go ahead of the rest of the slices).
  */
-const SLICE = 500;
+const SLICE_MS = 8;
+/** sockets written between two looks at the clock */
+const CHUNK = 64;
+/**
+ * A message that has waited this long while a newer one of its symbol is queued is not written to
+ * the sockets it has not reached: they are conflated instead (the newer one resyncs them), so that
+ * a server that falls behind sends the latest book, not an ever older backlog.
+ */
+const MAX_QUEUED_MS = 500;
 const U = /"u":(\d+)/;
 
 /** a message waiting to be written to its room, with the resync state as it stood when it came */
@@ -31,6 +39,7 @@ interface Queued {
   event: string;
   members: string[];
   next: number;
+  queuedAt: number;
   encoded: { packet: string; opts: Record<string, unknown> };
   book: string | null;
   bookU: number;
@@ -65,6 +74,7 @@ export class MarketFanout {
   /** messages (and how far into their room) still to be written, in arrival order */
   private readonly queue: Queued[] = [];
   private draining = false;
+  private rotation = 0;
 
   constructor(
     private readonly io: Server,
@@ -103,19 +113,28 @@ export class MarketFanout {
     }
     const members = this.io.of('/').adapter.rooms.get(this.room(symbol));
     if (members === undefined || members.size === 0) return;
-    this.queue.push({ symbol, event, members: [...members], next: 0, encoded: encode(event, text), book: state.book, bookU: state.bookU, since: state.since, sinceLen: state.since.length });
+    // each message starts at another place in the room: when an overloaded server conflates the part
+    // of a room an old message did not reach, that part is not the same sockets every time
+    const list = [...members];
+    const start = (this.rotation = (this.rotation + CHUNK) % list.length);
+    const rotated = start === 0 ? list : list.slice(start).concat(list.slice(0, start));
+    this.queue.push({ symbol, event, members: rotated, next: 0, queuedAt: performance.now(), encoded: encode(event, text), book: state.book, bookU: state.bookU, since: state.since, sinceLen: state.since.length });
     if (!this.draining) this.drain();
   }
 
-  /** Writes the queue in slices of SLICE sockets, one slice per turn of the event loop. */
+  /** Writes the queue for SLICE_MS, then lets the event loop go and carries on in its next turn. */
   private drain(): void {
     this.draining = true;
-    let budget = SLICE;
-    while (this.queue.length > 0 && budget > 0) {
+    const started = performance.now();
+    while (this.queue.length > 0 && performance.now() - started < SLICE_MS) {
       const m = this.queue[0];
-      const end = Math.min(m.members.length, m.next + budget);
+      if (started - m.queuedAt > MAX_QUEUED_MS && this.queue.some((q) => q !== m && q.symbol === m.symbol)) {
+        this.skipRest(m);
+        this.queue.shift();
+        continue;
+      }
+      const end = Math.min(m.members.length, m.next + CHUNK);
       this.write(m, end);
-      budget -= end - m.next;
       m.next = end;
       if (m.next === m.members.length) this.queue.shift();
     }
@@ -147,6 +166,15 @@ export class MarketFanout {
         if (event === 'depth') continue;
       }
       (socket as unknown as { client: { writeToEngine(p: string[], o: object): void } }).client.writeToEngine([packet], opts);
+    }
+  }
+
+  /** The sockets message `m` has not reached yet fall behind on its symbol: a later message resyncs them. */
+  private skipRest(m: Queued): void {
+    const sockets = this.io.of('/').sockets;
+    for (let i = m.next; i < m.members.length; i++) {
+      const socket = sockets.get(m.members[i]);
+      if (socket !== undefined) this.markBehind(socket, m.symbol);
     }
   }
 

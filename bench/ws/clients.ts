@@ -25,6 +25,8 @@ let conflated = 0;
 let maxDelay = 0;
 const connectMs: number[] = [];
 const sockets: Socket[] = [];
+/** when each socket last got market data: how stale the stalest book is */
+const last: number[] = [];
 
 function record(delay: number): void {
   const d = delay < 0 ? 0 : delay;
@@ -36,24 +38,26 @@ function record(delay: number): void {
 async function open(s: Start, i: number): Promise<void> {
   const symbol = s.symbols[(s.offset + i) % s.symbols.length];
   const started = performance.now();
-  const socket = io(s.url, { auth: s.token === null ? {} : { token: s.token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000 });
+  const socket = io(s.url, { auth: s.token === null ? {} : { token: s.token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 20_000 });
   sockets.push(socket);
   let bookId = -1;
+  const index = last.length;
+  last.push(Date.now());
   socket.on('depth', (d: { u: number; pu: number; timestamp: number }) => {
     record(Date.now() - d.timestamp);
+    last[index] = Date.now();
     if (bookId >= 0) {
       if (d.u <= bookId) return;
       if (d.pu !== bookId) gaps++;
     }
     bookId = d.u;
   });
-  // a conflated socket is sent the latest book instead of the backlog: it restarts from its id
-  socket.on('orderbook', (b: { u?: number; timestamp: number | null; conflated?: boolean }) => {
-    if (b.conflated === true) {
-      conflated++;
-      if (typeof b.u === 'number') bookId = b.u;
-      if (typeof b.timestamp === 'number') record(Date.now() - b.timestamp);
-    }
+  // a socket that fell behind is told, then sent the latest book instead of the backlog: it restarts from its id
+  socket.on('conflated', () => conflated++);
+  socket.on('orderbook', (b: { u?: number; timestamp: number | null }) => {
+    if (typeof b.u === 'number') bookId = b.u;
+    if (typeof b.timestamp === 'number') record(Date.now() - b.timestamp);
+    last[index] = Date.now();
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
@@ -86,7 +90,8 @@ process.on('message', async (m: Start | { kind: 'reset' } | { kind: 'report' } |
     maxDelay = 0;
     process.send!({ kind: 'reset' });
   } else if (m.kind === 'report') {
-    process.send!({ kind: 'report', hist: Array.from(hist), gaps, events, conflated, maxDelay, connected: sockets.filter((s) => s.connected).length, connectMs });
+    const now = Date.now();
+    process.send!({ kind: 'report', hist: Array.from(hist), gaps, events, conflated, maxDelay, connected: sockets.filter((s) => s.connected).length, connectMs, stalestMs: last.reduce((a, t) => Math.max(a, now - t), 0) });
   } else if (m.kind === 'close') {
     for (const s of sockets) s.close();
     process.exit(0);
