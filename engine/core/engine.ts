@@ -59,6 +59,8 @@ function echo<T extends string>(v: unknown, allowed: readonly T[]): T | 'INVALID
   return allowed.includes(v as T) ? (v as T) : 'INVALID';
 }
 
+const isStopType = (t: unknown) => t === 'STOP_MARKET' || t === 'STOP_LIMIT';
+
 function isPositiveInt(v: unknown, max: number): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && v <= max;
 }
@@ -168,8 +170,8 @@ export class MatchingEngine {
     }
     if (this.tradedBook !== null) {
       const book = this.tradedBook;
-      this.tradedBook = null;
       if (book.buyStops.length + book.sellStops.length > 0) this.triggerStops(book);
+      // the triggered orders' own trades set it again; their stops are all handled by now
       this.tradedBook = null;
     }
     if (this.touchedCount > 0) this.flushDepth();
@@ -224,7 +226,7 @@ export class MatchingEngine {
     const type = c.type;
     if (!ORDER_TYPES.includes(type)) return this.reject(c, ErrorCode.INVALID_ORDER_TYPE, 'type must be LIMIT, MARKET, LIMIT_MAKER, STOP_MARKET or STOP_LIMIT');
     const market = type === 'MARKET' || type === 'STOP_MARKET';
-    const stop = type === 'STOP_MARKET' || type === 'STOP_LIMIT';
+    const stop = isStopType(type);
     const tif = c.timeInForce;
     if (tif !== 'GFD' && tif !== 'IOC' && tif !== 'FOK') {
       return this.reject(c, ErrorCode.INVALID_TIME_IN_FORCE, 'timeInForce must be GFD, IOC or FOK');
@@ -1214,7 +1216,7 @@ export class MatchingEngine {
       code,
       reason,
       fee: 0,
-      ...(c.type === 'STOP_MARKET' || c.type === 'STOP_LIMIT' ? { stopPrice: isPositiveInt(c.stopPrice, MAX_PRICE) ? c.stopPrice : null, triggered: false } : null),
+      ...(isStopType(c.type) ? { stopPrice: isPositiveInt(c.stopPrice, MAX_PRICE) ? c.stopPrice : null, triggered: false } : null),
       pu,
       u: pu + 1,
       timestamp: this.ts,
