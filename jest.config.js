@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>'],
   testMatch: ['**/__tests__/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // the container deployment test runs on its own: npm run test:deploy (jest.containers.config.js)
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/tests/containers/'],
   transform: {
     // tsconfig sets isolatedModules: ts-jest transpiles per file; `tsc --noEmit` in `npm test` type-checks once.
     '^.+\\.ts$': 'ts-jest',

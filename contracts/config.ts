@@ -9,23 +9,58 @@ const int = (def: number) => z.coerce.number().int().positive().default(def);
 export const BYTE_SIZE = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i;
 
 const common = {
+  /** `production` makes every service refuse placeholder and default secrets (productionSecrets) */
+  NODE_ENV: z.string().optional(),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]*$/).default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 const database = { DATABASE_URL: z.string().min(1).default('postgresql://postgres@127.0.0.1:5432/exchange') };
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-please';
+const DEV_ADMIN_PASSWORD = 'organiser-password';
+const DEV_BOT_PASSWORD = 'bot-password-change-me';
 const jwt = {
-  NODE_ENV: z.string().optional(),
   JWT_SECRET: z.string().min(16, 'JWT_SECRET must be at least 16 characters').default(DEV_JWT_SECRET),
   JWT_ISSUER: z.string().default('mock-exchange'),
 };
-/** the development default would let anyone mint tokens: a production process must be given its own */
-const realSecretInProduction = (c: { NODE_ENV?: string; JWT_SECRET: string }, ctx: z.RefinementCtx) => {
-  if (c.NODE_ENV === 'production' && c.JWT_SECRET === DEV_JWT_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'JWT_SECRET must be set in production' });
+
+/** how the examples (.env.example, k8s/secrets.env.example) mark a value to be replaced */
+const PLACEHOLDER = /change[-_ ]?me/i;
+/** a signing key anyone could guess in a day of tries is no key: production asks for 32 characters */
+export const PRODUCTION_JWT_SECRET_MIN = 32;
+
+/**
+ * In production (NODE_ENV=production) every service refuses to start with a secret nobody chose:
+ * the development defaults, the examples' CHANGE_ME placeholders (also as the password inside
+ * REDIS_URL or DATABASE_URL), or a short JWT secret. Each refusal names its variable.
+ */
+function productionSecrets(c: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (c.NODE_ENV !== 'production') return;
+  const refuse = (name: string, why: string) => ctx.addIssue({ code: 'custom', path: [name], message: `${name} ${why} (NODE_ENV=production)` });
+  const secret = (name: string, devDefault: string) => {
+    const v = c[name];
+    if (typeof v !== 'string') return;
+    if (v === devDefault) refuse(name, 'is the development default: set a secret of your own');
+    else if (PLACEHOLDER.test(v)) refuse(name, 'is still a CHANGE_ME placeholder: set a secret of your own');
+  };
+  secret('JWT_SECRET', DEV_JWT_SECRET);
+  if (typeof c.JWT_SECRET === 'string' && c.JWT_SECRET !== DEV_JWT_SECRET && !PLACEHOLDER.test(c.JWT_SECRET) && c.JWT_SECRET.length < PRODUCTION_JWT_SECRET_MIN) {
+    refuse('JWT_SECRET', `must be at least ${PRODUCTION_JWT_SECRET_MIN} characters`);
   }
-};
+  secret('ADMIN_PASSWORD', DEV_ADMIN_PASSWORD);
+  secret('BOT_PASSWORD', DEV_BOT_PASSWORD);
+  for (const name of ['REDIS_URL', 'DATABASE_URL']) {
+    const v = c[name];
+    if (typeof v !== 'string') continue;
+    let password = '';
+    try {
+      password = decodeURIComponent(new URL(v).password);
+    } catch {
+      continue; // the url check names a malformed one
+    }
+    if (PLACEHOLDER.test(password)) refuse(name, 'holds a CHANGE_ME placeholder password: set a secret of your own');
+  }
+}
 
 export const apiConfigSchema = z.object({
   ...common,
@@ -73,7 +108,7 @@ export const apiConfigSchema = z.object({
    * gives events/demo.yaml; empty starts with nothing, for an event loaded later through the api
    */
   EVENT_FILE: z.string().default(''),
-}).superRefine(realSecretInProduction);
+}).superRefine(productionSecrets);
 
 export const engineConfigSchema = z.object({
   ...common,
@@ -85,7 +120,7 @@ export const engineConfigSchema = z.object({
   BOOK_DEPTH: int(20),
   /** how long the engine lease lasts unrenewed: a standby engine takes over within this after the holder dies */
   ENGINE_LEASE_MS: int(5000),
-});
+}).superRefine(productionSecrets);
 
 export const wsConfigSchema = z
   .object({
@@ -113,7 +148,7 @@ export const wsConfigSchema = z
      */
     WS_SEND_BUFFER_LIMIT_BYTES: int(256 * 1024),
   })
-  .superRefine(realSecretInProduction);
+  .superRefine(productionSecrets);
 
 export const dbWriterConfigSchema = z.object({
   ...common,
@@ -121,7 +156,7 @@ export const dbWriterConfigSchema = z.object({
   DB_WRITER_HEALTH_PORT: int(3003),
   /** how long the next job in seq order may be missing before db-writer raises the gap (not ready, error log) */
   DB_WRITER_GAP_ALARM_MS: int(30_000),
-});
+}).superRefine(productionSecrets);
 
 export const dataServerConfigSchema = z.object({
   ...common,
@@ -142,13 +177,13 @@ export const dataServerConfigSchema = z.object({
   BOT_INTENSITY: z.coerce.number().min(0).max(20).default(1),
   BOT_MARKET_MAKERS: z.coerce.number().int().min(0).max(20).default(2),
   BOT_NOISE_TRADERS: z.coerce.number().int().min(0).max(50).default(3),
-  BOT_PASSWORD: z.string().min(8).default('bot-password-change-me'),
+  BOT_PASSWORD: z.string().min(8).default(DEV_BOT_PASSWORD),
   /** cash (currency units) and shares per symbol each bot is credited once */
   BOT_CASH: z.coerce.number().positive().default(1_000_000),
   BOT_SHARES: z.coerce.number().int().positive().default(10_000),
   ADMIN_USERNAME: z.string().default('organiser'),
-  ADMIN_PASSWORD: z.string().default('organiser-password'),
-});
+  ADMIN_PASSWORD: z.string().default(DEV_ADMIN_PASSWORD),
+}).superRefine(productionSecrets);
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
 export type EngineConfig = z.infer<typeof engineConfigSchema>;

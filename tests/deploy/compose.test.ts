@@ -55,7 +55,7 @@ describe('docker-compose.yml', () => {
     expect(services.redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
     expect(services.redis.volumes?.[0]).toMatch(/^redis-data:/);
     expect(services.postgres.volumes?.[0]).toMatch(/^postgres-data:/);
-    expect(Object.keys(compose.volumes)).toEqual(['redis-data', 'postgres-data']);
+    expect(Object.keys(compose.volumes)).toEqual(['redis-data', 'postgres-data', 'postgres-backups']);
   });
 
   test('when it is parsed, then every long-running service has a health check and waits on its dependencies, and migrations run once first', () => {
@@ -98,6 +98,8 @@ describe('docker-compose.yml', () => {
       env.REDIS_URL = REDIS_URL;
       env.DATABASE_URL = `${PG_URL}/${db}`;
       env.KEY_PREFIX = prefix;
+      // .env.example's placeholders are refused in production (the test below): chosen secrets here
+      for (const k of ['JWT_SECRET', 'ADMIN_PASSWORD', 'BOT_PASSWORD']) if (k in env) env[k] = `${k.toLowerCase()}-chosen-for-this-test-run-${process.pid}`;
       for (const port of ['API_PORT', 'WS_PORT', 'ENGINE_HEALTH_PORT', 'DB_WRITER_HEALTH_PORT', 'DATA_SERVER_HEALTH_PORT']) if (port in env) env[port] = String(await freePort());
       return env;
     };
@@ -105,6 +107,15 @@ describe('docker-compose.yml', () => {
       const url = s.healthcheck!.test[s.healthcheck!.test.length - 1];
       return url.replace(/:(3000|3001|3002|3003|3004)\//, (_m, p: string) => `:${{ '3000': env.API_PORT, '3001': env.WS_PORT, '3002': env.ENGINE_HEALTH_PORT, '3003': env.DB_WRITER_HEALTH_PORT, '3004': env.DATA_SERVER_HEALTH_PORT }[p]}/`);
     };
+
+    test('api, with .env.example copied as it is, refuses to start and names the placeholders', () => {
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries(services.api.environment ?? {})) env[k] = interpolate(String(v));
+      expect(env.NODE_ENV).toBe('production');
+      const res = spawnSync(process.execPath, [join(ROOT, 'dist/scripts/service.js'), ...services.api.command!], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 20_000 });
+      expect(res.status).toBe(1);
+      for (const name of ['JWT_SECRET', 'ADMIN_PASSWORD', 'REDIS_URL', 'DATABASE_URL']) expect(res.stderr).toContain(`${name} `);
+    });
 
     test('migrate exits 0', async () => {
       const env = await localEnv(services.migrate);

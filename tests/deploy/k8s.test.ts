@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { NODE_FLAGS } from '../../scripts/service';
@@ -25,20 +26,25 @@ const MODULES: Record<string, string> = {
   'networking.k8s.io/v1': 'kubernetes-models/networking.k8s.io/v1',
 };
 
-const built = execFileSync('kubectl', ['kustomize', join(__dirname, '..', '..', 'k8s')], { encoding: 'utf8' });
+const K8S = join(__dirname, '..', '..', 'k8s');
+const kustomize = (dir: string) => execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const built = kustomize(K8S);
 const objects = parseAllDocuments(built).map((d) => d.toJSON() as K8sObject);
+const production = parseAllDocuments(kustomize(join(K8S, 'overlays', 'production'))).map((d) => d.toJSON() as K8sObject);
 const find = (kind: string, name: string) => {
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
   if (!o) throw new Error(`no ${kind} ${name}`);
   return o;
 };
 const workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
-const podSpec = (o: K8sObject) => o.spec.template.spec;
+const podSpec = (o: K8sObject) => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec);
+const appWorkloads = workloads.filter((w) => podSpec(w).containers[0].image.startsWith('mock-exchange'));
+const labelsOf = (o: K8sObject) => podSpec(o) && (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.metadata.labels : o.spec.template.metadata.labels);
 
 describe('k8s/ (kustomize)', () => {
-  test('when it is built, then every object is valid against the Kubernetes API schema', () => {
+  test('when it and the production overlay are built, then every object is valid against the Kubernetes API schema', () => {
     expect(objects.length).toBeGreaterThan(15);
-    for (const o of objects) {
+    for (const o of [...objects, ...production]) {
       const mod = MODULES[o.apiVersion];
       if (!mod) throw new Error(`no schema module for ${o.apiVersion}`);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -104,8 +110,8 @@ describe('k8s/ (kustomize)', () => {
     expect(podSpec(find('StatefulSet', 'redis')).containers[0].args).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
   });
 
-  test('when it is built, then a migration Job runs the migrate command, and database users migrate before starting', () => {
-    expect(podSpec(find('Job', 'migrate')).containers[0].args).toEqual(['migrate']);
+  test('when it is built, then migrations run on every release: the pods that use the database migrate first, and no Job (immutable) stands in the way of a new image', () => {
+    expect(objects.filter((o) => o.kind === 'Job')).toEqual([]);
     for (const name of ['api', 'db-writer']) expect(podSpec(find('Deployment', name)).initContainers[0].args).toEqual(['migrate']);
   });
 
@@ -117,15 +123,92 @@ describe('k8s/ (kustomize)', () => {
     ]);
   });
 
-  test('when it is built, then the Secret holds placeholders only, and nothing else carries a secret value', () => {
-    const secret = find('Secret', 'exchange-secrets');
-    const values = { ...(secret.stringData ?? {}), ...(secret.data ?? {}) };
-    for (const [key, value] of Object.entries(values)) {
-      if (key === 'ADMIN_USERNAME') continue;
-      expect(value).toMatch(/CHANGE_ME/);
-    }
+  test('when it is built, then it holds no Secret (nothing overwrites the one the operator created), every secret comes from exchange-secrets, and the example lists every key read', () => {
+    expect([...objects, ...production].filter((o) => o.kind === 'Secret')).toEqual([]);
     const config = find('ConfigMap', 'exchange-config');
-    expect(Object.keys(config.data ?? {}).filter((k) => /SECRET|PASSWORD|TOKEN/.test(k))).toEqual([]);
-    expect(built).not.toMatch(/dev-only-secret|organiser-password/);
+    expect(Object.keys(config.data ?? {}).filter((k) => /SECRET|PASSWORD|TOKEN|_URL$/.test(k) && k !== 'PUBLIC_WS_URL')).toEqual([]);
+    expect(config.data?.NODE_ENV).toBe('production');
+    expect(built).not.toMatch(/dev-only-secret|organiser-password|CHANGE_ME/);
+    const example = readFileSync(join(K8S, 'secrets.env.example'), 'utf8');
+    const exampleKeys = example.split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.slice(0, l.indexOf('=')));
+    const keysRead = new Set<string>();
+    for (const m of built.matchAll(/secretKeyRef:\s*\n\s*key: (\w+)\n\s*name: exchange-secrets/g)) keysRead.add(m[1]);
+    for (const m of built.matchAll(/\$\((\w+)\)/g)) keysRead.add(m[1]);
+    expect([...keysRead].sort()).toEqual(expect.arrayContaining(['POSTGRES_PASSWORD', 'REDIS_PASSWORD']));
+    for (const k of keysRead) expect(exampleKeys).toContain(k);
+    expect(exampleKeys.sort()).toEqual(['ADMIN_PASSWORD', 'ADMIN_USERNAME', 'BOT_PASSWORD', 'JWT_SECRET', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD']);
+    for (const w of appWorkloads) {
+      for (const c of [...podSpec(w).containers, ...(podSpec(w).initContainers ?? [])]) {
+        expect(c.envFrom).toContainEqual({ secretRef: { name: 'exchange-secrets' } });
+        expect(c.env).toEqual(expect.arrayContaining([
+          { name: 'REDIS_URL', value: 'redis://:$(REDIS_PASSWORD)@redis:6379' },
+          { name: 'DATABASE_URL', value: 'postgresql://exchange:$(POSTGRES_PASSWORD)@postgres:5432/exchange' },
+        ]));
+      }
+    }
+  });
+
+  test('when it is built, then Redis has a memory bound under its limit, a password, and an append-only file', () => {
+    const redis = podSpec(find('StatefulSet', 'redis')).containers[0];
+    const arg = (name: string) => redis.args[redis.args.indexOf(name) + 1];
+    expect(arg('--appendonly')).toBe('yes');
+    expect(arg('--maxmemory-policy')).toBe('noeviction');
+    expect(arg('--requirepass')).toBe('$(REDIS_PASSWORD)');
+    const mib = (v: string) => Number(v.replace(/mb$/i, '').replace(/Mi$/, '').replace(/Gi$/, '')) * (/Gi$/.test(v) ? 1024 : 1);
+    expect(mib(arg('--maxmemory'))).toBeLessThan(mib(redis.resources.limits.memory));
+    expect(redis.env).toContainEqual({ name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: 'exchange-secrets', key: 'REDIS_PASSWORD' } } });
+  });
+
+  test('when it is built, then network policies deny by default, let the Ingress reach only api and ws-server, and Redis and PostgreSQL only their users', () => {
+    const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+    expect(policies.find((p) => p.metadata.name === 'default-deny-ingress')?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
+    const fromIngress = policies.filter((p) => JSON.stringify(p.spec.ingress ?? []).includes('ingress-nginx'));
+    expect(fromIngress.map((p) => p.spec.podSelector.matchLabels.app).sort()).toEqual(['api', 'ws-server']);
+    const allowed = (app: string) => {
+      const p = policies.find((x) => x.spec.podSelector.matchLabels?.app === app)!;
+      return p.spec.ingress.flatMap((r: any) => r.from.flatMap((f: any) => f.podSelector?.matchExpressions?.[0]?.values ?? [])).sort();
+    };
+    expect(allowed('redis')).toEqual(['api', 'data-server', 'db-writer', 'engine', 'ws-server']);
+    expect(allowed('postgres')).toEqual(['api', 'db-writer', 'postgres-backup']);
+    // every pod the policies name carries that label
+    const apps = new Set([...workloads, find('CronJob', 'postgres-backup')].map((w) => labelsOf(w).app));
+    for (const name of [...allowed('redis'), ...allowed('postgres')]) expect(apps).toContain(name);
+  });
+
+  test('when it is built, then the app containers run as non-root with read-only root filesystems and no capabilities', () => {
+    expect(appWorkloads.map((w) => w.metadata.name).sort()).toEqual(['api', 'data-server', 'db-writer', 'engine', 'ws-server']);
+    for (const w of [...appWorkloads, find('CronJob', 'postgres-backup')]) {
+      expect(podSpec(w).securityContext.runAsNonRoot).toBe(true);
+      for (const c of [...podSpec(w).containers, ...(podSpec(w).initContainers ?? [])]) {
+        expect(c.securityContext).toEqual({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+        expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
+      }
+    }
+  });
+
+  test('when it is built, then PostgreSQL is dumped hourly, one at a time, onto a volume of its own by the script docker-compose.yml runs too', () => {
+    const cron = find('CronJob', 'postgres-backup');
+    expect(cron.spec).toMatchObject({ schedule: expect.stringMatching(/^\d+ \* \* \* \*$/), concurrencyPolicy: 'Forbid' });
+    const scripts = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('postgres-backup-scripts'))!;
+    expect(scripts.data?.['postgres-backup.sh']).toBe(readFileSync(join(K8S, 'base', 'postgres-backup.sh'), 'utf8'));
+    expect(podSpec(cron).volumes).toContainEqual({ name: 'backups', persistentVolumeClaim: { claimName: 'postgres-backups' } });
+    expect(podSpec(cron).volumes).toContainEqual({ name: 'scripts', configMap: { name: scripts.metadata.name } });
+  });
+
+  test('when the production overlay is built, then the Ingress has its host and TLS, and nothing else differs from the base', () => {
+    const ingress = production.find((o) => o.kind === 'Ingress')!;
+    const host = ingress.spec.rules[0].host;
+    expect(host).toMatch(/\./);
+    expect(ingress.spec.tls).toEqual([{ hosts: [host], secretName: 'exchange-tls' }]);
+    const strip = (list: K8sObject[]) => list.filter((o) => o.kind !== 'Ingress').map((o) => JSON.stringify(o)).sort();
+    expect(strip(production)).toEqual(strip(objects));
+  });
+
+  test('when the runbook curls the exchange, then it uses the host the overlay serves', () => {
+    const host = production.find((o) => o.kind === 'Ingress')!.spec.rules[0].host;
+    const runbook = readFileSync(join(K8S, '..', 'docs', 'operations.md'), 'utf8');
+    const curled = [...runbook.matchAll(/curl[^\n]*https:\/\/([a-z0-9.<>-]+)/g)].map((m) => m[1]);
+    expect(curled.length).toBeGreaterThan(0);
+    for (const h of curled) expect(h).toBe(host);
   });
 });
