@@ -1,11 +1,14 @@
 import http from 'http';
-import { register } from 'prom-client';
+import { Gauge, register } from 'prom-client';
 
 /**
  * A tiny HTTP server for services that have no API of their own (engine, db-writer):
  * /health (liveness), /ready (readiness: 200 only once `ready()` says so) and /metrics.
  */
 export function startHealthServer(port: number, ready: () => boolean, details: () => Record<string, unknown> = () => ({})): http.Server {
+  // readiness as a metric too, so an alert sees a process that is up but not ready (an engine recovering)
+  register.removeSingleMetric('service_ready');
+  new Gauge({ name: 'service_ready', help: '1 when the service is ready (its /ready answers 200), else 0', collect() { this.set(ready() ? 1 : 0); } });
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith('/metrics')) {

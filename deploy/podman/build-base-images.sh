@@ -3,8 +3,8 @@
 # the base images the project's Dockerfile and docker-compose.yml name:
 #   docker.io/library/debian:bookworm-slim   a Debian bookworm rootfs from debootstrap
 #   docker.io/library/node:$NODE_VERSION-bookworm-slim   that, plus Node.js and npm from the npm registry
-#   localhost/mock-exchange-redis:standin, localhost/mock-exchange-postgres:standin   Debian's Redis
-#     and PostgreSQL behaving as the official images do (see their Containerfiles)
+#   localhost/mock-exchange-{redis,postgres,prometheus}:standin   Debian's Redis, PostgreSQL and
+#     Prometheus behaving as the official images do (see their Containerfiles)
 # The machine's extra certificate authorities (/usr/local/share/ca-certificates) are trusted
 # inside, as on the machine. An image already present is kept (FORCE=1 rebuilds). Needs root, debootstrap and podman.
 set -euo pipefail
@@ -49,7 +49,7 @@ else
   podman build -q -f "$here/node-base.Containerfile" -t "$node_tag" "$work/node-ctx" >/dev/null
 fi
 
-for svc in redis postgres; do
+for svc in redis postgres prometheus; do
   tag="localhost/mock-exchange-$svc:standin"
   if has "$tag"; then
     step "$tag present"

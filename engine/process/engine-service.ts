@@ -18,6 +18,15 @@ const commandsApplied = new Counter({ name: 'engine_commands_total', help: 'Comm
 const eventsEmitted = new Counter({ name: 'engine_events_total', help: 'Events emitted by the engine' });
 const batchSeconds = new Histogram({ name: 'engine_batch_seconds', help: 'Time to apply and publish one batch', buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5] });
 const seqGauge = new Gauge({ name: 'engine_seq', help: 'Last output seq' });
+/** how far behind the input the engine is, read when Prometheus scrapes (set by the running service) */
+let backlogProbe: () => Promise<number> = async () => 0;
+new Gauge({
+  name: 'engine_stream_backlog_seconds',
+  help: 'Age of the oldest command in the input stream the engine has not applied yet (0 when caught up)',
+  async collect() {
+    this.set(await backlogProbe().catch(() => 0));
+  },
+});
 
 interface StoredSnapshot {
   lastId: string;
@@ -69,6 +78,12 @@ export class EngineService {
     this.reader = new StreamReader(config.REDIS_URL, 'engine-reader');
     this.writer = connectRedis(config.REDIS_URL, log, 'engine-writer');
     this.output = new RespWriter(config.REDIS_URL);
+    backlogProbe = async () => {
+      const next = await this.writer.xrange(this.n.inputStream, `(${this.lastId}`, '+', 'COUNT', 1);
+      if (next.length === 0) return 0;
+      // a stream id starts with the milliseconds it was added at
+      return Math.max(0, (Date.now() - Number(next[0][0].split('-')[0])) / 1000);
+    };
     this.lease = new EngineLease(this.writer, this.n.keys.engineLease, this.n.keys.engineFence, config.ENGINE_LEASE_MS, log);
     this.queue = new Queue(this.n.dbWriteQueue, {
       connection: connectRedis(config.REDIS_URL, log, 'engine-queue'),

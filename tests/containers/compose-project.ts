@@ -25,9 +25,9 @@ export interface RunResult {
 }
 
 /** a command, its output kept (and shown in the error when it fails unless allowed) */
-export function run(cmd: string, args: string[], env: Record<string, string> = {}, opts: { allowFail?: boolean; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(cmd: string, args: string[], env: Record<string, string> = {}, opts: { allowFail?: boolean; timeoutMs?: number } = {}, cwd = ROOT): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, CONTAINERS_CONF, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, CONTAINERS_CONF, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -51,7 +51,11 @@ interface ServiceDef {
 export class ComposeProject {
   readonly services: Record<string, ServiceDef>;
 
-  constructor(readonly name: string, readonly env: Record<string, string>) {
+  /**
+   * `skipped`: services that cannot run on this machine, each with the reason, which `up` logs
+   * (everything else still runs)
+   */
+  constructor(readonly name: string, readonly env: Record<string, string>, readonly skipped: Record<string, string> = {}) {
     const doc = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ServiceDef> };
     this.services = doc.services;
   }
@@ -68,8 +72,12 @@ export class ComposeProject {
     return run('podman', args, this.env, { allowFail });
   }
 
-  /** services in an order where each comes after everything it depends on */
+  /** the services `up` starts, in an order where each comes after everything it depends on */
   startOrder(): string[] {
+    return this.dependencyOrder().filter((s) => !(s in this.skipped));
+  }
+
+  private dependencyOrder(): string[] {
     const order: string[] = [];
     const visit = (s: string) => {
       if (order.includes(s)) return;
@@ -82,6 +90,7 @@ export class ComposeProject {
 
   /** brings every service up in dependency order, waiting for each to be healthy (or done, for a one-off job) */
   async up(): Promise<void> {
+    for (const [s, why] of Object.entries(this.skipped)) step(`${s}: NOT STARTED here: ${why}`);
     for (const s of this.startOrder()) {
       const started = Date.now();
       await this.compose(['up', '-d', '--no-deps', s]);

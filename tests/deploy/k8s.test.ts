@@ -211,4 +211,18 @@ describe('k8s/ (kustomize)', () => {
     expect(curled.length).toBeGreaterThan(0);
     for (const h of curled) expect(h).toBe(host);
   });
+
+  test('when k8s/monitoring is built, then it provisions the dashboard for Grafana\'s sidecar and ships the scrape job and alert rules, whose ports exist on the pods', () => {
+    const monitoring = parseAllDocuments(kustomize(join(K8S, 'monitoring'))).map((d) => d.toJSON() as K8sObject);
+    const dashboard = monitoring.find((o) => o.metadata.name === 'exchange-grafana-dashboard')!;
+    expect((dashboard.metadata as { labels?: Record<string, string> }).labels?.grafana_dashboard).toBe('1');
+    expect(dashboard.data?.['exchange-dashboard.json']).toBe(readFileSync(join(K8S, 'monitoring', 'exchange-dashboard.json'), 'utf8'));
+    const prometheus = monitoring.find((o) => o.metadata.name === 'exchange-prometheus')!;
+    expect(Object.keys(prometheus.data ?? {}).sort()).toEqual(['alerts.yml', 'prometheus-scrape.yml']);
+    // every app pod has the port the scrape job keeps for it
+    const keep = /\(api\|ws-server\);metrics\|\(engine\|db-writer\|data-server\);health/;
+    expect(prometheus.data?.['prometheus-scrape.yml']).toMatch(keep);
+    const portOf: Record<string, string> = { api: 'metrics', 'ws-server': 'metrics', engine: 'health', 'db-writer': 'health', 'data-server': 'health' };
+    for (const w of appWorkloads) expect(podSpec(w).containers[0].ports.map((p: { name: string }) => p.name)).toContain(portOf[w.metadata.name]);
+  });
 });

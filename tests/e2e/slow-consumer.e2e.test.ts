@@ -5,8 +5,9 @@ import { names } from '../../contracts/names';
 import { admin, connectSocket, http, loginAdmin, register, waitFor, type Participant } from '../harness/client';
 import { REDIS_URL, Stack } from '../harness/stack';
 
-/** enough depth to fill the kernel's buffers of a paused loopback socket (several MB) and then the send buffer's limit */
-const CHANGES = Number(process.env.SLOW_CONSUMER_CHANGES ?? 200_000);
+/** book changes per round of the flood; rounds go on until ws-server conflates (at most MAX_CHANGES) */
+const CHANGES = Number(process.env.SLOW_CONSUMER_CHANGES ?? 100_000);
+const MAX_CHANGES = 2_000_000;
 
 /**
  * A client that stops reading while a symbol's book changes fast: ws-server stops writing it
@@ -61,17 +62,30 @@ describe('a slow consumer', () => {
     fastClient.on('depth', (d) => fastDepth.push({ pu: d.pu, u: d.u }));
     await fastClient.emitWithAck('subscribe', { channel: 'market', symbol: 'FAST' });
 
-    // stop reading, then flood the book straight into the engine's stream
+    // stop reading, then flood the book straight into the engine's stream until ws-server has had to
+    // conflate: how many changes fill the paused socket's kernel buffers and then the send buffer's
+    // limit depends on how the engine batches them (one message per batch), so the test does not guess
     (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
     const stream = names(stack.prefix).inputStream;
-    for (let start = 0; start < CHANGES; start += 1000) {
-      const pipe = redis.pipeline();
-      for (let k = start; k < Math.min(CHANGES, start + 1000); k++) {
-        const side = k % 2 === 0 ? 'BUY' : 'SELL';
-        const price = side === 'BUY' ? 5_000 - (k % 500) : 15_000 + (k % 500);
-        pipe.xadd(stream, '*', ENTRY_FIELD, JSON.stringify({ action: 'place', orderId: `flood-${k}`, userId: maker.id, symbol: 'FAST', side, type: 'LIMIT', timeInForce: 'GFD', price, quantity: 1 }));
+    const conflations = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${stack.env.WS_METRICS_PORT}/metrics`)).text();
+      return Number(/^ws_market_data_conflated_total (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    let flooded = 0;
+    while ((await conflations()) === 0) {
+      if (flooded >= MAX_CHANGES) throw new Error(`no conflation after ${flooded} book changes`);
+      for (let start = flooded; start < flooded + CHANGES; start += 1000) {
+        const pipe = redis.pipeline();
+        for (let k = start; k < start + 1000; k++) {
+          const side = k % 2 === 0 ? 'BUY' : 'SELL';
+          const price = side === 'BUY' ? 5_000 - (k % 500) : 15_000 + (k % 500);
+          pipe.xadd(stream, '*', ENTRY_FIELD, JSON.stringify({ action: 'place', orderId: `flood-${k}`, userId: maker.id, symbol: 'FAST', side, type: 'LIMIT', timeInForce: 'GFD', price, quantity: 1 }));
+        }
+        await pipe.exec();
       }
-      await pipe.exec();
+      flooded += CHANGES;
+      // let the engine and ws-server get through this round before asking again
+      await waitFor('the round applied', async () => (await http(stack, 'GET', '/market/orderbook/FAST')).body.data.u >= flooded / 2, 60_000);
     }
     // its own orders meanwhile: private updates that must all arrive
     const mine: string[] = [];
