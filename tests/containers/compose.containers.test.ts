@@ -90,9 +90,12 @@ describe('docker-compose.yml, run with podman', () => {
     const promtool = (...args: string[]) =>
       run('podman', ['run', '--rm', '-v', `${join(ROOT, 'k8s', 'monitoring')}:/k8s:ro`, '-v', `${join(ROOT, 'deploy', 'observability')}:/compose:ro`, '--entrypoint', 'promtool', 'localhost/mock-exchange-prometheus:standin', ...args]);
     expect((await promtool('check', 'rules', '/k8s/alerts.yml')).out).toMatch(/SUCCESS: 5 rules found/);
-    expect((await promtool('check', 'config', '--syntax-only', '/k8s/prometheus-scrape.yml')).out).toMatch(/SUCCESS/);
     expect((await promtool('check', 'config', '--syntax-only', '/compose/prometheus.yml')).out).toMatch(/SUCCESS/);
-    step('promtool: alert rules and scrape configurations valid');
+    step('promtool: the alert rules and the compose scrape configuration are valid');
+    // k8s/monitoring/prometheus-scrape.yml is checked by tests/deploy/k8s.test.ts only
+    const k8s = await promtool('check', 'config', '--syntax-only', '/k8s/prometheus-scrape.yml').catch((err: Error) => err.message);
+    if (typeof k8s === 'string' && /field kubernetes_sd_configs not found/.test(k8s)) step('promtool: NOT CHECKED here: the k8s scrape job (Debian builds Prometheus without Kubernetes service discovery)');
+    else expect(typeof k8s === 'string' ? k8s : k8s.out).toMatch(/SUCCESS/);
   });
 
   test('when the project comes up, then every service becomes healthy in dependency order', async () => {
@@ -200,7 +203,8 @@ describe('docker-compose.yml, run with podman', () => {
     let trading = true;
     const traffic = (async () => {
       for (let i = 0; trading; i++) {
-        await call('POST', '/order/place', alice.token, { symbol: 'ACME', side: 'BUY', type: 'LIMIT', price: 50 + (i % 10) / 10, quantity: 1 });
+        const o = await call('POST', '/order/place', alice.token, { symbol: 'ACME', side: 'BUY', type: 'LIMIT', price: 50 + (i % 10) / 10, quantity: 1 });
+        await call('POST', '/order/cancel', alice.token, { orderId: o.orderId });
         if (i % 20 === 0) await Promise.all(Array.from({ length: 80 }, () => http(target, 'GET', '/account/balance', { token: bob.token })));
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -215,6 +219,10 @@ describe('docker-compose.yml, run with podman', () => {
         throw new Error(`${err.message}; still empty: ${[...pending].join(' | ')}`);
       });
       for (const e of exprs) step(`dashboard "${e.title}": ${JSON.stringify((await query(e.expr)).map((r) => [r.metric.status ?? r.metric.route ?? r.metric.job ?? '', Number(Number(r.value[1]).toPrecision(3))]))}`);
+      // a minute and a half of samples for the picture below
+      const since = Number((await query('min(timestamp(up))')).length) && (await query('time() - min(min_over_time(timestamp(up)[10m:10s]))'))[0];
+      const covered = since ? Number(since.value[1]) : 0;
+      if (covered < 90) await new Promise((r) => setTimeout(r, (90 - covered) * 1000));
     } finally {
       trading = false;
       await traffic;
@@ -232,8 +240,8 @@ describe('docker-compose.yml, run with podman', () => {
     // the picture in the README: the panels drawn from this run (DASHBOARD_PICTURE=docs/images/dashboard.png to renew it)
     const picture = process.env.DASHBOARD_PICTURE ?? join(ROOT, 'artifacts', 'deploy', 'dashboard.png');
     mkdirSync(dirname(picture), { recursive: true });
-    await drawDashboard(prometheusUrl, dashboard as Parameters<typeof drawDashboard>[1], picture);
-    step(`dashboard drawn from Prometheus: ${picture}`);
+    const drawn = await drawDashboard(prometheusUrl, dashboard as Parameters<typeof drawDashboard>[1], picture);
+    step(`dashboard drawn from Prometheus: ${picture} (${drawn.join('; ')})`);
   });
 
   test('when the project is taken down and brought up again, then the volumes keep every account, order and trade', async () => {

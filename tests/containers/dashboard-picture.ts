@@ -21,8 +21,9 @@ const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': 
 async function seriesOf(prometheusUrl: string, panel: Panel, start: number, end: number): Promise<Series[]> {
   const out: Series[] = [];
   for (const t of panel.targets) {
-    const url = `${prometheusUrl}/api/v1/query_range?query=${encodeURIComponent(t.expr)}&start=${start}&end=${end}&step=5`;
-    const body = (await (await fetch(url)).json()) as { data: { result: { metric: Record<string, string>; values: [number, string][] }[] } };
+    const url = `${prometheusUrl}/api/v1/query_range?query=${encodeURIComponent(t.expr)}&start=${start}&end=${end}&step=2`;
+    const body = (await (await fetch(url)).json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; values: [number, string][] }[] } };
+    if (body.status !== 'success') throw new Error(`${t.expr}: ${body.error}`);
     for (const r of body.data.result) {
       const label = (t.legendFormat ?? '').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, k: string) => r.metric[k] ?? '') || Object.values(r.metric).join(' ') || 'value';
       out.push({ label, points: r.values.map(([ts, v]) => [ts, Number(v)] as [number, number]).filter(([, v]) => Number.isFinite(v)) });
@@ -43,12 +44,18 @@ function chart(series: Series[], start: number, end: number, unit: string): stri
   return `<svg width="${w}" height="${h}"><line x1="${pad}" y1="${h - 18}" x2="${w}" y2="${h - 18}" stroke="#555"/><text x="0" y="14" fill="#aaa" font-size="11">${fmt(max)}</text><text x="0" y="${h - 20}" fill="#aaa" font-size="11">0</text>${lines.join('')}</svg><div class="legend">${legend || 'no data'}</div>`;
 }
 
-export async function drawDashboard(prometheusUrl: string, dashboard: { title: string; panels: Panel[] }, file: string, minutes = 5): Promise<void> {
+export async function drawDashboard(prometheusUrl: string, dashboard: { title: string; panels: Panel[] }, file: string, minutes = 2): Promise<string[]> {
   const end = Math.floor(Date.now() / 1000);
   const start = end - minutes * 60;
   const cells: string[] = [];
+  const counts: string[] = [];
   for (const p of dashboard.panels) {
     const series = await seriesOf(prometheusUrl, p, start, end);
+    counts.push(`${p.title}: ${series.length} series, ${series.reduce((n, s) => n + s.points.length, 0)} points`);
+    if (series.length === 0) {
+      const raw = await (await fetch(`${prometheusUrl}/api/v1/query_range?query=${encodeURIComponent(p.targets[0].expr)}&start=${start}&end=${end}&step=2`)).text();
+      counts.push(`(${p.targets[0].expr} from ${start} to ${end}: ${raw.slice(0, 300)})`);
+    }
     const left = p.gridPos.x * 50;
     const top = p.gridPos.y * 30 + 40;
     cells.push(`<div class="panel" style="left:${left}px;top:${top}px"><h2>${escape(p.title)}</h2>${chart(series, start, end, p.fieldConfig?.defaults?.unit ?? '')}</div>`);
@@ -68,4 +75,5 @@ export async function drawDashboard(prometheusUrl: string, dashboard: { title: s
   } finally {
     await browser.close();
   }
+  return counts;
 }
