@@ -5,8 +5,8 @@ import { parse } from 'yaml';
 
 /**
  * docker-compose.yml run by Debian's podman-compose 1.0.3, which starts services in dependency
- * order but does not wait for `depends_on` conditions: this brings services up one at a time and
- * waits for each condition itself (a health check passing, a one-off job exiting 0), as Docker
+ * order but does not wait for `depends_on` conditions: this has it create the containers, then
+ * starts them one at a time and waits for each condition itself (a health check passing, a one-off job exiting 0), as Docker
  * Compose would. Health checks are run with `podman healthcheck run` (podman schedules them with
  * systemd timers, and these machines have no systemd).
  */
@@ -88,12 +88,17 @@ export class ComposeProject {
     return order;
   }
 
-  /** brings every service up in dependency order, waiting for each to be healthy (or done, for a one-off job) */
+  /**
+   * brings every service up in dependency order, waiting for each to be healthy (or done, for a
+   * one-off job): podman-compose creates the containers (its `up --no-deps` would also try to run
+   * each dependency again), then each is started in turn
+   */
   async up(): Promise<void> {
     for (const [s, why] of Object.entries(this.skipped)) step(`${s}: NOT STARTED here: ${why}`);
+    await this.compose(['up', '--no-start', ...this.startOrder()]);
     for (const s of this.startOrder()) {
       const started = Date.now();
-      await this.compose(['up', '-d', '--no-deps', s]);
+      await this.podman(['start', this.container(s)]);
       if (this.services[s].restart === 'no') {
         const code = await this.waitExited(s);
         if (code !== 0) throw new Error(`${s} exited ${code}:\n${(await this.logs(s)).slice(-3000)}`);
