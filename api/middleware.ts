@@ -3,7 +3,7 @@ import type { ServerResponse } from 'http';
 import { ErrorCode } from '../contracts/errors';
 import type { ApiContext } from './context';
 import { ApiError } from './http-errors';
-import { verifyAccessToken, type AccessClaims } from './tokens';
+import { TokenRefused, verifyAccessToken, type AccessClaims } from '../contracts/tokens';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -15,7 +15,12 @@ declare module 'express-serve-static-core' {
 export function authenticate(ctx: ApiContext, header: string | undefined): AccessClaims {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   if (match === null) throw new ApiError(401, ErrorCode.UNAUTHORIZED, 'Missing bearer token');
-  return verifyAccessToken(match[1], ctx.config.JWT_SECRET, ctx.config.JWT_ISSUER);
+  try {
+    return verifyAccessToken(match[1], ctx.config.JWT_SECRET, ctx.config.JWT_ISSUER);
+  } catch (err) {
+    if (err instanceof TokenRefused) throw new ApiError(401, ErrorCode.UNAUTHORIZED, err.message);
+    throw err;
+  }
 }
 
 export function requireAuth(ctx: ApiContext): RequestHandler {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { ServerResponse } from 'http';
 import { Counter } from 'prom-client';
-import { MAX_PRICE, MAX_QUANTITY } from '../engine/core/engine';
+import { MAX_PRICE, MAX_QUANTITY } from '../contracts/order-limits';
 import { ErrorCode } from '../contracts/errors';
 import { centsToWire, wireToCents } from '../contracts/money';
 import { seriesOf } from '../runtime/metric-series';

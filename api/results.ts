@@ -1,7 +1,7 @@
 import { ErrorCode } from '../contracts/errors';
 import { readStoredEvent } from '../contracts/event-file';
 import { centsToWire, wireToCents } from '../contracts/money';
-import { equityStats } from '../data-server/equity-stats';
+import { equityStats } from '../portfolio/equity-stats';
 import { loadPortfolio } from '../portfolio/load';
 import type { ApiContext } from './context';
 

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { Names } from '../contracts/names';
-import type { SessionEnded } from './tokens';
+import type { SessionEnded } from '../contracts/tokens';
 
 /**
  * Tells every ws-server that a session ended: a mark in Redis that a socket opening later with one

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BalanceView, BookView, DepthEvent, EngineEvent, MarketStats, TradeEvent } from '../engine/core/types';
+import type { BalanceView, BookView, DepthEvent, EngineEvent, MarketStats, TradeEvent } from './engine-types';
 import { centsText, centsToWire } from './money';
 
 /**

@@ -8,7 +8,7 @@ import { connectRedis, scanKeys } from '../runtime/redis';
 import { ApiClient } from './api-client';
 import { makerQuotes, noiseOrders, type MakerParams } from './bots';
 import { nextReference, seeded } from './reference-price';
-import { equityCents } from './equity-stats';
+import { equityCents } from '../portfolio/equity-stats';
 import { parseEventDefinition, type EventFile, type StoredEvent } from '../contracts/event-file';
 import { applyMove, dueItems } from './event-schedule';
 

@@ -3,7 +3,7 @@ import { Counter, Gauge } from 'prom-client';
 import { z } from 'zod';
 import type { DbWriterConfig } from '../contracts/config';
 import { names } from '../contracts/names';
-import type { PersistJob } from '../engine/process/publisher';
+import type { PersistJob } from '../contracts/persist-job';
 import type { Logger } from '../runtime/logger';
 import { createPrisma, type PrismaClient } from '../runtime/prisma';
 import { connectRedis } from '../runtime/redis';

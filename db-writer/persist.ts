@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../runtime/prisma';
-import type { PersistJob } from '../engine/process/publisher';
+import type { PersistJob } from '../contracts/persist-job';
 
 /** a JSON number of epoch milliseconds as timestamptz, exactly (the columns keep milliseconds) */
 const ms = (expr: string) => `to_timestamp((${expr})::bigint / 1000.0)`;

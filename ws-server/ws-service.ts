@@ -8,7 +8,7 @@ import { ErrorCode } from '../contracts/errors';
 import { names, type Names } from '../contracts/names';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData, SubscribeRequest } from '../contracts/socket';
 import type { WireBook, WireTick } from '../contracts/wire';
-import { verifyAccessToken, type AccessClaims } from '../api/tokens';
+import { verifyAccessToken, type AccessClaims } from '../contracts/tokens';
 import { MessageBudget, originAllowed } from './socket-guard';
 import type { Logger } from '../runtime/logger';
 import { seriesOf } from '../runtime/metric-series';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { limitParam } from '../schemas';
-import { equityStats } from '../../data-server/equity-stats';
+import { equityStats } from '../../portfolio/equity-stats';
 import type { ApiContext } from '../context';
 import { ok } from '../http-errors';
 

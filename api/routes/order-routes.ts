@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { limitParam } from '../schemas';
 import { ErrorCode, type ErrorCodeValue } from '../../contracts/errors';
 import { wireToCents } from '../../contracts/money';
-import { MAX_PRICE, MAX_QUANTITY } from '../../engine/core/engine';
+import { MAX_PRICE, MAX_QUANTITY } from '../../contracts/order-limits';
 import { amendBody, cancelAllBody } from '../schemas';
 import { listedSymbol } from '../symbols';
 import type { ApiContext } from '../context';

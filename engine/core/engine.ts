@@ -1,5 +1,6 @@
 import { ErrorCode, ErrorMessage } from '../../contracts/errors';
 import { dollarsText } from '../../contracts/money';
+import { MAX_PRICE, MAX_QUANTITY } from '../../contracts/order-limits';
 import { Account } from './accounts';
 import { Book, BookSide, BUY, Level, Order, SELL, type SideIndex } from './book';
 import { affordableShares, feeCents, feeReserve, mayShort, tradeFees, validFees, type StartingPackage, type TradingRules } from './rules';
@@ -29,9 +30,6 @@ import {
   type StpMode,
 } from './types';
 
-export const MAX_QUANTITY = 1_000_000_000;
-/** $10,000,000.00 in cents: far above any simulated share price, small enough for exact notionals. */
-export const MAX_PRICE = 1_000_000_000;
 const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.]{0,9}$/;
 const MAX_ID_LENGTH = 64;
 const SIDES = ['BUY', 'SELL'] as const;

@@ -1,3 +1,4 @@
 export * from './types';
-export { MatchingEngine, MAX_PRICE, MAX_QUANTITY } from './engine';
+export { MatchingEngine } from './engine';
+export { MAX_PRICE, MAX_QUANTITY } from '../../contracts/order-limits';
 export { snapshot, restore, stateHash, SNAPSHOT_VERSION, type EngineSnapshot } from './snapshot';

@@ -4,51 +4,15 @@
  * every fee is an exact whole number of cents.
  */
 
-/**
- * Fee rates, maker and taker separately. BPS: hundredths of a basis point of the fill's notional
- * (100 = 1 bp); PER_SHARE: hundredths of a cent per share (30 = $0.003). A negative maker rate is
- * a rebate, at most the taker rate, so that every trade pays the fee account something or nothing.
- */
-export interface FeeSchedule {
-  unit: 'BPS' | 'PER_SHARE';
-  maker: number;
-  taker: number;
-}
-
-export interface PositionLimit {
-  /** the largest position a participant could reach if all their buy orders filled, in shares */
-  net: number | null;
-  /** the position plus every share in the participant's working orders on both sides */
-  gross: number | null;
-}
-
-export interface TradingRules {
-  /** shares per order */
-  maxOrderQuantity: number | null;
-  /** cents per order: a limit order's price x quantity, a market order's quantity x the best opposite price */
-  maxOrderNotional: number | null;
-  /** by symbol; a symbol not named has none */
-  positionLimits: Record<string, PositionLimit>;
-  fees: FeeSchedule | null;
-  /**
-   * Whether a sell may go beyond the shares held, to a negative (short) position. Only on symbols
-   * with a net position limit: that limit is how short anyone can go, as in the trading-competition
-   * cases this follows (no margin account: cash never goes negative, the limit bounds the risk).
-   */
-  shortSelling: boolean;
-}
+import type { FeeSchedule, TradingRules } from '../../contracts/engine-types';
+// the rules' shapes are part of the shared vocabulary; the core's code reads them from here as before
+export type { FeeSchedule, PositionLimit, StartingPackage, TradingRules } from '../../contracts/engine-types';
 
 /** Whether a sell of `symbol` may take its seller's position below zero under `rules`. */
 export function mayShort(rules: TradingRules | null, symbol: string): boolean {
   if (rules === null || !rules.shortSelling) return false;
   const limit = rules.positionLimits[symbol];
   return limit !== undefined && limit.net !== null;
-}
-
-/** What every participant starts an event with: cash in cents, whole shares per symbol. */
-export interface StartingPackage {
-  cash: number;
-  shares: Record<string, number>;
 }
 
 /** hundredths of a basis point in the whole; hundredths of a cent in a cent */

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Client as PgClient, type Client } from 'pg';
 import { names } from '../../contracts/names';
-import type { PersistJob } from '../../engine/process/publisher';
+import type { PersistJob } from '../../contracts/persist-job';
 import { waitFor } from '../harness/client';
 import { REDIS_URL, Stack } from '../harness/stack';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 import { Client } from 'pg';
-import type { PersistJob } from '../../engine/process/publisher';
+import type { PersistJob } from '../../contracts/persist-job';
 import { persistBatch } from '../../db-writer/persist';
 import { migrate } from '../../runtime/migrate';
 import { createPrisma, type PrismaClient } from '../../runtime/prisma';
