@@ -40,7 +40,7 @@ export async function preparePlace(ctx: ApiContext, raw: unknown, userId: string
     const c = typeof v === 'number' || typeof v === 'string' ? wireToCents(v) : null;
     if (c === null || c <= 0) throw new ApiError(400, ErrorCode.INVALID_PRICE, `${name} must be positive with at most two decimals`);
     if (c > MAX_PRICE) throw new ApiError(400, ErrorCode.INVALID_PRICE, `${name} must be at most ${centsToWire(MAX_PRICE)}`);
-    if (c % symbol.tickSizeCents !== 0) throw new ApiError(400, ErrorCode.INVALID_PRICE, `${name} must be a multiple of the tick size ${symbol.tickSizeCents / 100}`);
+    if (c % symbol.tickSizeCents !== 0) throw new ApiError(400, ErrorCode.INVALID_PRICE, `${name} must be a multiple of the tick size ${centsToWire(symbol.tickSizeCents)}`);
     // the engine's own bound, checked here so that such an order never reaches the stream
     if (c * q > Number.MAX_SAFE_INTEGER) throw new ApiError(400, ErrorCode.INVALID_QUANTITY, `${name} x quantity is too large`);
     return c;

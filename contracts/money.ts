@@ -1,11 +1,19 @@
 /**
  * The core counts money in integer cents. The wire (REST and Socket.IO) shows currency units
- * with at most two decimals; these two functions are the only conversions.
+ * with at most two decimals; the functions here are the only conversions.
  */
 export const CENTS_PER_UNIT = 100;
 
 export function centsToWire(cents: number): number {
   return cents / CENTS_PER_UNIT;
+}
+
+/**
+ * A wire amount already held to whole cents (a portfolio total, a validated amount) back to exact
+ * cents: the rounding only removes the double's representation error.
+ */
+export function wireAmountToCents(units: number): number {
+  return Math.round(units * CENTS_PER_UNIT);
 }
 
 /** beyond this many cents a double no longer holds every cent, and JSON prints what the double holds */

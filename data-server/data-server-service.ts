@@ -119,7 +119,7 @@ export class DataServerService {
         pipe.zrem(this.n.keys.leaderboard, b.userId);
         continue;
       }
-      pipe.zadd(this.n.keys.leaderboard, equity / 100, b.userId);
+      pipe.zadd(this.n.keys.leaderboard, centsToWire(equity), b.userId);
       pipe.rpush(this.n.keys.equity(b.userId), `${now}:${equity}`);
       pipe.ltrim(this.n.keys.equity(b.userId), -10_000, -1);
     }

@@ -10,7 +10,9 @@ import { WebSocket } from 'ws';
  * Slow consumers are bounded as market-data feeds do it: a socket whose send buffer is past
  * `limitBytes` is skipped, and its market data for that symbol is conflated. Once it has drained it
  * is told so (`conflated`, with the update id it restarts from), gets the symbol's latest book (the
- * engine's paced `orderbook`) and the depth since, and goes on: the latest state, not the backlog.
+ * engine's paced `orderbook`), the depth since and the latest tick, and goes on: the latest state,
+ * not the backlog. That happens with the symbol's next message, or, when none comes, within
+ * SWEEP_MS of its buffer draining.
  * Private messages never go through here: they are written as they come, and a conflated socket's
  * buffer, being bounded, never holds them back for long.
  */
@@ -32,6 +34,8 @@ const CHUNK = 64;
  */
 const MAX_QUEUED_MS = 500;
 const U = /"u":(\d+)/;
+/** how often sockets still behind are checked for having drained (when nothing is queued) */
+const SWEEP_MS = 100;
 
 /** a message waiting to be written to its room, with the resync state as it stood when it came */
 interface Queued {
@@ -46,6 +50,8 @@ interface Queued {
   /** the symbol's depth since that book up to and including this message: a prefix of an array only ever appended to */
   since: string[];
   sinceLen: number;
+  /** the symbol's latest tick when this message was queued (null before the first) */
+  tick: string | null;
 }
 
 interface SymbolState {
@@ -54,6 +60,8 @@ interface SymbolState {
   bookU: number;
   /** depth messages after that book, for a resync */
   since: string[];
+  /** the latest tick (last trade, volume): a resync sends it too, as a skipped tick is not carried by depth */
+  tick: string | null;
 }
 
 /** a packet encoded once: Socket.IO's text and, when ws can, the websocket frame around it */
@@ -69,6 +77,9 @@ export class MarketFanout {
   private readonly symbols = new Map<string, SymbolState>();
   /** per socket, the symbols whose market data it is behind on */
   private readonly behind = new WeakMap<AnySocket, Set<string>>();
+  /** the sockets behind on some symbol, for the sweep; each dropped once resynced or gone */
+  private readonly lagging = new Set<AnySocket>();
+  private sweeping: NodeJS.Timeout | null = null;
   /** sockets conflated so far, for the metric and the tests */
   conflations = 0;
   /** messages (and how far into their room) still to be written, in arrival order */
@@ -87,7 +98,7 @@ export class MarketFanout {
     const event = text.startsWith('{"type":"') ? text.slice(9, text.indexOf('"', 9)) : '';
     let state = this.symbols.get(symbol);
     if (state === undefined) {
-      state = { book: null, bookU: -1, since: [] };
+      state = { book: null, bookU: -1, since: [], tick: null };
       this.symbols.set(symbol, state);
     }
     if (event === 'orderbook') {
@@ -108,7 +119,9 @@ export class MarketFanout {
           state.since = [];
         }
       }
-    } else if (event !== 'tick') {
+    } else if (event === 'tick') {
+      state.tick = text;
+    } else {
       return;
     }
     const members = this.io.of('/').adapter.rooms.get(this.room(symbol));
@@ -118,7 +131,7 @@ export class MarketFanout {
     const list = [...members];
     const start = (this.rotation = (this.rotation + CHUNK) % list.length);
     const rotated = start === 0 ? list : list.slice(start).concat(list.slice(0, start));
-    this.queue.push({ symbol, event, members: rotated, next: 0, queuedAt: performance.now(), encoded: encode(event, text), book: state.book, bookU: state.bookU, since: state.since, sinceLen: state.since.length });
+    this.queue.push({ symbol, event, members: rotated, next: 0, queuedAt: performance.now(), encoded: encode(event, text), book: state.book, bookU: state.bookU, since: state.since, sinceLen: state.since.length, tick: state.tick });
     if (!this.draining) this.drain();
   }
 
@@ -160,7 +173,8 @@ export class MarketFanout {
       const behind = this.behind.get(socket);
       if (behind !== undefined && behind.has(symbol)) {
         // caught up on the wire: a depth change alone would leave a gap; a tick can wait for the resync
-        if (!this.resync(socket, m)) continue;
+        if (m.book === null) continue;
+        this.resync(socket, symbol, m.book, m.bookU, m.since, m.sinceLen, m.event === 'tick' ? null : m.tick);
         behind.delete(symbol);
         // the resync ends with the current message when it was depth
         if (event === 'depth') continue;
@@ -193,18 +207,54 @@ export class MarketFanout {
       set.add(symbol);
       this.conflations++;
     }
+    this.lagging.add(socket);
+    if (this.sweeping === null) {
+      this.sweeping = setInterval(() => this.sweep(), SWEEP_MS);
+      this.sweeping.unref();
+    }
   }
 
-  /** Tells the socket, then sends the book and the depth since it as they stood at message `m` (which they end with); false if no book is known yet. */
-  private resync(socket: AnySocket, m: Queued): boolean {
-    if (m.book === null) return false;
-    socket.emit('conflated' as never, { type: 'conflated', symbol: m.symbol, u: m.bookU, timestamp: Date.now() } as never);
+  /**
+   * A socket that drains after the last message of its symbol would otherwise wait, stale, for the
+   * next change: when nothing is queued (a queued message resyncs in order), each socket still
+   * behind whose buffer has drained is resynced from its symbols' current state.
+   */
+  private sweep(): void {
+    if (this.queue.length > 0) return;
+    for (const socket of this.lagging) {
+      const set = this.behind.get(socket);
+      if (!socket.connected || set === undefined || set.size === 0) {
+        this.lagging.delete(socket);
+        continue;
+      }
+      if (this.congested(socket)) continue;
+      for (const symbol of [...set]) {
+        const state = this.symbols.get(symbol);
+        if (state === undefined || state.book === null) continue;
+        this.resync(socket, symbol, state.book, state.bookU, state.since, state.since.length, state.tick);
+        set.delete(symbol);
+      }
+      if (set.size === 0) this.lagging.delete(socket);
+    }
+    if (this.lagging.size === 0 && this.sweeping !== null) {
+      clearInterval(this.sweeping);
+      this.sweeping = null;
+    }
+  }
+
+  /**
+   * Tells the socket, then sends the book, the depth since it (the first `sinceLen` of `since`) and
+   * the latest tick: a tick skipped while behind is in neither the book nor the depth, and the
+   * client keeps the higher seq, so a repeat is harmless.
+   */
+  private resync(socket: AnySocket, symbol: string, book: string, bookU: number, since: string[], sinceLen: number, tick: string | null): void {
+    socket.emit('conflated' as never, { type: 'conflated', symbol, u: bookU, timestamp: Date.now() } as never);
     const write = (event: string, text: string) => {
       const { packet, opts } = encode(event, text);
       (socket as unknown as { client: { writeToEngine(p: string[], o: object): void } }).client.writeToEngine([packet], opts);
     };
-    write('orderbook', m.book);
-    for (let i = 0; i < m.sinceLen; i++) write('depth', m.since[i]);
-    return true;
+    write('orderbook', book);
+    for (let i = 0; i < sinceLen; i++) write('depth', since[i]);
+    if (tick !== null) write('tick', tick);
   }
 }

@@ -1,11 +1,10 @@
 import { Router, type Response } from 'express';
 import { ErrorCode } from '../../contracts/errors';
-import { wireToCents } from '../../contracts/money';
+import { centsToWire, wireAmountToCents, wireToCents } from '../../contracts/money';
 import type { ApiContext } from '../context';
 import { ApiError, fail, ok, statusForCode } from '../http-errors';
 import { requireAdmin } from '../middleware';
 import { addSymbolBody, botsBody, bulkCreditBody, creditBody, scheduleBody, sessionBody, volumeQuery } from '../schemas';
-import { centsToWire } from '../../contracts/money';
 import { CANDLE_INTERVALS } from './market-routes';
 import { loadPortfolio, markCents } from '../../portfolio/load';
 import { scanKeys } from '../../runtime/redis';
@@ -25,7 +24,7 @@ async function snapshotPortfolios(ctx: ApiContext, closeSeq: number): Promise<{ 
   if (!complete) ctx.log.warn({ closeSeq }, 'db-writer had not caught up with the close; snapshot taken anyway');
   const closedAt = new Date();
   const users = await ctx.prisma.user.findMany({ where: { role: 'PARTICIPANT' }, select: { id: true, username: true } });
-  const cents = (x: number | null) => BigInt(Math.round((x ?? 0) * 100));
+  const cents = (x: number | null) => BigInt(wireAmountToCents(x ?? 0));
   const rows = [];
   for (const u of users) {
     const p = await loadPortfolio(ctx.prisma, ctx.redis, ctx.n, u.id);
@@ -94,10 +93,10 @@ export function adminRoutes(ctx: ApiContext): Router {
     if (body.referencePrice !== undefined && reference === null) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'referencePrice must have at most two decimals');
     if (reference !== null && !(await ctx.redis.hexists(ctx.n.keys.symbols, body.symbol))) {
       // set before the symbol exists, so that the data-server's walk can only ever start here
-      await ctx.redis.set(ctx.n.keys.reference(body.symbol), JSON.stringify({ type: 'reference', symbol: body.symbol, price: reference / 100, timestamp: Date.now() }));
+      await ctx.redis.set(ctx.n.keys.reference(body.symbol), JSON.stringify({ type: 'reference', symbol: body.symbol, price: centsToWire(reference), timestamp: Date.now() }));
     }
     const { reply } = await ctx.engine.submit({ action: 'addSymbol', symbol: body.symbol, tickSize: tick, lotSize: body.lotSize }, ctx.config.PLACE_TIMEOUT_MS);
-    answer(res, reply, { symbol: body.symbol, tickSize: tick / 100, lotSize: body.lotSize, referencePrice: reference === null ? null : reference / 100 });
+    answer(res, reply, { symbol: body.symbol, tickSize: centsToWire(tick), lotSize: body.lotSize, referencePrice: reference === null ? null : centsToWire(reference) });
   });
 
   r.post('/credit', async (req, res) => {

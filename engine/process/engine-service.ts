@@ -241,7 +241,7 @@ export class EngineService {
     const now = Date.now();
     if (this.market.pending) {
       const out = this.fencedBatch();
-      this.market.due(force ? Number.MAX_SAFE_INTEGER : now, (book, tick, symbol) => out.publish(this.n.channels.marketDataOf(symbol), book).publish(this.n.channels.marketDataOf(symbol), tick));
+      this.market.due(now, (book, tick, symbol) => out.publish(this.n.channels.marketDataOf(symbol), book).publish(this.n.channels.marketDataOf(symbol), tick), force);
       if (out.count > 0) this.inflight.push(this.sendFenced(out));
     }
     if (force || this.persist.due(now)) {

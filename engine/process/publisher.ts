@@ -24,9 +24,14 @@ export class MarketThrottle {
     this.waiting.set(symbol, [bookJson, tickJson]);
   }
 
-  due(now: number, send: (bookJson: string, tickJson: string, symbol: string) => void): void {
+  /**
+   * Sends what has waited `intervalMs` since its symbol's last send, or everything when `force`
+   * (before a snapshot). `now` is always the clock: a forced flush that recorded a time past it
+   * held the symbol back for good.
+   */
+  due(now: number, send: (bookJson: string, tickJson: string, symbol: string) => void, force = false): void {
     for (const [symbol, [book, tick]] of this.waiting) {
-      if (now - (this.last.get(symbol) ?? 0) < this.intervalMs) continue;
+      if (!force && now - (this.last.get(symbol) ?? 0) < this.intervalMs) continue;
       send(book, tick, symbol);
       this.last.set(symbol, now);
       this.waiting.delete(symbol);

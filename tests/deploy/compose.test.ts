@@ -55,7 +55,7 @@ describe('docker-compose.yml', () => {
     expect(services.redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
     expect(services.redis.volumes?.[0]).toMatch(/^redis-data:/);
     expect(services.postgres.volumes?.[0]).toMatch(/^postgres-data:/);
-    expect(Object.keys(compose.volumes)).toEqual(['redis-data', 'postgres-data', 'postgres-backups']);
+    expect(Object.keys(compose.volumes)).toEqual(['redis-data', 'postgres-data', 'postgres-backups', 'prometheus-data', 'grafana-data']);
   });
 
   test('when it is parsed, then every long-running service has a health check and waits on its dependencies, and migrations run once first', () => {

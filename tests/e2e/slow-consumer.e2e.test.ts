@@ -60,6 +60,8 @@ describe('a slow consumer', () => {
     const fastClient = await connectSocket(stack, (await register(stack, 'fast-reader')).token);
     const fastDepth: { pu: number; u: number }[] = [];
     fastClient.on('depth', (d) => fastDepth.push({ pu: d.pu, u: d.u }));
+    const fastTicks: (number | null)[] = [];
+    fastClient.on('tick', (t) => fastTicks.push(t.lastTradePrice));
     await fastClient.emitWithAck('subscribe', { channel: 'market', symbol: 'FAST' });
 
     // stop reading, then flood the book straight into the engine's stream until ws-server has had to
@@ -93,21 +95,33 @@ describe('a slow consumer', () => {
       const res = await http(stack, 'POST', '/order/place', { token: slow.token, body: { symbol: 'FAST', side: 'BUY', price: 1, quantity: 1, clientOrderId: `slow-${i}` } });
       mine.push(res.body.data.orderId);
     }
+    // and a trade while it is not reading: its tick (last price) is market data too, skipped meanwhile
+    const seller = await register(stack, 'seller');
+    await admin(stack, await loginAdmin(stack), 'credit', { userId: seller.id, asset: 'FAST', amount: 10 });
+    const sold = await http(stack, 'POST', '/order/place', { token: seller.token, body: { symbol: 'FAST', side: 'SELL', type: 'MARKET', timeInForce: 'IOC', quantity: 1 } });
+    expect(sold.body.data.status).toBe('FILLED');
     const final = await waitFor('the flood applied', async () => {
       const book = (await http(stack, 'GET', '/market/orderbook/FAST')).body.data;
       return fastDepth.length > 0 && fastDepth[fastDepth.length - 1].u === book.u ? book.u : null;
     }, 60_000);
-    // the one that kept up: every message, no gap
+    // the one that kept up: every message, no gap, and the trade's tick: ws-server has nothing more of FAST to send
     expect(fastDepth.filter((d, i) => i > 0 && d.pu !== fastDepth[i - 1].u)).toEqual([]);
+    await waitFor('the trade\'s tick on the client that kept up', () => fastTicks[fastTicks.length - 1] === 50, 10_000);
     fastClient.close();
 
     // read again: a little market data that was under way, then the notice, the latest book and depth from it
     (ws as unknown as { _socket: { resume(): void } })._socket.resume();
-    await new Promise((r) => setTimeout(r, 200));
-    // one more change, so that the resync (which rides on the next message) happens
+    const events = () => frames.filter((f) => f.startsWith('42')).map((f) => JSON.parse(f.slice(2)) as [string, any]);
+    // with nothing more of FAST coming, ws-server sees it has drained and resyncs it: the notice, the
+    // latest book, the depth since and the latest tick, which carries the trade made while it was not reading
+    await waitFor('the resync once it has drained', () => events().some(([name]) => name === 'conflated'), 10_000);
+    const quote = (await http(stack, 'GET', '/market/quote/FAST')).body.data;
+    expect(quote.lastTradePrice).toBe(50);
+    const lastTick = () => events().filter(([name]) => name === 'tick').pop()?.[1] as { lastTradePrice: number | null } | undefined;
+    await waitFor('the last trade price', () => lastTick()?.lastTradePrice === quote.lastTradePrice, 10_000);
+    // one more change: depth goes on from the resynced book
     const after = await http(stack, 'POST', '/order/place', { token: maker.token, body: { symbol: 'FAST', side: 'BUY', price: 40, quantity: 1 } });
     expect(after.status).toBe(200);
-    const events = () => frames.filter((f) => f.startsWith('42')).map((f) => JSON.parse(f.slice(2)) as [string, any]);
     await waitFor('the depth after the flood', () => events().some(([name, d]) => name === 'depth' && d.u > final), 30_000);
     // the whole stream, as a client following the recipe would read it: depth on from the snapshot
     // without a gap; each `conflated` notice (one is sent only after market data was skipped) at once

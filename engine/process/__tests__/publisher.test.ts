@@ -83,3 +83,33 @@ describe('publishing a batch', () => {
     );
   });
 });
+
+describe('pacing the book and tick messages', () => {
+  const sent = (t: MarketThrottle, now: number, force = false) => {
+    const out: string[] = [];
+    t.due(now, (book, tick, symbol) => out.push(`${symbol}:${book}:${tick}`), force);
+    return out;
+  };
+
+  it('sends a symbol at most once an interval, the latest offered, and nothing is left waiting once the interval has passed', () => {
+    const t = new MarketThrottle(100);
+    t.offer('A', 'b1', 't1');
+    expect(sent(t, 1_000)).toEqual(['A:b1:t1']);
+    t.offer('A', 'b2', 't2');
+    t.offer('A', 'b3', 't3');
+    expect(sent(t, 1_050)).toEqual([]);
+    expect(t.pending).toBe(true);
+    expect(sent(t, 1_100)).toEqual(['A:b3:t3']);
+    expect(t.pending).toBe(false);
+  });
+
+  it('after a forced flush (before a snapshot), the symbol is paced from that moment, not held back for good', () => {
+    const t = new MarketThrottle(100);
+    t.offer('A', 'b1', 't1');
+    expect(sent(t, 1_000, true)).toEqual(['A:b1:t1']);
+    t.offer('A', 'b2', 't2');
+    expect(sent(t, 1_050)).toEqual([]);
+    // a forced flush once recorded its send at Number.MAX_SAFE_INTEGER: nothing of A went out again
+    expect(sent(t, 1_100)).toEqual(['A:b2:t2']);
+  });
+});
