@@ -81,16 +81,22 @@ describe('api features: tokens, rate limits, metrics, subscriptions', () => {
   });
 
   test('when a participant sends orders both as plain JSON and through Express, then both count against one limit', async () => {
-    const p = await register(stack, 'mixed');
     const order = { symbol: 'EAGER', side: 'BUY', price: 1, quantity: 0 };
-    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
-    const window = Math.floor(Date.now() / 1000);
-    const statuses: number[] = [];
-    for (const contentType of ['application/json', 'application/json; profile=express', 'application/json', 'application/json; profile=express', 'application/json', 'application/json; profile=express']) {
-      statuses.push((await http(stack, 'POST', '/order/place', { token: p.token, body: order, headers: { 'content-type': contentType } })).status);
+    // six requests one after another must fall in one second's window: on a loaded machine they
+    // may not, and then the attempt says nothing, so it is made again (a fresh participant each time)
+    for (let attempt = 1; ; attempt++) {
+      const p = await register(stack, `mixed-${attempt}`);
+      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
+      const window = Math.floor(Date.now() / 1000);
+      const statuses: number[] = [];
+      for (const contentType of ['application/json', 'application/json; profile=express', 'application/json', 'application/json; profile=express', 'application/json', 'application/json; profile=express']) {
+        statuses.push((await http(stack, 'POST', '/order/place', { token: p.token, body: order, headers: { 'content-type': contentType } })).status);
+      }
+      if (Math.floor(Date.now() / 1000) !== window && attempt < 5) continue;
+      expect(Math.floor(Date.now() / 1000)).toBe(window);
+      expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
+      break;
     }
-    expect(Math.floor(Date.now() / 1000)).toBe(window);
-    expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
   });
 
   test('when /metrics is scraped on the metrics port, then it answers in Prometheus format with request counts; the public port does not serve it', async () => {
