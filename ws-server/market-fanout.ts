@@ -37,6 +37,21 @@ const U = /"u":(\d+)/;
 /** how often sockets still behind are checked for having drained (when nothing is queued) */
 const SWEEP_MS = 100;
 
+type Encoded = { packet: string; opts: Record<string, unknown> };
+
+/** the latest paced book, as the engine wrote it, with its update id; encoded once, at its first resync */
+interface Book {
+  text: string;
+  u: number;
+  encoded: Encoded | null;
+}
+
+/** a depth message kept for resyncs: its update id and the packet its room was sent */
+interface SinceEntry {
+  u: number;
+  encoded: Encoded;
+}
+
 /** a message waiting to be written to its room, with the resync state as it stood when it came */
 interface Queued {
   symbol: string;
@@ -44,28 +59,25 @@ interface Queued {
   members: string[];
   next: number;
   queuedAt: number;
-  encoded: { packet: string; opts: Record<string, unknown> };
-  book: string | null;
-  bookU: number;
+  encoded: Encoded;
+  book: Book | null;
   /** the symbol's depth since that book up to and including this message: a prefix of an array only ever appended to */
-  since: string[];
+  since: SinceEntry[];
   sinceLen: number;
   /** the symbol's latest tick when this message was queued (null before the first) */
-  tick: string | null;
+  tick: Encoded | null;
 }
 
 interface SymbolState {
-  /** the latest paced book, as the engine wrote it, and its update id */
-  book: string | null;
-  bookU: number;
+  book: Book | null;
   /** depth messages after that book, for a resync */
-  since: string[];
+  since: SinceEntry[];
   /** the latest tick (last trade, volume): a resync sends it too, as a skipped tick is not carried by depth */
-  tick: string | null;
+  tick: Encoded | null;
 }
 
 /** a packet encoded once: Socket.IO's text and, when ws can, the websocket frame around it */
-function encode(event: string, text: string): { packet: string; opts: Record<string, unknown> } {
+function encode(event: string, text: string): Encoded {
   const packet = `2["${event}",${text}]`;
   const sender = (WebSocket as unknown as { Sender?: { frame?: (data: Buffer, o: object) => Buffer[] } }).Sender;
   const opts: Record<string, unknown> = { preEncoded: true };
@@ -98,21 +110,22 @@ export class MarketFanout {
     const event = text.startsWith('{"type":"') ? text.slice(9, text.indexOf('"', 9)) : '';
     let state = this.symbols.get(symbol);
     if (state === undefined) {
-      state = { book: null, bookU: -1, since: [], tick: null };
+      state = { book: null, since: [], tick: null };
       this.symbols.set(symbol, state);
     }
     if (event === 'orderbook') {
       // kept for resyncing conflated sockets; subscribers keep their books from depth
       const u = U.exec(text.slice(0, HEAD));
       if (u === null) return;
-      state.book = text;
-      state.bookU = Number(u[1]);
-      state.since = state.since.filter((d) => Number(U.exec(d.slice(0, HEAD))?.[1] ?? -1) > state!.bookU);
+      const book: Book = { text, u: Number(u[1]), encoded: null };
+      state.book = book;
+      state.since = state.since.filter((d) => d.u > book.u);
       return;
     }
+    const encoded = encode(event, text);
     if (event === 'depth') {
       if (state.book !== null) {
-        state.since.push(text);
+        state.since.push({ u: Number(U.exec(text.slice(0, HEAD))?.[1] ?? -1), encoded });
         // too far behind the last book to replay from it: wait for the next
         if (state.since.length > MAX_SINCE) {
           state.book = null;
@@ -120,7 +133,7 @@ export class MarketFanout {
         }
       }
     } else if (event === 'tick') {
-      state.tick = text;
+      state.tick = encoded;
     } else {
       return;
     }
@@ -131,7 +144,7 @@ export class MarketFanout {
     const list = [...members];
     const start = (this.rotation = (this.rotation + CHUNK) % list.length);
     const rotated = start === 0 ? list : list.slice(start).concat(list.slice(0, start));
-    this.queue.push({ symbol, event, members: rotated, next: 0, queuedAt: performance.now(), encoded: encode(event, text), book: state.book, bookU: state.bookU, since: state.since, sinceLen: state.since.length, tick: state.tick });
+    this.queue.push({ symbol, event, members: rotated, next: 0, queuedAt: performance.now(), encoded, book: state.book, since: state.since, sinceLen: state.since.length, tick: state.tick });
     if (!this.draining) this.drain();
   }
 
@@ -174,7 +187,7 @@ export class MarketFanout {
       if (behind !== undefined && behind.has(symbol)) {
         // caught up on the wire: a depth change alone would leave a gap; a tick can wait for the resync
         if (m.book === null) continue;
-        this.resync(socket, symbol, m.book, m.bookU, m.since, m.sinceLen, m.event === 'tick' ? null : m.tick);
+        this.resync(socket, symbol, m.book, m.since, m.sinceLen, m.event === 'tick' ? null : m.tick);
         behind.delete(symbol);
         // the resync ends with the current message when it was depth
         if (event === 'depth') continue;
@@ -220,18 +233,19 @@ export class MarketFanout {
    * behind whose buffer has drained is resynced from its symbols' current state.
    */
   private sweep(): void {
-    if (this.queue.length > 0) return;
+    // with something queued, that message resyncs in order; gone sockets are let go all the same
+    const resyncing = this.queue.length === 0;
     for (const socket of this.lagging) {
       const set = this.behind.get(socket);
       if (!socket.connected || set === undefined || set.size === 0) {
         this.lagging.delete(socket);
         continue;
       }
-      if (this.congested(socket)) continue;
+      if (!resyncing || this.congested(socket)) continue;
       for (const symbol of [...set]) {
         const state = this.symbols.get(symbol);
         if (state === undefined || state.book === null) continue;
-        this.resync(socket, symbol, state.book, state.bookU, state.since, state.since.length, state.tick);
+        this.resync(socket, symbol, state.book, state.since, state.since.length, state.tick);
         set.delete(symbol);
       }
       if (set.size === 0) this.lagging.delete(socket);
@@ -245,16 +259,14 @@ export class MarketFanout {
   /**
    * Tells the socket, then sends the book, the depth since it (the first `sinceLen` of `since`) and
    * the latest tick: a tick skipped while behind is in neither the book nor the depth, and the
-   * client keeps the higher seq, so a repeat is harmless.
+   * client keeps the higher seq, so a repeat is harmless. Every packet is the one encoded for the
+   * room (the book's once, at its first resync): thousands of sockets resync at once under overload.
    */
-  private resync(socket: AnySocket, symbol: string, book: string, bookU: number, since: string[], sinceLen: number, tick: string | null): void {
-    socket.emit('conflated' as never, { type: 'conflated', symbol, u: bookU, timestamp: Date.now() } as never);
-    const write = (event: string, text: string) => {
-      const { packet, opts } = encode(event, text);
-      (socket as unknown as { client: { writeToEngine(p: string[], o: object): void } }).client.writeToEngine([packet], opts);
-    };
-    write('orderbook', book);
-    for (let i = 0; i < sinceLen; i++) write('depth', since[i]);
-    if (tick !== null) write('tick', tick);
+  private resync(socket: AnySocket, symbol: string, book: Book, since: SinceEntry[], sinceLen: number, tick: Encoded | null): void {
+    socket.emit('conflated' as never, { type: 'conflated', symbol, u: book.u, timestamp: Date.now() } as never);
+    const write = ({ packet, opts }: Encoded) => (socket as unknown as { client: { writeToEngine(p: string[], o: object): void } }).client.writeToEngine([packet], opts);
+    write((book.encoded ??= encode('orderbook', book.text)));
+    for (let i = 0; i < sinceLen; i++) write(since[i].encoded);
+    if (tick !== null) write(tick);
   }
 }
