@@ -67,14 +67,22 @@ describe('api features: tokens, rate limits, metrics, subscriptions', () => {
       expect(accepted[0].headers.get('ratelimit-limit')).toBe('5');
       expect(await mine()).toBe(accepted.length);
 
-      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
-      const window = Math.floor(Date.now() / 1000);
-      const invalid = await Promise.all(Array.from({ length: 5 }, () => http(stack, 'POST', '/order/place', { token: p.token, body: { ...order, quantity: 0 } })));
-      expect(invalid.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
-      const next = await http(stack, 'POST', '/order/place', { token: p.token, body: order });
-      expect(Math.floor(Date.now() / 1000)).toBe(window); // all six in one window
-      expect(next.status).toBe(429);
-      expect(await mine()).toBe(accepted.length);
+      // five refused orders and one more must share one second's window: on a loaded machine they
+      // may not, and then the attempt says nothing, so it is made again in a fresh window
+      let acceptedLater = 0; // an attempt spread over two windows may have its last order accepted
+      for (let attempt = 1; ; attempt++) {
+        await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
+        const window = Math.floor(Date.now() / 1000);
+        const invalid = await Promise.all(Array.from({ length: 5 }, () => http(stack, 'POST', '/order/place', { token: p.token, body: { ...order, quantity: 0 } })));
+        const next = await http(stack, 'POST', '/order/place', { token: p.token, body: order });
+        if (next.status === 200) acceptedLater++;
+        if (Math.floor(Date.now() / 1000) !== window && attempt < 5) continue;
+        expect(Math.floor(Date.now() / 1000)).toBe(window); // all six in one window
+        expect(invalid.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
+        expect(next.status).toBe(429);
+        break;
+      }
+      expect(await mine()).toBe(accepted.length + acceptedLater);
     } finally {
       redis.disconnect();
     }
