@@ -3,7 +3,7 @@ import { Counter, Gauge } from 'prom-client';
 import { z } from 'zod';
 import type { DbWriterConfig } from '../contracts/config';
 import { names } from '../contracts/names';
-import type { PersistJob } from '../contracts/persist-job';
+import { decodePersistJob, JOB_TUPLE_LENGTHS, type PersistBatch, type PersistJob } from '../contracts/persist-job';
 import type { Logger } from '../runtime/logger';
 import { createPrisma, type PrismaClient } from '../runtime/prisma';
 import { connectRedis } from '../runtime/redis';
@@ -20,18 +20,18 @@ const gapSeconds = new Gauge({ name: 'db_writer_gap_seconds', help: 'How long th
 
 const RAISE_TO = "local v = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > v then redis.call('SET', KEYS[1], ARGV[1]) end return 1";
 
+const rows = (kind: keyof typeof JOB_TUPLE_LENGTHS) => z.array(z.array(z.unknown()).min(JOB_TUPLE_LENGTHS[kind][0]).max(JOB_TUPLE_LENGTHS[kind][1]));
+
 /** Only the shape needed to write safely; anything else is a poison job. */
 const jobShape = z.object({
   v: z.literal(1),
   from: z.number().int().nonnegative().optional(),
-  // a stop order's row has its stop price tenth
-  orders: z.array(z.array(z.unknown()).min(9).max(10)),
-  // older engines' jobs have no fees (7 and 11 fields)
-  events: z.array(z.array(z.unknown()).min(7).max(8)),
-  trades: z.array(z.array(z.unknown()).min(11).max(13)),
-  news: z.array(z.array(z.unknown()).length(7)).optional(),
-  symbols: z.array(z.array(z.unknown()).length(4)),
-  credits: z.array(z.array(z.unknown()).length(6)),
+  orders: rows('orders'),
+  events: rows('events'),
+  trades: rows('trades'),
+  news: rows('news').optional(),
+  symbols: rows('symbols'),
+  credits: rows('credits'),
   balances: z.array(z.tuple([z.string(), z.string(), z.number().int(), z.number().int()])),
   seq: z.number().int().nonnegative(),
 });
@@ -130,7 +130,7 @@ export class DbWriterService {
       await this.untilStored(() => this.prisma.$executeRawUnsafe('INSERT INTO unstorable_rows (job_seq, kind, "row", reason) VALUES (0, $1, $2, $3)', 'job', JSON.stringify(job.data ?? null), reason), 'setting a malformed job aside');
       return;
     }
-    const data = job.data as PersistJob;
+    const data = decodePersistJob(job.data as PersistJob);
     if (this.persisted === null) {
       // a database that has stored nothing yet (new, or older than persist_progress) starts
       // wherever the first job does
@@ -162,8 +162,8 @@ export class DbWriterService {
     persistedSeqGauge.set(this.persisted);
     // a watermark for those who must wait for the database (the end-of-session snapshot)
     await this.redis.eval(RAISE_TO, 1, names(this.config.KEY_PREFIX).keys.persistedSeq, this.persisted);
-    for (const t of data.trades) this.touched.add(t[7]).add(t[8]);
-    for (const c of data.credits) this.touched.add(c[1]);
+    for (const t of data.trades) this.touched.add(t.buyUserId).add(t.sellUserId);
+    for (const c of data.credits) this.touched.add(c.userId);
     // portfolios go out at most twice a second per participant, however busy the batches
     if (this.touched.size > 0 && this.portfolioTimer === null) this.portfolioTimer = setTimeout(() => (this.sending = this.sending.then(() => this.sendPortfolios())), 500);
     rowsWritten.inc({ kind: 'orders' }, counts.orders);
@@ -176,7 +176,7 @@ export class DbWriterService {
    * A job ahead of its turn: the one before it has not been stored (it is stalled with a killed
    * db-writer, or waiting to be retried). Looked at again shortly, without counting as an attempt.
    */
-  private async waitForTurn(job: Job, token: string | undefined, data: PersistJob, persisted: number): Promise<never> {
+  private async waitForTurn(job: Job, token: string | undefined, data: PersistBatch, persisted: number): Promise<never> {
     const now = Date.now();
     this.gapSince ??= now;
     gapSeconds.set((now - this.gapSince) / 1000);

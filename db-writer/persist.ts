@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../runtime/prisma';
-import type { PersistJob } from '../contracts/persist-job';
+import { emptyBatch, type JobOrderEvent, type PersistBatch } from '../contracts/persist-job';
 
 /** a JSON number of epoch milliseconds as timestamptz, exactly (the columns keep milliseconds) */
 const ms = (expr: string) => `to_timestamp((${expr})::bigint / 1000.0)`;
@@ -9,40 +9,40 @@ const ms = (expr: string) => `to_timestamp((${expr})::bigint / 1000.0)`;
  * engine's seq and trade id (a replay inserts nothing), and order and balance rows only move
  * forward (an update carrying an older seq than the row's changes nothing).
  *
- * Each table's rows travel as one JSON array of tuples, unpacked by PostgreSQL: as arrays per
- * column, every value of a batch of thousands went through Prisma's and pg's parameter
- * handling one by one (a third of db-writer's time). jsonb refuses \u0000 and lone surrogates, as
- * text columns refuse NUL: the text reaching here is ids the services generate and client order
- * ids the api admits only as printable ASCII.
+ * Each table's rows travel as one JSON array of the job's labelled rows, unpacked by PostgreSQL
+ * (jsonb_to_recordset, each field named and typed once): as arrays per column, every value of a
+ * batch of thousands went through Prisma's and pg's parameter handling one by one (a third of
+ * db-writer's time). jsonb refuses \u0000 and lone surrogates, as text columns refuse NUL: the text
+ * reaching here is ids the services generate and client order ids the api admits only as
+ * printable ASCII.
  */
-export async function persistBatch(prisma: PrismaClient, job: PersistJob, progress = true): Promise<{ orders: number; trades: number; balances: number }> {
-  const fixed = new Map(job.orders.map((o) => [o[0], o]));
+export async function persistBatch(prisma: PrismaClient, job: PersistBatch, progress = true): Promise<{ orders: number; trades: number; balances: number }> {
+  const fixed = new Map(job.orders.map((o) => [o.orderId, o]));
   // the engine sends each order's fixed fields in the job of its first event
-  for (const e of job.events) if (!fixed.has(e[1])) throw new JobContentError(`an event of order ${JSON.stringify(e[1])} without the order`);
-  const latest = new Map<string, PersistJob['events'][number]>();
-  for (const e of job.events) latest.set(e[1], e);
-  // each order's fields (price and quantity as of the job's end: an amend changes them), then its
-  // latest state: filled, status, code, reason, at, seq, fee
-  const orders = [...latest.values()].map((e) => {
-    const f = fixed.get(e[1])!;
-    return [...f.slice(0, 9), e[3], e[2], e[4], e[5], e[6], e[0], e[7] ?? 0, f[9] ?? null];
-  });
-  // seq, orderId, userId, status, filled, code, reason, at
-  const events = job.events.map((e) => [e[0], e[1], fixed.get(e[1])![2], e[2], e[3], e[4], e[5], e[6]]);
+  for (const e of job.events) if (!fixed.has(e.orderId)) throw new JobContentError(`an event of order ${JSON.stringify(e.orderId)} without the order`);
+  const latest = new Map<string, JobOrderEvent>();
+  for (const e of job.events) latest.set(e.orderId, e);
+  // each order's fields (price and quantity as of the job's end: an amend changes them) with its latest state
+  const orders = [...latest.values()].map((e) => ({ ...fixed.get(e.orderId)!, ...e }));
+  // each event with its order's owner
+  const events = job.events.map((e) => ({ ...e, userId: fixed.get(e.orderId)!.userId }));
 
   await prisma.$transaction([
     prisma.$executeRawUnsafe(
       `INSERT INTO symbols (symbol, tick_size, lot_size, created_at)
-       SELECT r->>0, (r->>1)::int, (r->>2)::int, ${ms('r->>3')} FROM jsonb_array_elements($1::jsonb) AS r
+       SELECT r.symbol, r."tickSize", r."lotSize", ${ms('r.timestamp')}
+       FROM jsonb_to_recordset($1::jsonb) AS r(symbol text, "tickSize" int, "lotSize" int, timestamp bigint)
        ON CONFLICT (symbol) DO NOTHING`,
       JSON.stringify(job.symbols),
     ),
     prisma.$executeRawUnsafe(
       `INSERT INTO orders (id, client_order_id, user_id, symbol, side, order_type, time_in_force, price, quantity,
                            filled_quantity, status, code, reason, created_at, updated_at, last_seq, fee, stop_price)
-       SELECT r->>0, r->>1, r->>2, r->>3, r->>4, r->>5, r->>6, (r->>7)::bigint, (r->>8)::bigint,
-              (r->>9)::bigint, r->>10, (r->>11)::int, r->>12, ${ms('r->>13')}, ${ms('r->>13')}, (r->>14)::bigint, (r->>15)::bigint, (r->>16)::bigint
-       FROM jsonb_array_elements($1::jsonb) AS r
+       SELECT r."orderId", r."clientOrderId", r."userId", r.symbol, r.side, r."orderType", r."timeInForce", r.price, r.quantity,
+              r."filledQuantity", r.status, r.code, r.reason, ${ms('r.timestamp')}, ${ms('r.timestamp')}, r.seq, r.fee, r."stopPrice"
+       FROM jsonb_to_recordset($1::jsonb) AS r("orderId" text, "clientOrderId" text, "userId" text, symbol text, side text, "orderType" text,
+              "timeInForce" text, price bigint, quantity bigint, "filledQuantity" bigint, status text, code int, reason text, timestamp bigint,
+              seq bigint, fee bigint, "stopPrice" bigint)
        ON CONFLICT (id) DO UPDATE SET filled_quantity = EXCLUDED.filled_quantity, status = EXCLUDED.status,
               code = EXCLUDED.code, reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at, last_seq = EXCLUDED.last_seq, fee = EXCLUDED.fee,
               price = EXCLUDED.price, quantity = EXCLUDED.quantity
@@ -51,30 +51,31 @@ export async function persistBatch(prisma: PrismaClient, job: PersistJob, progre
     ),
     prisma.$executeRawUnsafe(
       `INSERT INTO order_events (seq, order_id, user_id, status, filled_quantity, code, reason, created_at)
-       SELECT (r->>0)::bigint, r->>1, r->>2, r->>3, (r->>4)::bigint, (r->>5)::int, r->>6, ${ms('r->>7')}
-       FROM jsonb_array_elements($1::jsonb) AS r
+       SELECT r.seq, r."orderId", r."userId", r.status, r."filledQuantity", r.code, r.reason, ${ms('r.timestamp')}
+       FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, "orderId" text, "userId" text, status text, "filledQuantity" bigint, code int, reason text, timestamp bigint)
        ON CONFLICT (seq) DO NOTHING`,
       JSON.stringify(events),
     ),
     prisma.$executeRawUnsafe(
       `INSERT INTO trades (id, seq, symbol, price, quantity, buy_order_id, sell_order_id, buy_user_id, sell_user_id, taker_side, executed_at, buy_fee, sell_fee)
-       SELECT (r->>0)::bigint, (r->>1)::bigint, r->>2, (r->>3)::bigint, (r->>4)::bigint, r->>5, r->>6, r->>7, r->>8, r->>9, ${ms('r->>10')},
-              COALESCE((r->>11)::bigint, 0), COALESCE((r->>12)::bigint, 0)
-       FROM jsonb_array_elements($1::jsonb) AS r
+       SELECT r."tradeId", r.seq, r.symbol, r.price, r.quantity, r."buyOrderId", r."sellOrderId", r."buyUserId", r."sellUserId", r."takerSide",
+              ${ms('r.timestamp')}, r."buyFee", r."sellFee"
+       FROM jsonb_to_recordset($1::jsonb) AS r("tradeId" bigint, seq bigint, symbol text, price bigint, quantity bigint, "buyOrderId" text,
+              "sellOrderId" text, "buyUserId" text, "sellUserId" text, "takerSide" text, timestamp bigint, "buyFee" bigint, "sellFee" bigint)
        ON CONFLICT (id) DO NOTHING`,
       JSON.stringify(job.trades),
     ),
     prisma.$executeRawUnsafe(
       `INSERT INTO credits (seq, user_id, asset, amount, price, created_at)
-       SELECT (r->>0)::bigint, r->>1, r->>2, (r->>3)::bigint, (r->>4)::bigint, ${ms('r->>5')}
-       FROM jsonb_array_elements($1::jsonb) AS r
+       SELECT r.seq, r."userId", r.asset, r.amount, r.price, ${ms('r.timestamp')}
+       FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, "userId" text, asset text, amount bigint, price bigint, timestamp bigint)
        ON CONFLICT (seq) DO NOTHING`,
       JSON.stringify(job.credits),
     ),
     prisma.$executeRawUnsafe(
       `INSERT INTO balances (user_id, asset, available, locked, seq)
-       SELECT r->>0, r->>1, (r->>2)::bigint, (r->>3)::bigint, $2::bigint
-       FROM jsonb_array_elements($1::jsonb) AS r
+       SELECT r."userId", r.asset, r.available, r.locked, $2::bigint
+       FROM jsonb_to_recordset($1::jsonb) AS r("userId" text, asset text, available bigint, locked bigint)
        ON CONFLICT (user_id, asset) DO UPDATE SET available = EXCLUDED.available, locked = EXCLUDED.locked, seq = EXCLUDED.seq
        WHERE balances.seq < EXCLUDED.seq`,
       JSON.stringify(job.balances),
@@ -82,10 +83,10 @@ export async function persistBatch(prisma: PrismaClient, job: PersistJob, progre
     ),
     prisma.$executeRawUnsafe(
       `INSERT INTO news (seq, news_id, headline, body, symbol, move_percent, published_at)
-       SELECT (r->>0)::bigint, r->>1, r->>2, r->>3, r->>4, (r->>5)::double precision, ${ms('r->>6')}
-       FROM jsonb_array_elements($1::jsonb) AS r
+       SELECT r.seq, r."newsId", r.headline, r.body, r.symbol, r."movePercent", ${ms('r.timestamp')}
+       FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, "newsId" text, headline text, body text, symbol text, "movePercent" double precision, timestamp bigint)
        ON CONFLICT (seq) DO NOTHING`,
-      JSON.stringify(job.news ?? []),
+      JSON.stringify(job.news),
     ),
     // in the same transaction: the progress says exactly what is stored
     ...(progress ? [recordProgress(prisma, job.seq)] : []),
@@ -111,22 +112,22 @@ export async function persistedSeq(prisma: PrismaClient): Promise<number | null>
 export class JobContentError extends Error {}
 
 /** One row of a job (an order with its events, a trade, a credit…) as a job of its own. */
-export function rowsOf(job: PersistJob): { kind: string; job: PersistJob }[] {
-  const empty = (): PersistJob => ({ v: 1, orders: [], events: [], trades: [], symbols: [], credits: [], balances: [], seq: job.seq });
-  const out: { kind: string; job: PersistJob }[] = [];
+export function rowsOf(job: PersistBatch): { kind: string; job: PersistBatch }[] {
+  const empty = () => emptyBatch(job.seq);
+  const out: { kind: string; job: PersistBatch }[] = [];
   // symbols and orders first: events and trades name them
   for (const s of job.symbols) out.push({ kind: 'symbol', job: { ...empty(), symbols: [s] } });
-  const events = new Map<string, PersistJob['events']>();
-  for (const e of job.events) events.set(e[1], [...(events.get(e[1]) ?? []), e]);
+  const events = new Map<string, JobOrderEvent[]>();
+  for (const e of job.events) events.set(e.orderId, [...(events.get(e.orderId) ?? []), e]);
   for (const o of job.orders) {
-    out.push({ kind: 'order', job: { ...empty(), orders: [o], events: events.get(o[0]) ?? [] } });
-    events.delete(o[0]);
+    out.push({ kind: 'order', job: { ...empty(), orders: [o], events: events.get(o.orderId) ?? [] } });
+    events.delete(o.orderId);
   }
   // events of an order the job does not hold: refused alone
   for (const list of events.values()) for (const e of list) out.push({ kind: 'event', job: { ...empty(), events: [e] } });
   for (const t of job.trades) out.push({ kind: 'trade', job: { ...empty(), trades: [t] } });
   for (const c of job.credits) out.push({ kind: 'credit', job: { ...empty(), credits: [c] } });
-  for (const x of job.news ?? []) out.push({ kind: 'news', job: { ...empty(), news: [x] } });
+  for (const x of job.news) out.push({ kind: 'news', job: { ...empty(), news: [x] } });
   for (const b of job.balances) out.push({ kind: 'balance', job: { ...empty(), balances: [b] } });
   return out;
 }
@@ -138,7 +139,7 @@ export function rowsOf(job: PersistJob): { kind: string; job: PersistJob }[] {
  */
 export async function persistRowByRow(
   prisma: PrismaClient,
-  job: PersistJob,
+  job: PersistBatch,
   unstorable: (err: unknown) => boolean,
 ): Promise<{ kind: string; reason: string }[]> {
   const setAside: { kind: string; reason: string }[] = [];

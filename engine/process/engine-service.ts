@@ -241,7 +241,14 @@ export class EngineService {
     const now = Date.now();
     if (this.market.pending) {
       const out = this.fencedBatch();
-      this.market.due(now, (book, tick, symbol) => out.publish(this.n.channels.marketDataOf(symbol), book).publish(this.n.channels.marketDataOf(symbol), tick), force);
+      this.market.due(
+        now,
+        (book, tick, symbol) => {
+          out.publish(this.n.channels.marketDataOf(symbol), book);
+          if (tick !== null) out.publish(this.n.channels.marketDataOf(symbol), tick);
+        },
+        force,
+      );
       if (out.count > 0) this.inflight.push(this.sendFenced(out));
     }
     if (force || this.persist.due(now)) {

@@ -1,7 +1,7 @@
-import type { PersistJob } from '../../contracts/persist-job';
+import { encodeBalance, encodeCredit, encodeNews, encodeOrder, encodeOrderEvent, encodeSymbol, encodeTrade, type JobBalance, type JobOrder, type PersistJob } from '../../contracts/persist-job';
 import type { RespBatch } from '../../runtime/resp-writer';
 import type { MatchingEngine } from '../core/engine';
-import type { BalanceView, DepthEvent } from '../core/types';
+import type { BalanceView, DepthEvent, MarketStats } from '../core/types';
 import type { Names } from '../../contracts/names';
 import { balanceJson, bookJson, depthBatchJson, fillJson, publicTradeJson, tickJson, wireJson } from '../../contracts/wire';
 import type { BatchResult } from './batch';
@@ -10,29 +10,42 @@ const RECENT_TRADES = 100;
 /** key-value pairs per MSET: well inside what a fenced batch's script can pass on (MAX_FENCED_ARGS) */
 const MSET_PAIRS = 1000;
 
+/** what a tick says about trading (last trade and volume), to tell whether it has anything new */
+export function tradesMark(m: MarketStats): string {
+  return `${m.lastTradePrice}:${m.lastTradeQuantity}:${m.totalVolume}`;
+}
+
 /**
  * Paces the per-symbol `orderbook` and `tick` messages to one per symbol per interval, always
- * sending the latest, and never holding one back for longer than the interval.
+ * sending the latest, and never holding one back for longer than the interval. A tick goes out
+ * only when a trade has changed it (last trade, volume) since the last one sent: its best bid and
+ * ask alone are what the depth already carries, and a tick per book change would add a message per
+ * subscriber and interval that says nothing new (ws-server writes every one to every socket).
  */
 export class MarketThrottle {
   private readonly last = new Map<string, number>();
-  private readonly waiting = new Map<string, [book: string, tick: string]>();
+  private readonly waiting = new Map<string, [book: string, tick: string, trades: string]>();
+  /** per symbol, the trade part of the last tick sent */
+  private readonly sentTrades = new Map<string, string>();
 
   constructor(private readonly intervalMs: number) {}
 
-  offer(symbol: string, bookJson: string, tickJson: string): void {
-    this.waiting.set(symbol, [bookJson, tickJson]);
+  /** `trades` names the symbol's trading so far (last trade and volume): a tick is due when it differs from the last one sent */
+  offer(symbol: string, bookJson: string, tickJson: string, trades: string): void {
+    this.waiting.set(symbol, [bookJson, tickJson, trades]);
   }
 
   /**
    * Sends what has waited `intervalMs` since its symbol's last send, or everything when `force`
-   * (before a snapshot). `now` is always the clock: a forced flush that recorded a time past it
-   * held the symbol back for good.
+   * (before a snapshot), with its tick when a trade changed it (else null). `now` is always the
+   * clock: a forced flush that recorded a time past it held the symbol back for good.
    */
-  due(now: number, send: (bookJson: string, tickJson: string, symbol: string) => void, force = false): void {
-    for (const [symbol, [book, tick]] of this.waiting) {
+  due(now: number, send: (bookJson: string, tickJson: string | null, symbol: string) => void, force = false): void {
+    for (const [symbol, [book, tick, trades]] of this.waiting) {
       if (!force && now - (this.last.get(symbol) ?? 0) < this.intervalMs) continue;
-      send(book, tick, symbol);
+      const traded = this.sentTrades.get(symbol) !== trades;
+      send(book, traded ? tick : null, symbol);
+      if (traded) this.sentTrades.set(symbol, trades);
       this.last.set(symbol, now);
       this.waiting.delete(symbol);
     }
@@ -143,9 +156,12 @@ export function publishBatch(
     // hot state stays exact (a new subscriber's snapshot must match the depth events after it);
     // the messages are a refresh that clients can also build from depth and trades, so they are paced
     state.push(n.keys.orderbook(symbol), bookText, n.keys.quote(symbol), tickText);
-    throttle.offer(symbol, bookText, tickText);
+    throttle.offer(symbol, bookText, tickText, tradesMark(market));
   }
-  throttle.due(Date.now(), (bookJson, tickJson, symbol) => pubs.push(ch.marketDataOf(symbol), bookJson, ch.marketDataOf(symbol), tickJson));
+  throttle.due(Date.now(), (bookJson, tickJson, symbol) => {
+    pubs.push(ch.marketDataOf(symbol), bookJson);
+    if (tickJson !== null) pubs.push(ch.marketDataOf(symbol), tickJson);
+  });
   for (const b of balances) {
     const json = balanceJson(b, seq);
     state.push(n.keys.balance(b.userId), json);
@@ -197,8 +213,8 @@ export class PersistBuffer {
   private job: PersistJob | null = null;
   private firstAt = 0;
   /** each order's row in the job, by id: its price and quantity follow the order (an amend changes them) */
-  private orderRows = new Map<string, PersistJob['orders'][number]>();
-  private balanceRows = new Map<string, PersistJob['balances'][number]>();
+  private orderRows = new Map<string, JobOrder>();
+  private balanceRows = new Map<string, JobBalance>();
   /** a session change or reset travels even in an empty job: db-writer's watermark then passes it */
   private sessionChanged = false;
   /** where the next job's range starts: the end of the last one sent */
@@ -225,23 +241,22 @@ export class PersistBuffer {
       if (e.type === 'order') {
         const row = this.orderRows.get(e.orderId);
         if (row === undefined) {
-          const first: PersistJob['orders'][number] = [e.orderId, e.clientOrderId, e.userId, e.symbol, e.side, e.orderType, e.timeInForce, e.price, e.quantity];
-          if (e.stopPrice !== undefined) first.push(e.stopPrice);
+          const first: JobOrder = { orderId: e.orderId, clientOrderId: e.clientOrderId, userId: e.userId, symbol: e.symbol, side: e.side, orderType: e.orderType, timeInForce: e.timeInForce, price: e.price, quantity: e.quantity };
+          if (e.stopPrice !== undefined) first.stopPrice = e.stopPrice;
           this.orderRows.set(e.orderId, first);
-          job.orders.push(first);
         } else {
-          row[7] = e.price;
-          row[8] = e.quantity;
+          row.price = e.price;
+          row.quantity = e.quantity;
         }
-        job.events.push([e.seq, e.orderId, e.status, e.filledQuantity, e.code, e.reason, e.timestamp, e.fee]);
+        job.events.push(encodeOrderEvent(e));
       } else if (e.type === 'trade') {
-        job.trades.push([e.tradeId, e.seq, e.symbol, e.price, e.quantity, e.buyOrderId, e.sellOrderId, e.buyUserId, e.sellUserId, e.takerSide, e.timestamp, e.buyFee, e.sellFee]);
+        job.trades.push(encodeTrade(e));
       } else if (e.type === 'news') {
-        (job.news ??= []).push([e.seq, e.newsId, e.headline, e.body, e.symbol, e.movePercent, e.timestamp]);
+        (job.news ??= []).push(encodeNews(e));
       } else if (e.type === 'symbolAdded') {
-        job.symbols.push([e.symbol, e.tickSize, e.lotSize, e.timestamp]);
+        job.symbols.push(encodeSymbol(e));
       } else if (e.type === 'credit') {
-        job.credits.push([e.seq, e.userId, e.asset, e.amount, e.price, e.timestamp]);
+        job.credits.push(encodeCredit(e));
       } else if (e.type === 'session' || e.type === 'reset' || e.type === 'eventLoaded') {
         this.sessionChanged = true;
       }
@@ -249,10 +264,10 @@ export class PersistBuffer {
     // the latest balance of each participant and asset wins; views leave out empty positions,
     // but the database must see them go to zero
     for (const b of balances) {
-      this.balanceRows.set(`${b.userId}\u0000CASH`, [b.userId, 'CASH', b.cash.available, b.cash.locked]);
+      this.balanceRows.set(`${b.userId}\u0000CASH`, { userId: b.userId, asset: 'CASH', available: b.cash.available, locked: b.cash.locked });
       for (const symbol of symbols) {
         const p = b.positions[symbol];
-        this.balanceRows.set(`${b.userId}\u0000${symbol}`, [b.userId, symbol, p?.available ?? 0, p?.locked ?? 0]);
+        this.balanceRows.set(`${b.userId}\u0000${symbol}`, { userId: b.userId, asset: symbol, available: p?.available ?? 0, locked: p?.locked ?? 0 });
       }
     }
   }
@@ -265,7 +280,9 @@ export class PersistBuffer {
   take(): PersistJob | null {
     const job = this.job;
     if (job === null) return null;
-    job.balances = [...this.balanceRows.values()];
+    // in the order each was first seen, as the events that name them
+    job.orders = [...this.orderRows.values()].map(encodeOrder);
+    job.balances = [...this.balanceRows.values()].map(encodeBalance);
     this.job = null;
     this.orderRows = new Map();
     this.balanceRows = new Map();

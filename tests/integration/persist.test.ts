@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 import { Client } from 'pg';
-import type { PersistJob } from '../../contracts/persist-job';
+import { decodePersistJob, emptyBatch, type PersistJob } from '../../contracts/persist-job';
 import { persistBatch } from '../../db-writer/persist';
 import { migrate } from '../../runtime/migrate';
 import { createPrisma, type PrismaClient } from '../../runtime/prisma';
@@ -59,7 +59,7 @@ describe('persisting an engine batch', () => {
   });
 
   it('stores every value exactly: text with quotes and emoji, nulls, big integers, millisecond times', async () => {
-    expect(await persistBatch(prisma, job())).toEqual({ orders: 2, trades: 1, balances: 3 });
+    expect(await persistBatch(prisma, decodePersistJob(job()))).toEqual({ orders: 2, trades: 1, balances: 3 });
     const r = await rows();
     expect(r.symbols).toEqual([{ symbol: 'ACME', tick_size: 1, lot_size: 1, created_at: new Date(t0 - 1000) }]);
     expect(r.orders).toEqual([
@@ -86,18 +86,18 @@ describe('persisting an engine batch', () => {
 
   it('changes nothing when the same batch, or an older state of its rows, comes again', async () => {
     const before = await rows();
-    await persistBatch(prisma, job());
+    await persistBatch(prisma, decodePersistJob(job()));
     const older = job();
     older.events = [[2, 'o2', 'PARTIALLY_FILLED', 3, 0, null, t0 + 1]];
     older.balances = [['alice', 'CASH', 1, 1]];
     older.seq = 2;
-    await persistBatch(prisma, older);
+    await persistBatch(prisma, decodePersistJob(older));
     expect(await rows()).toEqual(before);
   });
 
   it('takes an empty batch', async () => {
     const before = await rows();
-    await expect(persistBatch(prisma, { v: 1, orders: [], events: [], trades: [], symbols: [], credits: [], balances: [], seq: 9 })).resolves.toEqual({ orders: 0, trades: 0, balances: 0 });
+    await expect(persistBatch(prisma, emptyBatch(9))).resolves.toEqual({ orders: 0, trades: 0, balances: 0 });
     expect(await rows()).toEqual(before);
   });
 });

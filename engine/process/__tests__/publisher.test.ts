@@ -5,7 +5,7 @@ import { RespBatch } from '../../../runtime/resp-writer';
 import { intents, toCommands } from '../../core/__tests__/arbitraries';
 import { MatchingEngine } from '../../core/engine';
 import { applyBatch, type StreamRecord } from '../batch';
-import { MarketThrottle, publishBatch } from '../publisher';
+import { MarketThrottle, publishBatch, tradesMark } from '../publisher';
 
 /** the commands in a RESP buffer, the simple way */
 function decode(bytes: Buffer): string[][] {
@@ -87,16 +87,16 @@ describe('publishing a batch', () => {
 describe('pacing the book and tick messages', () => {
   const sent = (t: MarketThrottle, now: number, force = false) => {
     const out: string[] = [];
-    t.due(now, (book, tick, symbol) => out.push(`${symbol}:${book}:${tick}`), force);
+    t.due(now, (book, tick, symbol) => out.push(`${symbol}:${book}:${tick ?? '-'}`), force);
     return out;
   };
 
   it('sends a symbol at most once an interval, the latest offered, and nothing is left waiting once the interval has passed', () => {
     const t = new MarketThrottle(100);
-    t.offer('A', 'b1', 't1');
+    t.offer('A', 'b1', 't1', 'v1');
     expect(sent(t, 1_000)).toEqual(['A:b1:t1']);
-    t.offer('A', 'b2', 't2');
-    t.offer('A', 'b3', 't3');
+    t.offer('A', 'b2', 't2', 'v2');
+    t.offer('A', 'b3', 't3', 'v3');
     expect(sent(t, 1_050)).toEqual([]);
     expect(t.pending).toBe(true);
     expect(sent(t, 1_100)).toEqual(['A:b3:t3']);
@@ -105,11 +105,33 @@ describe('pacing the book and tick messages', () => {
 
   it('after a forced flush (before a snapshot), the symbol is paced from that moment, not held back for good', () => {
     const t = new MarketThrottle(100);
-    t.offer('A', 'b1', 't1');
+    t.offer('A', 'b1', 't1', 'v1');
     expect(sent(t, 1_000, true)).toEqual(['A:b1:t1']);
-    t.offer('A', 'b2', 't2');
+    t.offer('A', 'b2', 't2', 'v2');
     expect(sent(t, 1_050)).toEqual([]);
     // a forced flush once recorded its send at Number.MAX_SAFE_INTEGER: nothing of A went out again
     expect(sent(t, 1_100)).toEqual(['A:b2:t2']);
+  });
+
+  it('sends a tick only when a trade changed it since the last one sent, and then the latest', () => {
+    const t = new MarketThrottle(100);
+    t.offer('A', 'b1', 't1', 'none');
+    expect(sent(t, 1_000)).toEqual(['A:b1:t1']);
+    // the book moved, nobody traded: the tick's best bid and ask are in the depth already
+    t.offer('A', 'b2', 't2', 'none');
+    expect(sent(t, 1_100)).toEqual(['A:b2:-']);
+    // a trade, then only a book change within the same interval: the latest tick carries the trade
+    t.offer('A', 'b3', 't3', 'traded');
+    t.offer('A', 'b4', 't4', 'traded');
+    expect(sent(t, 1_200)).toEqual(['A:b4:t4']);
+    t.offer('A', 'b5', 't5', 'traded');
+    expect(sent(t, 1_300)).toEqual(['A:b5:-']);
+  });
+
+  it('names trading by last trade and volume, not by the best bid and ask', () => {
+    const stats = { symbol: 'A', tickSize: 1, lotSize: 1, bidPrice: 99, bidQuantity: 5, askPrice: 101, askQuantity: 5, lastTradePrice: 100, lastTradeQuantity: 2, totalVolume: 10, u: 7 };
+    expect(tradesMark({ ...stats, bidPrice: 98, askQuantity: 1, u: 8 })).toBe(tradesMark(stats));
+    expect(tradesMark({ ...stats, totalVolume: 12 })).not.toBe(tradesMark(stats));
+    expect(tradesMark({ ...stats, lastTradePrice: 101 })).not.toBe(tradesMark(stats));
   });
 });
