@@ -1,7 +1,8 @@
 import net from 'net';
 import { connectionSetup, RespBatch } from './resp-writer';
 
-export interface StreamEntry {
+/** a record of a Redis stream as read: its id and its field-value pairs (what it holds is contracts/commands StreamEntry) */
+export interface StreamRecord {
   id: string;
   fields: string[];
 }
@@ -136,9 +137,9 @@ class Cursor {
 }
 
 /** XRANGE's reply, or the entries of one stream in XREADGROUP's */
-function entries(c: Cursor): StreamEntry[] {
+function entries(c: Cursor): StreamRecord[] {
   const n = c.array();
-  const out: StreamEntry[] = new Array(Math.max(0, n));
+  const out: StreamRecord[] = new Array(Math.max(0, n));
   for (let i = 0; i < n; i++) {
     c.array();
     const id = c.bulk();
@@ -150,12 +151,12 @@ function entries(c: Cursor): StreamEntry[] {
   return out;
 }
 
-export function decodeRange(reply: Buffer): StreamEntry[] {
+export function decodeRange(reply: Buffer): StreamRecord[] {
   return entries(new Cursor(reply));
 }
 
 /** XREADGROUP's (or XREAD's) reply for one stream: nil (nothing came within BLOCK) is no entries */
-export function decodeReadGroup(reply: Buffer): StreamEntry[] {
+export function decodeReadGroup(reply: Buffer): StreamRecord[] {
   const c = new Cursor(reply);
   const streams = c.array();
   if (streams <= 0) return [];
@@ -194,16 +195,16 @@ export class StreamReader {
     private readonly name: string,
   ) {}
 
-  readGroup(stream: string, group: string, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]> {
+  readGroup(stream: string, group: string, consumer: string, count: number, blockMs: number): Promise<StreamRecord[]> {
     return this.request(['XREADGROUP', 'GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', stream, '>'], decodeReadGroup);
   }
 
   /** Blocking XREAD of what follows `afterId`: whoever else reads the stream takes nothing from this reader. */
-  read(stream: string, afterId: string, count: number, blockMs: number): Promise<StreamEntry[]> {
+  read(stream: string, afterId: string, count: number, blockMs: number): Promise<StreamRecord[]> {
     return this.request(['XREAD', 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', stream, afterId], decodeReadGroup);
   }
 
-  range(stream: string, start: string, end: string, count: number): Promise<StreamEntry[]> {
+  range(stream: string, start: string, end: string, count: number): Promise<StreamRecord[]> {
     return this.request(['XRANGE', stream, start, end, 'COUNT', count], decodeRange);
   }
 

@@ -1,10 +1,10 @@
 import type { Command, EngineEvent, OrderEvent, TradeEvent } from '../core/types';
 import type { MatchingEngine } from '../core/engine';
 import { eventToWire, fillToWire, type Reply } from '../../contracts/wire';
-import type { StreamEntry } from '../../runtime/stream-reader';
+import { ENTRY_FIELD } from '../../contracts/commands';
+import type { StreamRecord } from '../../runtime/stream-reader';
 
-/** an entry of the input stream as the reader decodes it */
-export type StreamRecord = StreamEntry;
+export type { StreamRecord };
 
 interface Routing {
   requestId?: unknown;
@@ -23,7 +23,7 @@ export function toCommand(rec: StreamRecord): Command & Routing {
   const ts = Number(rec.id.slice(0, rec.id.indexOf('-')));
   let value: unknown = null;
   for (let i = 0; i + 1 < rec.fields.length; i += 2) {
-    if (rec.fields[i] === 'c') {
+    if (rec.fields[i] === ENTRY_FIELD) {
       try {
         value = JSON.parse(rec.fields[i + 1]);
       } catch {

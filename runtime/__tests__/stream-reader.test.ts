@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { decodeRange, decodeReadGroup, ReplyAssembler, type StreamEntry } from '../stream-reader';
+import { decodeRange, decodeReadGroup, ReplyAssembler, type StreamRecord } from '../stream-reader';
 
 /** RESP as the protocol defines it, written the obvious way */
 const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
-const entriesReply = (entries: StreamEntry[]) => `*${entries.length}\r\n` + entries.map((e) => `*2\r\n${bulk(e.id)}*${e.fields.length}\r\n${e.fields.map(bulk).join('')}`).join('');
-const readGroupReply = (stream: string, entries: StreamEntry[]) => `*1\r\n*2\r\n${bulk(stream)}${entriesReply(entries)}`;
+const entriesReply = (entries: StreamRecord[]) => `*${entries.length}\r\n` + entries.map((e) => `*2\r\n${bulk(e.id)}*${e.fields.length}\r\n${e.fields.map(bulk).join('')}`).join('');
+const readGroupReply = (stream: string, entries: StreamRecord[]) => `*1\r\n*2\r\n${bulk(stream)}${entriesReply(entries)}`;
 
 /** feeds `bytes` in the given chunk sizes; the reply must be complete exactly with the last chunk */
 function assemble(bytes: Buffer, sizes: number[]): Buffer {
@@ -46,8 +46,8 @@ describe('reading stream replies', () => {
 
   it('starts over cleanly after a reply, and after a reset in the middle of one', () => {
     const a = new ReplyAssembler();
-    const one: StreamEntry[] = [{ id: '1-1', fields: ['c', '{"a":1}'] }];
-    const two: StreamEntry[] = [{ id: '2-2', fields: ['c', 'é'] }];
+    const one: StreamRecord[] = [{ id: '1-1', fields: ['c', '{"a":1}'] }];
+    const two: StreamRecord[] = [{ id: '2-2', fields: ['c', 'é'] }];
     expect(a.push(Buffer.from(readGroupReply('s', one)))).toBe(true);
     expect(decodeReadGroup(a.take())).toEqual(one);
     expect(a.push(Buffer.from(readGroupReply('s', two)).subarray(0, 9))).toBe(false);
