@@ -107,6 +107,8 @@ interface ServerResult {
   messages: number;
   gaps: number;
   conflated: number;
+  /** ws-server only: market-data messages it merged into one of their symbol not yet sent (its rooms were behind) */
+  merged?: number;
   /** at the end of the window, the longest any client had gone without market data */
   stalestMs: number;
   cpuPct: number;
@@ -116,7 +118,13 @@ interface ServerResult {
   burst?: { orders: number; updateP50ms: number; updateP99ms: number; missing: number };
 }
 
-async function measure(name: string, url: string, token: string | null, pid: number, clients: number, burst: (() => Promise<ServerResult['burst']>) | null): Promise<ServerResult> {
+/** a counter of the ws-server's /metrics (0 when absent) */
+async function counter(metricsUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+}
+
+async function measure(name: string, url: string, token: string | null, pid: number, clients: number, burst: (() => Promise<ServerResult['burst']>) | null, metricsUrl: string | null = null): Promise<ServerResult> {
   const workers = Array.from({ length: WORKERS }, () => fork(join(__dirname, 'ws', 'clients.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
   let peak = 0;
   const peakTimer = setInterval(() => (peak = Math.max(peak, sample(pid).rssMb)), 250);
@@ -126,9 +134,11 @@ async function measure(name: string, url: string, token: string | null, pid: num
   log(`${name}: ${starts.reduce((a, s) => a + s.connected, 0)} of ${clients} connected in ${round((performance.now() - started) / 1000)} s (${starts.reduce((a, s) => a + s.failed, 0)} failed)`);
   await Promise.all(workers.map((w) => ask(w, { kind: 'reset' }, 'reset')));
   const before = sample(pid).cpu;
+  const mergedBefore = metricsUrl === null ? 0 : await counter(metricsUrl, 'ws_market_data_merged_total');
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const cpu = sample(pid).cpu - before;
+  const merged = metricsUrl === null ? undefined : (await counter(metricsUrl, 'ws_market_data_merged_total')) - mergedBefore;
   const wall = (performance.now() - t0) / 1000;
   const reports = await Promise.all(workers.map((w) => ask<Report>(w, { kind: 'report' }, 'report')));
   // then the private burst, the market data still flowing to every client
@@ -147,6 +157,7 @@ async function measure(name: string, url: string, token: string | null, pid: num
     messages: reports.reduce((a, r) => a + r.events, 0),
     gaps: reports.reduce((a, r) => a + r.gaps, 0),
     conflated: reports.reduce((a, r) => a + r.conflated, 0),
+    ...(merged === undefined ? {} : { merged }),
     stalestMs: Math.max(...reports.map((r) => r.stalestMs)),
     cpuPct: round((100 * cpu) / wall),
     peakRssMb: round(peak, 0),
@@ -213,7 +224,7 @@ async function main(): Promise<void> {
     }
     const stop = startDriver(redis, names(stack.prefix).inputStream, mm);
     for (const clients of COUNTS) {
-      const ws = await measure('ws-server', stack.wsUrl, viewer.token, stack.procs.get('ws-server')!.pid!, clients, () => privateBurst(stack, owners));
+      const ws = await measure('ws-server', stack.wsUrl, viewer.token, stack.procs.get('ws-server')!.pid!, clients, () => privateBurst(stack, owners), stack.wsMetricsUrl);
       const b = await measure('bare socket.io', `http://127.0.0.1:${BARE_PORT}`, null, bare.pid!, clients, null);
       results.push({ clients, ws, bare: b, p50Ratio: round(ws.p50ms / Math.max(1, b.p50ms), 2), p99Ratio: round(ws.p99ms / Math.max(1, b.p99ms), 2) });
     }

@@ -113,6 +113,24 @@ export function depthBatchJson(events: DepthEvent[]): string {
   return `{"type":"depth","seq":${num(last.seq)},"symbol":${str(first.symbol)},"pu":${num(first.pu)},"u":${num(last.u)},"changes":[${changes}],"timestamp":${num(last.timestamp)}}`;
 }
 
+/**
+ * Two depth messages of one symbol, `newer` right after `older` (its pu is older's u), as one:
+ * older's pu, newer's u, seq and time, the changes of both in order. The same text
+ * depthBatchJson writes for the two batches' events together; it reads only that layout.
+ */
+export function mergeDepthJson(older: string, newer: string): string {
+  const changesAt = newer.indexOf('"changes":[') + 11;
+  const olderChanges = older.slice(older.indexOf('"changes":[') + 11, older.lastIndexOf('],"timestamp":'));
+  return (
+    newer.slice(0, newer.indexOf(',"pu":')) +
+    older.slice(older.indexOf(',"pu":'), older.indexOf(',"u":')) +
+    newer.slice(newer.indexOf(',"u":'), changesAt) +
+    olderChanges +
+    (olderChanges.length > 0 && newer[changesAt] !== ']' ? ',' : '') +
+    newer.slice(changesAt)
+  );
+}
+
 export type WirePublicTrade = ReturnType<typeof publicTradeToWire>;
 export type WireFill = ReturnType<typeof fillToWire>;
 

@@ -1,11 +1,15 @@
 import type { Server, Socket } from 'socket.io';
 import { WebSocket } from 'ws';
+import { mergeDepthJson } from '../contracts/wire';
 
 /**
  * Market data to a symbol's room, without parsing it: the engine publishes each symbol's market
  * data on a channel of its own (the channel names the room), every message's text begins with its
  * type (the event's name), and the update id is read from the text's head. Each message is made
  * into a Socket.IO packet and a websocket frame once and written to every socket of the room.
+ * When the room falls behind (its messages queue up), a symbol's depth not yet begun is merged into
+ * one message, so the work per socket stays one write per symbol however busy the book: a server
+ * behind does less per change, not more, and catches up.
  *
  * Slow consumers are bounded as market-data feeds do it: a socket whose send buffer is past
  * `limitBytes` is skipped, and its market data for that symbol is conflated. Once it has drained it
@@ -44,6 +48,8 @@ interface Book {
   text: string;
   u: number;
   encoded: Encoded | null;
+  /** the `conflated` notice that goes before it, encoded once too */
+  notice: Encoded | null;
 }
 
 /** a depth message kept for resyncs: its update id and the packet its room was sent */
@@ -56,6 +62,10 @@ interface SinceEntry {
 interface Queued {
   symbol: string;
   event: string;
+  /** the message's text: a depth message not yet begun takes in the next one of its symbol */
+  text: string;
+  /** the symbol's joins when it was queued: merged only while no socket has joined since */
+  epoch: number;
   members: string[];
   next: number;
   queuedAt: number;
@@ -69,6 +79,8 @@ interface Queued {
 }
 
 interface SymbolState {
+  /** sockets that joined the room so far: one that joins after a message was queued may hold a snapshot past its start */
+  epoch: number;
   book: Book | null;
   /** depth messages after that book, for a resync */
   since: SinceEntry[];
@@ -94,6 +106,8 @@ export class MarketFanout {
   private sweeping: NodeJS.Timeout | null = null;
   /** sockets conflated so far, for the metric and the tests */
   conflations = 0;
+  /** messages merged into one queued before them, for the metric */
+  merged = 0;
   /** messages (and how far into their room) still to be written, in arrival order */
   private readonly queue: Queued[] = [];
   private draining = false;
@@ -103,6 +117,8 @@ export class MarketFanout {
     private readonly io: Server,
     private readonly limitBytes: number,
     private readonly room: (symbol: string) => string,
+    /** milliseconds of writing per turn of the event loop (a test sets 0: one chunk of sockets per turn) */
+    private readonly sliceMs = SLICE_MS,
   ) {}
 
   /** A message of `symbol`'s market-data channel. */
@@ -110,14 +126,14 @@ export class MarketFanout {
     const event = text.startsWith('{"type":"') ? text.slice(9, text.indexOf('"', 9)) : '';
     let state = this.symbols.get(symbol);
     if (state === undefined) {
-      state = { book: null, since: [], tick: null };
+      state = { epoch: 0, book: null, since: [], tick: null };
       this.symbols.set(symbol, state);
     }
     if (event === 'orderbook') {
       // kept for resyncing conflated sockets; subscribers keep their books from depth
       const u = U.exec(text.slice(0, HEAD));
       if (u === null) return;
-      const book: Book = { text, u: Number(u[1]), encoded: null };
+      const book: Book = { text, u: Number(u[1]), encoded: null, notice: null };
       state.book = book;
       state.since = state.since.filter((d) => d.u > book.u);
       return;
@@ -137,6 +153,7 @@ export class MarketFanout {
     } else {
       return;
     }
+    if (this.mergeIntoQueued(state, symbol, event, text, encoded)) return;
     const members = this.io.of('/').adapter.rooms.get(this.room(symbol));
     if (members === undefined || members.size === 0) return;
     // each message starts at another place in the room: when an overloaded server conflates the part
@@ -144,15 +161,53 @@ export class MarketFanout {
     const list = [...members];
     const start = (this.rotation = (this.rotation + CHUNK) % list.length);
     const rotated = start === 0 ? list : list.slice(start).concat(list.slice(0, start));
-    this.queue.push({ symbol, event, members: rotated, next: 0, queuedAt: performance.now(), encoded, book: state.book, since: state.since, sinceLen: state.since.length, tick: state.tick });
+    this.queue.push({ symbol, event, text, epoch: state.epoch, members: rotated, next: 0, queuedAt: performance.now(), encoded, book: state.book, since: state.since, sinceLen: state.since.length, tick: state.tick });
     if (!this.draining) this.drain();
   }
 
-  /** Writes the queue for SLICE_MS, then lets the event loop go and carries on in its next turn. */
+  /** A socket joined `symbol`'s room (it holds a snapshot from now on). */
+  joined(symbol: string): void {
+    const state = this.symbols.get(symbol);
+    if (state !== undefined) state.epoch++;
+  }
+
+  /**
+   * Fewer, larger messages when the room falls behind: a depth message arriving while its symbol's
+   * last queued message is depth not yet written to anyone is merged into it (one message, one
+   * encoding, one write per socket, carrying both batches' changes between the first pu and the
+   * last u), and a tick replaces a tick not yet begun (a tick is the latest state). Not once a
+   * socket has joined since that message was queued: its snapshot may lie inside the merged range.
+   */
+  private mergeIntoQueued(state: SymbolState, symbol: string, event: string, text: string, encoded: Encoded): boolean {
+    let q: Queued | undefined;
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i].symbol === symbol) {
+        q = this.queue[i];
+        break;
+      }
+    }
+    if (q === undefined || q.next > 0 || q.event !== event || q.epoch !== state.epoch) return false;
+    if (event === 'depth') {
+      q.text = mergeDepthJson(q.text, text);
+      q.encoded = encode('depth', q.text);
+    } else {
+      q.text = text;
+      q.encoded = encoded;
+    }
+    // a socket behind is resynced up to the newest of them
+    q.book = state.book;
+    q.since = state.since;
+    q.sinceLen = state.since.length;
+    q.tick = state.tick;
+    this.merged++;
+    return true;
+  }
+
+  /** Writes the queue for `sliceMs` (at least one chunk), then lets the event loop go and carries on in its next turn. */
   private drain(): void {
     this.draining = true;
     const started = performance.now();
-    while (this.queue.length > 0 && performance.now() - started < SLICE_MS) {
+    for (let first = true; this.queue.length > 0 && (first || performance.now() - started < this.sliceMs); first = false) {
       const m = this.queue[0];
       if (started - m.queuedAt > MAX_QUEUED_MS && this.queue.some((q) => q !== m && q.symbol === m.symbol)) {
         this.skipRest(m);
@@ -263,8 +318,8 @@ export class MarketFanout {
    * room (the book's once, at its first resync): thousands of sockets resync at once under overload.
    */
   private resync(socket: AnySocket, symbol: string, book: Book, since: SinceEntry[], sinceLen: number, tick: Encoded | null): void {
-    socket.emit('conflated' as never, { type: 'conflated', symbol, u: book.u, timestamp: Date.now() } as never);
     const write = ({ packet, opts }: Encoded) => (socket as unknown as { client: { writeToEngine(p: string[], o: object): void } }).client.writeToEngine([packet], opts);
+    write((book.notice ??= encode('conflated', JSON.stringify({ type: 'conflated', symbol, u: book.u, timestamp: Date.now() }))));
     write((book.encoded ??= encode('orderbook', book.text)));
     for (let i = 0; i < sinceLen; i++) write(since[i].encoded);
     if (tick !== null) write(tick);

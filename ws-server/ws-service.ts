@@ -1,4 +1,5 @@
 import { createAdapter } from '@socket.io/redis-adapter';
+import { readBook, readQuote } from '../contracts/hot-state';
 import http from 'http';
 import type Redis from 'ioredis';
 import { Counter, Gauge } from 'prom-client';
@@ -7,7 +8,6 @@ import type { WsConfig } from '../contracts/config';
 import { ErrorCode } from '../contracts/errors';
 import { names, type Names } from '../contracts/names';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData, SubscribeRequest } from '../contracts/socket';
-import type { WireBook, WireTick } from '../contracts/wire';
 import { verifyAccessToken, type AccessClaims } from '../contracts/tokens';
 import { MessageBudget, originAllowed } from './socket-guard';
 import type { Logger } from '../runtime/logger';
@@ -22,6 +22,7 @@ type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string
 
 const connected = new Gauge({ name: 'ws_connected_clients', help: 'Connected Socket.IO clients' });
 const forwarded = seriesOf(new Counter({ name: 'ws_messages_forwarded_total', help: 'Engine messages forwarded', labelNames: ['event'] }));
+const merged = new Counter({ name: 'ws_market_data_merged_total', help: 'Market-data messages merged into one of their symbol not yet sent (the room was behind)' });
 const conflated = new Counter({ name: 'ws_market_data_conflated_total', help: "Times a socket's market data for a symbol was conflated (its send buffer was over the limit)" });
 const SYMBOL = /^[A-Z][A-Z0-9.]{0,9}$/;
 
@@ -63,9 +64,13 @@ export class WsService {
   }
 
   private httpRoutes(req: http.IncomingMessage, res: http.ServerResponse): void {
+    // /ready (and /health, its older name) readiness, /live liveness, as on every service
     if (req.url?.startsWith('/health') || req.url?.startsWith('/ready')) {
       res.writeHead(this.ready ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: this.ready ? 'ok' : 'starting', clients: this.io.engine.clientsCount }));
+    } else if (req.url?.startsWith('/live')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok', ready: this.ready }));
     } else if (!req.url?.startsWith('/socket.io')) {
       res.writeHead(404);
       res.end();
@@ -97,8 +102,10 @@ export class WsService {
     this.sub.on('pmessage', (_pattern: string, channel: string, message: string) => {
       const symbol = channel.slice(marketPrefix.length);
       const before = this.fanout.conflations;
+      const mergedBefore = this.fanout.merged;
       this.fanout.onMessage(symbol, message);
       if (this.fanout.conflations > before) conflated.inc(this.fanout.conflations - before);
+      if (this.fanout.merged > mergedBefore) merged.inc(this.fanout.merged - mergedBefore);
       forwarded('market').inc();
     });
     await this.sub.psubscribe(`${marketPrefix}*`);
@@ -200,14 +207,17 @@ export class WsService {
         return reply({ ok: false, code: ErrorCode.INVALID_SYMBOL, message: `Unknown symbol ${req.symbol}` });
       }
       // Join first, then read the snapshot: updates that race in carry seq <= snapshot.seq and are skipped by the client.
-      await socket.join(req.channel === 'market' ? rooms.market(req.symbol) : rooms.trades(req.symbol));
+      const joining = socket.join(req.channel === 'market' ? rooms.market(req.symbol) : rooms.trades(req.symbol));
+      // in the same turn as the join (the room already holds the socket): nothing queued before it is merged into any more
+      if (req.channel === 'market') this.fanout.joined(req.symbol);
+      await joining;
       const [book, tick] = await this.redis.mget(this.n.keys.orderbook(req.symbol), this.n.keys.quote(req.symbol));
       reply({
         ok: true,
         channel: req.channel,
         symbol: req.symbol,
-        snapshot: book === null ? null : (JSON.parse(book) as WireBook),
-        tick: tick === null ? null : (JSON.parse(tick) as WireTick),
+        snapshot: readBook(book),
+        tick: readQuote(tick),
       });
     });
     socket.on('unsubscribe', async (req: SubscribeRequest, ack) => {

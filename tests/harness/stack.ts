@@ -41,6 +41,7 @@ export class Stack {
   env: Record<string, string> = {};
   apiUrl = '';
   wsUrl = '';
+  wsMetricsUrl = '';
   databaseUrl = '';
   prefix = '';
   private ports: Record<string, number> = {};
@@ -86,6 +87,7 @@ export class Stack {
     for (const [k, v] of Object.entries(this.env)) if (v === Stack.DEFAULT) delete this.env[k];
     this.apiUrl = `http://127.0.0.1:${this.env.API_PORT}`;
     this.wsUrl = `http://127.0.0.1:${this.env.WS_PORT}`;
+    this.wsMetricsUrl = `http://127.0.0.1:${this.env.WS_METRICS_PORT}/metrics`;
   }
 
   /** the readiness URL of `name`, run with the ports of `env` where it gives them */
@@ -110,7 +112,7 @@ export class Stack {
     child.stderr?.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
     this.procs.set(as as ServiceName, child);
     if (until === 'spawned') return;
-    const health = this.healthUrl(name, env).replace(/\/ready$/, until === 'live' ? '/health' : '/ready');
+    const health = this.healthUrl(name, env).replace(/\/ready$/, until === 'live' ? '/live' : '/ready');
     const deadline = Date.now() + 20_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${lines.slice(-5).join('\n')}`);

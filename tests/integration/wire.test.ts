@@ -3,7 +3,7 @@ import { MatchingEngine } from '../../engine/core/engine';
 import type { BalanceView, BookView, DepthEvent, EngineEvent, MarketStats } from '../../engine/core/types';
 import { intents, toCommands } from '../../engine/core/__tests__/arbitraries';
 import { centsText, centsToWire } from '../../contracts/money';
-import { balanceJson, balanceToWire, bookJson, bookToWire, depthBatchJson, eventToWire, tickJson, tickToWire, wireJson } from '../../contracts/wire';
+import { balanceJson, balanceToWire, bookJson, bookToWire, depthBatchJson, eventToWire, mergeDepthJson, tickJson, tickToWire, wireJson } from '../../contracts/wire';
 
 /** any UTF-16 code units, lone surrogates and control characters included */
 const anyText = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 8 });
@@ -46,6 +46,10 @@ describe('the hand-written wire JSON', () => {
             });
             // within a command a symbol's ids run on without a gap
             events.forEach((e, i) => expect(e.pu).toBe(i === 0 ? events[0].pu : events[i - 1].u));
+            // ws-server merges consecutive messages of a symbol it has not sent yet: the same text as one batch
+            for (let cut = 1; cut < events.length; cut++) {
+              expect(mergeDepthJson(depthBatchJson(events.slice(0, cut)), depthBatchJson(events.slice(cut)))).toBe(depthBatchJson(events));
+            }
           }
         }
       }),

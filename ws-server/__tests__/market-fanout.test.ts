@@ -1,0 +1,92 @@
+import http from 'http';
+import type { AddressInfo } from 'net';
+import { Server } from 'socket.io';
+import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import { depthBatchJson } from '../../contracts/wire';
+import type { DepthEvent } from '../../contracts/engine-types';
+import { MarketFanout } from '../market-fanout';
+
+/**
+ * The fan-out against a real Socket.IO server and real clients over websocket: a room of 150
+ * sockets written one chunk (64) per turn of the event loop, so messages that arrive while the first
+ * is still being written queue up behind it, as they do on a server whose rooms are behind.
+ */
+const SOCKETS = 150;
+
+interface Depth {
+  pu: number;
+  u: number;
+  seq: number;
+  changes: { side: string; price: number; quantity: number }[];
+  timestamp: number;
+}
+
+describe('market data fan-out to a room that is behind', () => {
+  let server: http.Server;
+  let io: Server;
+  let fanout: MarketFanout;
+  const clients: ClientSocket[] = [];
+  const got: Depth[][] = [];
+
+  beforeAll(async () => {
+    server = http.createServer();
+    io = new Server(server);
+    io.on('connection', (s) => void s.join('market:AAA'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    fanout = new MarketFanout(io, 1 << 20, (s) => `market:${s}`, 0);
+    for (let i = 0; i < SOCKETS; i++) {
+      const c = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+      const mine: Depth[] = [];
+      got.push(mine);
+      c.on('depth', (d: Depth) => mine.push(d));
+      clients.push(c);
+    }
+    await Promise.all(clients.map((c) => new Promise<void>((r) => (c.connected ? r() : c.once('connect', () => r())))));
+    while ((io.of('/').adapter.rooms.get('market:AAA')?.size ?? 0) < SOCKETS) await new Promise((r) => setImmediate(r));
+  });
+
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await new Promise<void>((r) => io.close(() => r()));
+  });
+
+  const change = (k: number): DepthEvent => ({ type: 'depth', seq: 100 + k, symbol: 'AAA', side: k % 2 === 0 ? 'BUY' : 'SELL', price: 10_000 + (k % 7), quantity: k, pu: k, u: k + 1, timestamp: 1_000 + k });
+
+  it('merges the depth queued behind a message still being written into one, and every socket ends with every change in order', async () => {
+    const batches = 40;
+    // all arrive in one turn: the first is being written (a chunk per turn), the rest wait behind it
+    for (let k = 0; k < batches; k++) fanout.onMessage('AAA', depthBatchJson([change(k)]));
+    await new Promise<void>((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error('not every socket got the last change')), 10_000);
+      const look = () => (got.every((m) => m.length > 0 && m[m.length - 1].u === batches) ? (clearTimeout(deadline), resolve()) : setTimeout(look, 10));
+      look();
+    });
+    // two messages, not forty: the first as it came, the other 39 merged
+    expect(fanout.merged).toBe(batches - 2);
+    for (const mine of got) {
+      expect(mine.map((d) => [d.pu, d.u])).toEqual([
+        [0, 1],
+        [1, batches],
+      ]);
+      expect(mine.flatMap((d) => d.changes)).toEqual(Array.from({ length: batches }, (_, k) => ({ side: change(k).side, price: (10_000 + (k % 7)) / 100, quantity: k })));
+      // the merged message carries the newest batch's seq and time
+      expect([mine[1].seq, mine[1].timestamp]).toEqual([100 + batches - 1, 1_000 + batches - 1]);
+    }
+  });
+
+  it('does not merge into a message queued before a socket joined: the newcomer must not miss a change', async () => {
+    const before = fanout.merged;
+    for (const mine of got) mine.length = 0;
+    fanout.onMessage('AAA', depthBatchJson([change(50)]));
+    fanout.onMessage('AAA', depthBatchJson([change(51)]));
+    fanout.joined('AAA');
+    fanout.onMessage('AAA', depthBatchJson([change(52)]));
+    await new Promise<void>((resolve) => {
+      const look = () => (got.every((m) => m.length > 0 && m[m.length - 1].u === 53) ? resolve() : setTimeout(look, 10));
+      look();
+    });
+    expect(fanout.merged - before).toBe(0);
+    for (const mine of got) expect(mine.map((d) => [d.pu, d.u])).toEqual([[50, 51], [51, 52], [52, 53]]);
+  });
+});
