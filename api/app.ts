@@ -2,7 +2,8 @@ import express, { type Express } from 'express';
 import { ErrorCode } from '../contracts/errors';
 import type { ApiContext } from './context';
 import { errorHandler, fail, ok } from './http-errors';
-import { PARTICIPANT_LIMIT, rateLimit, requireAuth } from './middleware';
+import { requireAuth } from './authentication';
+import { PARTICIPANT_LIMIT, rateLimit } from './rate-limit';
 import { accountRoutes } from './routes/account-routes';
 import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
@@ -36,9 +37,10 @@ export function createApp(ctx: ApiContext): Express {
   });
   app.use(express.json({ limit: ctx.config.BODY_LIMIT, strict: true }));
 
-  // liveness: the process answers; /health (readiness) also needs Redis and PostgreSQL
+  // one meaning per word on every service: /live liveness (the process answers); /ready readiness
+  // (Redis and PostgreSQL reachable), also as /health, its older name
   app.get('/live', (_req, res) => ok(res, { status: 'ok' }));
-  app.get('/health', async (_req, res) => {
+  app.get(['/ready', '/health'], async (_req, res) => {
     const checks = await Promise.allSettled([ctx.redis.ping(), ctx.prisma.$queryRawUnsafe('SELECT 1')]);
     const [redis, postgres] = checks.map((c) => c.status === 'fulfilled');
     if (redis && postgres) return ok(res, { status: 'ok', redis, postgres });

@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import { ENTRY_FIELD, type StreamEntry } from '../contracts/commands';
 import type { Names } from '../contracts/names';
 import type { Reply } from '../contracts/wire';
-import { COUNT_LUA, type RateWindow } from './middleware';
+import { COUNT_LUA, type RateWindow } from './rate-limit';
 
 /**
  * Counts the request in its rate-limit window and, unless that is one too many, appends the

@@ -1,4 +1,5 @@
 import { randomUUID } from 'crypto';
+import { readSessionState, readSymbol, referenceJson } from '../contracts/hot-state';
 import { ErrorCode, type ErrorCodeValue } from '../contracts/errors';
 import { definitionValue, EventFileError, parseEventDefinition, readStoredEvent, toEngineEvent, type EventFile, type StoredEvent } from '../contracts/event-file';
 import { centsToWire, wireToCents } from '../contracts/money';
@@ -15,8 +16,7 @@ function refused(reply: Reply | null, what: string): void {
 }
 
 async function sessionState(ctx: ApiContext): Promise<string> {
-  const raw = await ctx.redis.get(ctx.n.keys.session);
-  return raw === null ? 'CLOSED' : (JSON.parse(raw) as { state: string }).state;
+  return readSessionState(await ctx.redis.get(ctx.n.keys.session));
 }
 
 /**
@@ -38,14 +38,14 @@ export async function loadEvent(ctx: ApiContext, input: unknown, timeout = ctx.c
   if ((await sessionState(ctx)) !== 'CLOSED') throw new ApiError(409, ErrorCode.INVALID_SESSION_TRANSITION, 'Close the session before loading an event');
   const listed = await ctx.redis.hgetall(ctx.n.keys.symbols);
   for (const s of event.symbols) {
-    const existing = listed[s.symbol] === undefined ? null : (JSON.parse(listed[s.symbol]) as { tickSize: number; lotSize: number });
+    const existing = readSymbol(listed[s.symbol] ?? null);
     if (existing !== null && (wireToCents(existing.tickSize) !== s.tickSize || existing.lotSize !== s.lotSize)) {
       throw new ApiError(409, ErrorCode.SYMBOL_EXISTS, `symbols: ${s.symbol} is already listed with tick ${existing.tickSize} and lot ${existing.lotSize}; an event cannot change them`);
     }
   }
   for (const s of event.symbols) {
     // the event's starting reference, set before the symbol exists so that the data-server's walk starts there
-    await ctx.redis.set(ctx.n.keys.reference(s.symbol), JSON.stringify({ type: 'reference', symbol: s.symbol, price: centsToWire(s.referencePrice), timestamp: Date.now() }));
+    await ctx.redis.set(ctx.n.keys.reference(s.symbol), referenceJson(s.symbol, s.referencePrice, Date.now()));
     if (listed[s.symbol] !== undefined) continue;
     const { reply } = await ctx.engine.submit({ action: 'addSymbol', symbol: s.symbol, tickSize: s.tickSize, lotSize: s.lotSize }, timeout);
     refused(reply, `listing ${s.symbol}`);

@@ -65,7 +65,8 @@ export const ROUTES: Route[] = [
   { method: 'post', path: '/admin/news', summary: 'Publish a headline to everyone now (optionally moving a reference price)', auth: 'organiser', body: newsBody },
   { method: 'get', path: '/admin/results', summary: "The event's results: participants only, ranked, in dollars (format=csv for a spreadsheet)", auth: 'organiser', query: resultsQuery },
   { method: 'get', path: '/news', summary: 'News, newest first', auth: 'none', query: newsQuery },
-  { method: 'get', path: '/health', summary: 'Readiness: Redis and PostgreSQL reachable', auth: 'none' },
+  { method: 'get', path: '/ready', summary: 'Readiness: Redis and PostgreSQL reachable', auth: 'none' },
+  { method: 'get', path: '/health', summary: 'Readiness, as /ready (its older name)', auth: 'none' },
   { method: 'get', path: '/live', summary: 'Liveness', auth: 'none' },
   { method: 'get', path: '/openapi.json', summary: 'This document', auth: 'none' },
   { method: 'get', path: '/asyncapi.json', summary: 'The AsyncAPI 3 document of the Socket.IO events (ws-server)', auth: 'none' },
@@ -101,7 +102,7 @@ function responses(r: Route): Record<string, unknown> {
   const errors = new Set(answers.errors);
   if (r.auth !== 'none') errors.add(401);
   if (r.auth === 'organiser') errors.add(403);
-  if (!['/health', '/live', '/openapi.json', '/asyncapi.json'].includes(r.path)) errors.add(429);
+  if (!['/ready', '/health', '/live', '/openapi.json', '/asyncapi.json'].includes(r.path)) errors.add(429);
   for (const status of [...errors].sort()) out[String(status)] = { description: REFUSALS[status] ?? 'refused', content: { 'application/json': { schema: { $ref: '#/components/schemas/Failure' } } } };
   out.default = { description: 'an unexpected failure (500)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Failure' } } } };
   return out;

@@ -3,7 +3,8 @@ import { BYTE_SIZE } from '../contracts/config';
 import { ErrorCode } from '../contracts/errors';
 import type { ApiContext } from './context';
 import { ApiError, failWith } from './http-errors';
-import { applyRateLimit, authenticate, countRequest, PARTICIPANT_LIMIT, rateWindow } from './middleware';
+import { authenticate } from './authentication';
+import { applyRateLimit, countRequest, PARTICIPANT_LIMIT, rateWindow } from './rate-limit';
 import { answerCancel, answerPlace, prepareCancel, preparePlace, type PreparedOrder } from './order-commands';
 import { timeRequest } from './request-metrics';
 

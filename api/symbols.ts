@@ -2,7 +2,7 @@ import { ErrorCode } from '../contracts/errors';
 import { wireToCents } from '../contracts/money';
 import type { ApiContext } from './context';
 import { ApiError } from './http-errors';
-import { parseStored } from '../contracts/stored';
+import { readSymbol } from '../contracts/hot-state';
 
 export interface SymbolInfo {
   symbol: string;
@@ -18,7 +18,7 @@ export async function listedSymbol(ctx: ApiContext, symbol: string): Promise<Sym
   const key = ctx.n.keys.symbols + '\u0000' + symbol;
   const known = listed.get(key);
   if (known !== undefined) return known;
-  const s = parseStored<{ symbol: string; tickSize: number; lotSize: number }>(await ctx.redis.hget(ctx.n.keys.symbols, symbol));
+  const s = readSymbol(await ctx.redis.hget(ctx.n.keys.symbols, symbol));
   if (s === null) throw new ApiError(400, ErrorCode.INVALID_SYMBOL, /^[A-Z][A-Z0-9.]{0,9}$/.test(symbol) ? `Unknown symbol ${symbol}` : 'Unknown symbol');
   const info = { symbol: s.symbol, tickSizeCents: wireToCents(s.tickSize) ?? 1, lotSize: s.lotSize };
   listed.set(key, info);

@@ -16,6 +16,11 @@ export function wireAmountToCents(units: number): number {
   return Math.round(units * CENTS_PER_UNIT);
 }
 
+/** An average cost (cents, with fractions of a cent) to the wire, to a hundredth of a cent: four decimals. */
+export function averageCostToWire(cents: number): number {
+  return Math.round(cents * 100) / (CENTS_PER_UNIT * 100);
+}
+
 /** beyond this many cents a double no longer holds every cent, and JSON prints what the double holds */
 const EXACT_CENTS = 1e15;
 

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { markCentsOf, readBalance, readQuote, readReference, readSessionState, readSymbol, referenceJson } from '../contracts/hot-state';
 import { Counter } from 'prom-client';
 import type { DataServerConfig } from '../contracts/config';
 import { centsToWire, wireToCents } from '../contracts/money';
@@ -97,9 +98,7 @@ export class DataServerService {
     const marks: Record<string, number> = {};
     for (const symbol of symbols) {
       const [quote, reference] = await this.redis.mget(this.n.keys.quote(symbol), this.n.keys.reference(symbol));
-      const last = quote === null ? null : (JSON.parse(quote) as { lastTradePrice: number | null }).lastTradePrice;
-      const ref = reference === null ? null : (JSON.parse(reference) as { price: number }).price;
-      marks[symbol] = wireToCents(last ?? ref ?? 0) ?? 0;
+      marks[symbol] = markCentsOf(quote, reference) ?? 0;
     }
     const now = Date.now();
     const pipe = this.redis.pipeline();
@@ -107,8 +106,8 @@ export class DataServerService {
     const bots = new Set(await this.redis.smembers(this.n.keys.botIds));
     let ranked = 0;
     for (const raw of values) {
-      if (raw === null) continue;
-      const b = JSON.parse(raw) as { userId: string; cash: { available: number; locked: number }; positions: Record<string, { available: number; locked: number }> };
+      const b = readBalance(raw);
+      if (b === null) continue;
       if (bots.has(b.userId)) continue;
       ranked++;
       const cash = (wireToCents(b.cash.available) ?? 0) + (wireToCents(b.cash.locked) ?? 0);
@@ -235,14 +234,14 @@ export class DataServerService {
     await this.runSchedule();
     await this.followEvent();
     const [symbolsRaw, sessionRaw] = await Promise.all([this.redis.hgetall(this.n.keys.symbols), this.redis.get(this.n.keys.session)]);
-    const listed: Listed[] = Object.values(symbolsRaw).map((s) => {
-      const { symbol, tickSize } = JSON.parse(s) as { symbol: string; tickSize: number };
-      return { symbol, tickCents: wireToCents(tickSize) ?? 1 };
+    const listed: Listed[] = Object.values(symbolsRaw).flatMap((raw) => {
+      const s = readSymbol(raw);
+      return s === null ? [] : [{ symbol: s.symbol, tickCents: wireToCents(s.tickSize) ?? 1 }];
     });
     await this.stepReferences(listed);
     await this.applyNewsMoves(listed);
     const bots = await this.botsConfig();
-    const open = sessionRaw !== null && (JSON.parse(sessionRaw) as { state: string }).state === 'OPEN';
+    const open = readSessionState(sessionRaw) === 'OPEN';
     await this.runEventSchedule(open);
     if (!bots.enabled || !open) {
       await this.cancelQuotes();
@@ -269,8 +268,8 @@ export class DataServerService {
       if (ref === undefined) {
         // start where the organiser set it, else where the market has traded, else at the configured price
         const [quote, given] = await this.redis.mget(this.n.keys.quote(symbol), this.n.keys.reference(symbol));
-        const last = quote === null ? null : (JSON.parse(quote) as { lastTradePrice: number | null }).lastTradePrice;
-        const organiser = given === null ? null : (JSON.parse(given) as { price: number }).price;
+        const last = readQuote(quote)?.lastTradePrice ?? null;
+        const organiser = readReference(given)?.price ?? null;
         ref = wireToCents(organiser ?? last ?? this.config.REFERENCE_START_PRICE) ?? 10_000;
         ref = Math.max(tickCents, Math.round(ref / tickCents) * tickCents);
       } else {
@@ -278,7 +277,7 @@ export class DataServerService {
         ref = nextReference(ref, tickCents, walk ?? { drift: this.config.REFERENCE_DRIFT, volatility: this.config.REFERENCE_VOLATILITY }, this.random);
       }
       this.references.set(symbol, ref);
-      const json = JSON.stringify({ type: 'reference', symbol, price: centsToWire(ref), timestamp: now });
+      const json = referenceJson(symbol, ref, now);
       pipe.set(this.n.keys.reference(symbol), json);
       pipe.publish(this.n.channels.referencePrices, json);
     }

@@ -22,6 +22,6 @@ export function dueItems(def: EventFile, openedAt: number, now: number, done: Se
 
 /** The reference moved by `percent`, on the tick and never below one tick. */
 export function applyMove(referenceCents: number, tickCents: number, percent: number): number {
-  const ticks = Math.round((referenceCents * (1 + percent / 100)) / tickCents);
+  const ticks = Math.round((referenceCents * (1 + percent / 100)) / tickCents); // percent, not cents
   return Math.max(1, ticks) * tickCents;
 }

@@ -215,7 +215,7 @@ export class DbWriterService {
           lastLog = Date.now();
           this.log.error({ what, attempt, failingForMs: Date.now() - firstAt, err: reasonOf(err) }, 'PostgreSQL write failed: retrying until it goes through');
         }
-        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6)))); // milliseconds, not cents
       }
     }
   }

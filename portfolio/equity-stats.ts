@@ -28,7 +28,7 @@ export function equityStats(samples: number[]): EquityStats {
     const sd = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / (returns.length - 1));
     sharpe = sd > 0 ? mean / sd : null;
   }
-  return { returnPct: first > 0 ? ((last - first) / first) * 100 : 0, maxDrawdownPct: maxDrawdown * 100, sharpe };
+  return { returnPct: first > 0 ? ((last - first) / first) * 100 : 0, maxDrawdownPct: maxDrawdown * 100, sharpe }; // percent, not cents
 }
 
 /** Cash plus every position at its mark; everything in cents. */

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
-import { centsToWire, wireToCents } from '../contracts/money';
+import { markCentsOf, readBalance } from '../contracts/hot-state';
+import { averageCostToWire, centsToWire, wireToCents } from '../contracts/money';
 import type { Names } from '../contracts/names';
 import type { PrismaClient } from '../runtime/prisma';
 import { applyFills, portfolioView, type Fill, type Position } from './positions';
@@ -44,14 +45,14 @@ export async function loadPortfolio(prisma: PrismaClient, redis: Redis, n: Names
   cache?.set(userId, known);
   const marks: Record<string, number | null> = {};
   for (const symbol of symbols) marks[symbol] = await markCents(redis, n, symbol);
-  const balance = balanceRaw === null ? null : (JSON.parse(balanceRaw) as { cash: { available: number; locked: number } });
+  const balance = readBalance(balanceRaw);
   const cash = { available: wireToCents(balance?.cash.available ?? 0) ?? 0, locked: wireToCents(balance?.cash.locked ?? 0) ?? 0 };
   const view = portfolioView(userId, cash, positions, marks);
   const w = (c: number | null) => (c === null ? null : centsToWire(c));
   return {
     userId,
     cash: { available: w(cash.available), locked: w(cash.locked) },
-    positions: view.positions.map((p) => ({ ...p, averageCost: p.averageCost === null ? null : Math.round(p.averageCost * 100) / 10_000, marketPrice: w(p.marketPrice), marketValue: w(p.marketValue), unrealizedPnl: w(p.unrealizedPnl), realizedPnl: w(p.realizedPnl), feesPaid: w(p.feesPaid) })),
+    positions: view.positions.map((p) => ({ ...p, averageCost: p.averageCost === null ? null : averageCostToWire(p.averageCost), marketPrice: w(p.marketPrice), marketValue: w(p.marketValue), unrealizedPnl: w(p.unrealizedPnl), realizedPnl: w(p.realizedPnl), feesPaid: w(p.feesPaid) })),
     equity: w(view.equity),
     realizedPnl: w(view.realizedPnl),
     unrealizedPnl: w(view.unrealizedPnl),
@@ -62,8 +63,5 @@ export async function loadPortfolio(prisma: PrismaClient, redis: Redis, n: Names
 /** The last trade price, or the reference price before any trade, in cents; null if neither. */
 export async function markCents(redis: Redis, n: Names, symbol: string): Promise<number | null> {
   const [quote, reference] = await redis.mget(n.keys.quote(symbol), n.keys.reference(symbol));
-  const last = quote === null ? null : (JSON.parse(quote) as { lastTradePrice: number | null }).lastTradePrice;
-  const ref = reference === null ? null : (JSON.parse(reference) as { price: number }).price;
-  const price = last ?? ref;
-  return price === null ? null : wireToCents(price);
+  return markCentsOf(quote, reference);
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { ApiContext } from '../context';
 import { ok } from '../http-errors';
-import { userOf } from '../middleware';
+import { userOf } from '../authentication';
 import { loadPortfolio } from '../../portfolio/load';
 import { parseStored } from '../../contracts/stored';
 

@@ -1,38 +1,18 @@
 import { Router, type Response } from 'express';
+import { referenceJson } from '../../contracts/hot-state';
 import { ErrorCode } from '../../contracts/errors';
-import { centsToWire, wireAmountToCents, wireToCents } from '../../contracts/money';
+import { centsToWire, wireToCents } from '../../contracts/money';
 import type { ApiContext } from '../context';
 import { ApiError, fail, ok, statusForCode } from '../http-errors';
-import { requireAdmin } from '../middleware';
+import { requireAdmin } from '../authentication';
 import { addSymbolBody, botsBody, bulkCreditBody, creditBody, scheduleBody, sessionBody, volumeQuery } from '../schemas';
 import { CANDLE_INTERVALS } from './market-routes';
-import { loadPortfolio, markCents } from '../../portfolio/load';
-import { scanKeys } from '../../runtime/redis';
+import { markCents } from '../../portfolio/load';
+import { listParticipants, tradedVolume } from '../admin/admin-queries';
+import { resetExchange } from '../admin/exchange-reset';
+import { snapshotPortfolios } from '../admin/session-snapshot';
 import type { Reply } from '../../contracts/wire';
 import { eventAdminRoutes } from './event-routes';
-
-/**
- * The end-of-session snapshot of every participant's portfolio. It waits (boundedly) until
- * db-writer has persisted everything up to the close, so the expiries and last fills are in it.
- */
-async function snapshotPortfolios(ctx: ApiContext, closeSeq: number): Promise<{ participants: number; complete: boolean }> {
-  const deadline = Date.now() + 15_000;
-  let complete = false;
-  while (!(complete = Number((await ctx.redis.get(ctx.n.keys.persistedSeq)) ?? 0) >= closeSeq) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  if (!complete) ctx.log.warn({ closeSeq }, 'db-writer had not caught up with the close; snapshot taken anyway');
-  const closedAt = new Date();
-  const users = await ctx.prisma.user.findMany({ where: { role: 'PARTICIPANT' }, select: { id: true, username: true } });
-  const cents = (x: number | null) => BigInt(wireAmountToCents(x ?? 0));
-  const rows = [];
-  for (const u of users) {
-    const p = await loadPortfolio(ctx.prisma, ctx.redis, ctx.n, u.id);
-    rows.push({ closedAt, userId: u.id, username: u.username, equity: cents(p.equity), cash: cents((p.cash.available ?? 0) + (p.cash.locked ?? 0)), realizedPnl: cents(p.realizedPnl), unrealizedPnl: cents(p.unrealizedPnl), positions: p.positions as object });
-  }
-  await ctx.prisma.portfolioSnapshot.createMany({ data: rows });
-  return { participants: rows.length, complete };
-}
 
 /**
  * A credit's amount in the engine's units (cents for CASH, whole shares otherwise), and for shares
@@ -93,7 +73,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     if (body.referencePrice !== undefined && reference === null) throw new ApiError(400, ErrorCode.INVALID_PRICE, 'referencePrice must have at most two decimals');
     if (reference !== null && !(await ctx.redis.hexists(ctx.n.keys.symbols, body.symbol))) {
       // set before the symbol exists, so that the data-server's walk can only ever start here
-      await ctx.redis.set(ctx.n.keys.reference(body.symbol), JSON.stringify({ type: 'reference', symbol: body.symbol, price: centsToWire(reference), timestamp: Date.now() }));
+      await ctx.redis.set(ctx.n.keys.reference(body.symbol), referenceJson(body.symbol, reference, Date.now()));
     }
     const { reply } = await ctx.engine.submit({ action: 'addSymbol', symbol: body.symbol, tickSize: tick, lotSize: body.lotSize }, ctx.config.PLACE_TIMEOUT_MS);
     answer(res, reply, { symbol: body.symbol, tickSize: centsToWire(tick), lotSize: body.lotSize, referencePrice: reference === null ? null : centsToWire(reference) });
@@ -124,24 +104,15 @@ export function adminRoutes(ctx: ApiContext): Router {
   });
 
   r.get('/participants', async (_req, res) => {
-    const rows = await ctx.prisma.$queryRawUnsafe<Record<string, any>[]>(
-      `SELECT u.id, u.username, u.role, u.created_at, b.available, b.locked
-       FROM users u LEFT JOIN balances b ON b.user_id = u.id AND b.asset = 'CASH' ORDER BY u.created_at, u.id`,
-    );
-    ok(res, rows.map((u) => ({ id: u.id, username: u.username, role: u.role, createdAt: u.created_at, cash: { available: centsToWire(Number(u.available ?? 0)), locked: centsToWire(Number(u.locked ?? 0)) } })));
+    const rows = await listParticipants(ctx.prisma);
+    ok(res, rows.map((u) => ({ id: u.id, username: u.username, role: u.role, createdAt: u.createdAt, cash: { available: centsToWire(u.cashAvailable), locked: centsToWire(u.cashLocked) } })));
   });
 
   // traded volume per symbol per period, newest period first
   r.get('/volume', async (req, res) => {
     const q = volumeQuery.parse(req.query);
-    const rows = await ctx.prisma.$queryRawUnsafe<Record<string, any>[]>(
-      `SELECT symbol, date_bin($1::interval, executed_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS period,
-              sum(quantity) AS volume, sum(price * quantity) AS notional, count(*) AS trades
-       FROM trades WHERE ($2::timestamptz IS NULL OR executed_at >= $2) AND ($3::timestamptz IS NULL OR executed_at < $3)
-       GROUP BY symbol, period ORDER BY period DESC, symbol`,
-      CANDLE_INTERVALS[q.period], q.from ?? null, q.to ?? null,
-    );
-    ok(res, rows.map((v) => ({ symbol: v.symbol, period: v.period, volume: Number(v.volume), notional: centsToWire(Number(v.notional)), trades: Number(v.trades) })));
+    const rows = await tradedVolume(ctx.prisma, CANDLE_INTERVALS[q.period], q.from ?? null, q.to ?? null);
+    ok(res, rows.map((v) => ({ symbol: v.symbol, period: v.period, volume: v.volume, notional: centsToWire(v.notionalCents), trades: v.trades })));
   });
 
   r.post('/session', async (req, res) => {
@@ -151,15 +122,10 @@ export function adminRoutes(ctx: ApiContext): Router {
     ok(res, { state: body.state, snapshot: await snapshotPortfolios(ctx, reply.seq) });
   });
 
-  // a new event on the same exchange: balances to zero (the engine refuses unless closed), and the
-  // leaderboard, equity curves, bot funding and recent trades start again; history stays
+  // a new event on the same exchange: balances to zero, the services' side state cleared; history stays
   r.post('/reset', async (_req, res) => {
-    const { reply } = await ctx.engine.submit({ action: 'reset' }, ctx.config.PLACE_TIMEOUT_MS);
+    const reply = await resetExchange(ctx);
     if (reply === null || reply.error !== null) return answer(res, reply, { reset: false });
-    const curves = await scanKeys(ctx.redis, ctx.n.keys.equityPattern);
-    const symbols = await ctx.redis.hkeys(ctx.n.keys.symbols);
-    // the event's schedule runs again from the next open (the engine forgot its news ids too)
-    await ctx.redis.del(ctx.n.keys.leaderboard, ctx.n.keys.leaderboardUpdatedAt, ctx.n.keys.botsFunded, ctx.n.keys.eventOpenedAt, ctx.n.keys.eventDone, ...curves, ...symbols.map((s) => ctx.n.keys.recentTrades(s)));
     ok(res, { reset: true, seq: reply.seq });
   });
 

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { ErrorCode } from '../../contracts/errors';
 import type { ApiContext } from '../context';
 import { ApiError, ok } from '../http-errors';
-import { countRequest, rateLimit, rateWindow } from '../middleware';
+import { countRequest, rateLimit, rateWindow } from '../rate-limit';
 import { grantStartingPackage } from '../event-service';
 
 /** failed log-ins are counted over a quarter of an hour */

@@ -5,7 +5,7 @@ import type { ApiContext } from '../context';
 import { ApiError, ok } from '../http-errors';
 import { ErrorCode } from '../../contracts/errors';
 import { idText, limitParam, queryDate, symbolText } from '../schemas';
-import { userOf } from '../middleware';
+import { userOf } from '../authentication';
 
 /** A participant's orders and trades from PostgreSQL, filtered and paginated newest first. */
 export const historyQuery = z

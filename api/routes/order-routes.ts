@@ -8,7 +8,7 @@ import { amendBody, cancelAllBody } from '../schemas';
 import { listedSymbol } from '../symbols';
 import type { ApiContext } from '../context';
 import { ApiError, ok, statusForCode } from '../http-errors';
-import { userOf } from '../middleware';
+import { userOf } from '../authentication';
 import { answerCancel, answerPlace, prepareCancel, preparePlace } from '../order-commands';
 import { parseStored, parseStoredList } from '../../contracts/stored';
 

@@ -37,6 +37,37 @@ function violations(folders: string[], allowed: (own: string) => string[]): stri
   );
 }
 
+/** the import circles among the files of `folders` (each once, as the files around it) */
+function circles(folders: string[]): string[][] {
+  const files = folders.flatMap((f) => sources(join(ROOT, f)));
+  const known = new Set(files);
+  const edges = new Map(
+    files.map((file) => [
+      file,
+      importsOf(file)
+        .map((i) => resolve(dirname(file), i.spec).replace(/\.js$/, '') + '.ts')
+        .filter((target) => known.has(target)),
+    ]),
+  );
+  const found = new Map<string, string[]>();
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, 'open');
+    path.push(file);
+    for (const next of edges.get(file) ?? []) {
+      if (state.get(next) === 'open') {
+        const circle = path.slice(path.indexOf(next)).map((f) => relative(ROOT, f));
+        found.set([...circle].sort().join(' '), circle);
+      } else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(file, 'done');
+  };
+  for (const file of files) if (!state.has(file)) visit(file);
+  return [...found.values()];
+}
+
 describe('import boundaries', () => {
   test('when a service imports, then only its own folder and the shared ones', () => {
     expect(violations(SERVICES, (own) => [own, ...SHARED])).toEqual([]);
@@ -44,6 +75,10 @@ describe('import boundaries', () => {
 
   test('when a shared folder imports, then no service', () => {
     expect(violations(SHARED.filter((f) => f !== 'generated'), () => SHARED)).toEqual([]);
+  });
+
+  test('when the files of the services and shared folders import each other, then never in a circle (type imports included)', () => {
+    expect(circles([...SERVICES, ...SHARED.filter((f) => f !== 'generated')])).toEqual([]);
   });
 
   test('when an import crosses a wall, then the check sees it (it is not vacuous)', () => {

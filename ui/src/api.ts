@@ -5,6 +5,7 @@
  */
 export type { SessionUser } from './session.js';
 import { hasTimeLeft, newest, sessionFrom, type SessionUser, type StoredSession } from './session.js';
+import { ErrorCode } from './generated/errors.js';
 import { readShared, writeShared } from './shared-session.js';
 
 export interface ApiResult<T = any> {
@@ -27,7 +28,6 @@ function stored(): StoredSession | null {
     return null;
   }
 }
-const UNAUTHORIZED = 18;
 const REFRESH_LOCK = 'mock-exchange-session-refresh';
 
 export class Api {
@@ -146,7 +146,7 @@ export class Api {
     const res = await this.send<T>(method, path, body, token);
     // refused for an expired token all the same (a clock that jumped, a machine that slept):
     // renewed and tried once more
-    if (res.status === 401 && res.code === UNAUTHORIZED && token !== null && (await this.refresh(token))) {
+    if (res.status === 401 && res.code === ErrorCode.UNAUTHORIZED && token !== null && (await this.refresh(token))) {
       return this.send<T>(method, path, body, this.accessToken);
     }
     return res;

@@ -27,7 +27,7 @@ export function formatPnl(value: number | null | undefined): string {
 
 export function formatPercent(ratio: number | null | undefined): string {
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return DASH;
-  const text = (ratio * 100).toFixed(2);
+  const text = (ratio * 100).toFixed(2); // percent, not cents
   // what rounds to zero is zero, without a sign ("-0.00%" reads as a loss)
   if (Number(text) === 0) return '0.00%';
   return `${ratio > 0 ? '+' : ''}${text}%`;

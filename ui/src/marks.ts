@@ -4,6 +4,7 @@
  * mark it; cash and share counts from the engine's balance, cost and realized P&L from the
  * portfolio. Pure, in currency units.
  */
+import { centsToWire, wireAmountToCents } from './generated/money.js';
 export interface PortfolioPosition {
   symbol: string;
   quantity: number;
@@ -31,7 +32,7 @@ export interface MarkedAccount {
   pnl: number | null;
 }
 
-const cents = (v: number) => Math.round(v * 100);
+const cents = wireAmountToCents;
 
 export function markAccount(
   cash: { available: number | null; locked: number | null },
@@ -63,12 +64,12 @@ export function markAccount(
     else unrealizedCents += unrealized;
     realizedCents += cents(p?.realizedPnl ?? 0);
     if (quantity === 0 && p === undefined) continue;
-    positions.push({ symbol, quantity, averageCost: p?.averageCost ?? null, marketPrice: mark, marketValue: value / 100, unrealizedPnl: unrealized === null ? null : unrealized / 100, realizedPnl: (p?.realizedPnl ?? 0) });
+    positions.push({ symbol, quantity, averageCost: p?.averageCost ?? null, marketPrice: mark, marketValue: centsToWire(value), unrealizedPnl: unrealized === null ? null : centsToWire(unrealized), realizedPnl: (p?.realizedPnl ?? 0) });
   }
   return {
     positions,
-    equity: equityCents === null ? null : equityCents / 100,
-    pnl: complete ? (realizedCents + unrealizedCents) / 100 : null,
+    equity: equityCents === null ? null : centsToWire(equityCents),
+    pnl: complete ? centsToWire(realizedCents + unrealizedCents) : null,
   };
 }
 
@@ -78,5 +79,5 @@ export function markAccount(
  */
 function costCents(p: PortfolioPosition): number {
   if (p.marketPrice !== null && p.marketValue !== undefined && p.unrealizedPnl !== undefined && p.unrealizedPnl !== null) return cents(p.marketValue) - cents(p.unrealizedPnl);
-  return Math.round((p.averageCost ?? 0) * 100 * p.quantity);
+  return wireAmountToCents((p.averageCost ?? 0) * p.quantity);
 }

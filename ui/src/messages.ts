@@ -1,8 +1,11 @@
 /**
  * Every word the screen shows for an exchange code, status, reason or order type: one table for
  * the whole UI, so nothing shows an engine name (PARTIALLY_FILLED, USER_CANCELLED) or a bare code.
- * The codes are the exchange's one error table (contracts/errors.ts).
+ * The codes are the exchange's one error table (contracts/errors.ts, copied as generated/errors.ts):
+ * CODE_TEXT must name every code of it, or the UI does not compile.
  */
+import { ErrorCode, type ErrorCodeValue } from './generated/errors.js';
+
 export const STATUS_TEXT: Record<string, string> = {
   PENDING: 'Open',
   PARTIALLY_FILLED: 'Partly filled',
@@ -25,37 +28,37 @@ const TYPE_TEXT: Record<string, string> = { LIMIT: 'Limit', MARKET: 'Market', LI
 const TIF_TEXT: Record<string, string> = { GFD: 'good for day', IOC: 'immediate or cancel', FOK: 'fill or kill' };
 
 /** What each refusal means, in a trader's words; the exchange's own sentence follows when it adds something. */
-export const CODE_TEXT: Record<number, string> = {
-  1: 'Unknown symbol',
-  2: 'That quantity is not allowed',
-  3: 'That price is not allowed',
-  4: 'Not enough cash or shares',
-  5: 'That order is no longer open',
-  6: 'This order was already sent',
-  7: 'The exchange had a problem; try again',
-  8: 'The market is closed',
-  9: 'Trading is halted',
-  10: 'Unknown order type',
-  11: 'Unknown time in force',
-  12: 'Choose buy or sell',
-  13: 'That symbol already exists',
-  14: 'That amount is not allowed',
-  15: 'The exchange did not understand the request',
-  16: 'The session cannot change that way',
-  17: 'Please check the form',
-  18: 'Please sign in again',
-  19: 'Only organisers can do that',
-  20: 'Too many requests; wait a moment',
-  21: 'Not found',
-  22: 'That is too large to send',
-  23: 'The exchange is busy; your order is queued and its result will arrive',
-  24: 'That username is taken',
-  25: 'Wrong username or password',
-  26: 'Over a position limit',
-  27: 'Over the order size or value limit',
-  28: 'That news item was already published',
-  29: 'A post-only order would have traded at once',
-  30: 'The stop price is already reached: place a market or limit order instead',
+export const CODE_TEXT: Record<Exclude<ErrorCodeValue, 0> | -1, string> = {
+  [ErrorCode.INVALID_SYMBOL]: 'Unknown symbol',
+  [ErrorCode.INVALID_QUANTITY]: 'That quantity is not allowed',
+  [ErrorCode.INVALID_PRICE]: 'That price is not allowed',
+  [ErrorCode.INSUFFICIENT_BALANCE]: 'Not enough cash or shares',
+  [ErrorCode.ORDER_NOT_FOUND]: 'That order is no longer open',
+  [ErrorCode.DUPLICATE_ORDER]: 'This order was already sent',
+  [ErrorCode.SYSTEM_ERROR]: 'The exchange had a problem; try again',
+  [ErrorCode.MARKET_CLOSED]: 'The market is closed',
+  [ErrorCode.MARKET_HALTED]: 'Trading is halted',
+  [ErrorCode.INVALID_ORDER_TYPE]: 'Unknown order type',
+  [ErrorCode.INVALID_TIME_IN_FORCE]: 'Unknown time in force',
+  [ErrorCode.INVALID_SIDE]: 'Choose buy or sell',
+  [ErrorCode.SYMBOL_EXISTS]: 'That symbol already exists',
+  [ErrorCode.INVALID_AMOUNT]: 'That amount is not allowed',
+  [ErrorCode.INVALID_COMMAND]: 'The exchange did not understand the request',
+  [ErrorCode.INVALID_SESSION_TRANSITION]: 'The session cannot change that way',
+  [ErrorCode.VALIDATION_ERROR]: 'Please check the form',
+  [ErrorCode.UNAUTHORIZED]: 'Please sign in again',
+  [ErrorCode.FORBIDDEN]: 'Only organisers can do that',
+  [ErrorCode.RATE_LIMITED]: 'Too many requests; wait a moment',
+  [ErrorCode.NOT_FOUND]: 'Not found',
+  [ErrorCode.PAYLOAD_TOO_LARGE]: 'That is too large to send',
+  [ErrorCode.TIMEOUT]: 'The exchange is busy; your order is queued and its result will arrive',
+  [ErrorCode.USER_EXISTS]: 'That username is taken',
+  [ErrorCode.INVALID_CREDENTIALS]: 'Wrong username or password',
+  [ErrorCode.POSITION_LIMIT_EXCEEDED]: 'Over a position limit',
+  [ErrorCode.ORDER_LIMIT_EXCEEDED]: 'Over the order size or value limit',
+  [ErrorCode.DUPLICATE_NEWS]: 'That news item was already published',
+  [ErrorCode.ORDER_WOULD_TAKE]: 'A post-only order would have traded at once',
+  [ErrorCode.STOP_WOULD_TRIGGER]: 'The stop price is already reached: place a market or limit order instead',
   [-1]: 'The exchange cannot be reached',
 };
 
@@ -78,7 +81,7 @@ export function orderKindText(type: string, timeInForce: string): string {
  * more ("Not enough cash or shares: Not enough cash: $1,000.00 needed…" reads as the reason alone).
  */
 export function refusalText(code: number, serverText: string): string {
-  const meaning = CODE_TEXT[code];
+  const meaning = (CODE_TEXT as Record<number, string | undefined>)[code];
   const detail = serverText.trim();
   if (meaning === undefined) return detail === '' ? 'Refused' : detail;
   if (detail === '' || detail.toLowerCase() === meaning.toLowerCase()) return meaning;

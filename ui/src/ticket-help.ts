@@ -2,6 +2,7 @@
  * What the ticket tells before an order is sent: a market order's estimated cost from the book,
  * and the most one can buy or sell. Pure, in currency units; cents inside so sums stay exact.
  */
+import { centsToWire, wireAmountToCents } from './generated/money.js';
 export interface BookLevel {
   price: number;
   quantity: number;
@@ -14,10 +15,10 @@ export function marketEstimate(levels: BookLevel[], quantity: number): { cost: n
   for (const l of levels) {
     if (left <= 0) break;
     const q = Math.min(left, l.quantity);
-    cents += Math.round(l.price * 100) * q;
+    cents += wireAmountToCents(l.price) * q;
     left -= q;
   }
-  return { cost: cents / 100, filled: quantity - left };
+  return { cost: centsToWire(cents), filled: quantity - left };
 }
 
 /**
@@ -32,8 +33,8 @@ export function maxQuantity(
 ): number {
   const lots = (n: number) => Math.max(0, Math.floor(n / o.lotSize) * o.lotSize);
   if (side === 'SELL') return lots(o.sharesAvailable + (o.shortRoom ?? 0));
-  const budget = Math.floor(o.cash * 100);
-  const perShare = (price: number) => Math.round(price * 100) * (1 + o.feeRate);
+  const budget = wireAmountToCents(o.cash);
+  const perShare = (price: number) => wireAmountToCents(price) * (1 + o.feeRate);
   if (o.price !== null) return o.price > 0 ? lots(Math.floor(budget / perShare(o.price))) : 0;
   let left = budget;
   let shares = 0;

@@ -1,3 +1,4 @@
+import { centsToWire, wireAmountToCents, wireToCents } from './generated/money.js';
 /**
  * The order ticket's inline validation: the same rules the api enforces (whole shares in lots,
  * limit prices positive and on the tick, no price on a market order), checked before sending so a
@@ -44,8 +45,8 @@ const MAX_QUANTITY = 1_000_000_000;
 
 /** Exact cents of a typed price, or null when it is not a plain amount with at most two decimals. */
 export function priceCents(text: string): number | null {
-  const m = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(text.trim());
-  return m === null ? null : Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  // a plain amount: no sign, no exponent
+  return /^\d/.test(text.trim()) ? wireToCents(text) : null;
 }
 
 export function checkTicket(input: TicketInput, rules: SymbolRules | null): TicketCheck {
@@ -59,15 +60,15 @@ export function checkTicket(input: TicketInput, rules: SymbolRules | null): Tick
   else if (quantity > MAX_QUANTITY) errors.quantity = 'Quantity is too large';
   else if (rules !== null && quantity % rules.lotSize !== 0) errors.quantity = `Quantity must be a multiple of the lot size ${rules.lotSize}`;
 
-  const tickCents = rules === null ? 1 : Math.round(rules.tickSize * 100);
+  const tickCents = rules === null ? 1 : wireAmountToCents(rules.tickSize);
   /** a price field's dollars, or its problem under `field` */
   const priced = (text: string, field: 'price' | 'stopPrice', name: string): number | undefined => {
     const cents = priceCents(text);
     if (text.trim() === '') errors[field] = field === 'price' ? 'A limit order needs a price' : 'A stop order needs a stop price';
     else if (cents === null) errors[field] = `${name}: a positive amount with at most two decimals`;
     else if (cents <= 0) errors[field] = `${name} must be above zero`;
-    else if (cents % tickCents !== 0) errors[field] = `${name} must be a multiple of the tick size ${(tickCents / 100).toFixed(2)}`;
-    else return cents / 100;
+    else if (cents % tickCents !== 0) errors[field] = `${name} must be a multiple of the tick size ${centsToWire(tickCents).toFixed(2)}`;
+    else return centsToWire(cents);
     return undefined;
   };
   let price: number | undefined;
@@ -83,5 +84,5 @@ export function checkTicket(input: TicketInput, rules: SymbolRules | null): Tick
 
 /** What the participant is about to commit to, shown under the ticket. */
 export function ticketCost(body: PlaceBody): number | null {
-  return body.price === undefined ? null : Math.round(body.price * 100 * body.quantity) / 100;
+  return body.price === undefined ? null : centsToWire(wireAmountToCents(body.price) * body.quantity);
 }

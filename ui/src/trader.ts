@@ -312,7 +312,7 @@ export class TraderScreen {
     if (!res.ok) return;
     const me = this.api.user?.id;
     byId('leaderboard').innerHTML = res.data.entries.map((e: any) =>
-      `<tr${e.userId === me ? ' class="selected"' : ''}><td>${e.rank}</td><td>${esc(e.username ?? e.userId)}</td><td class="num">${formatMoney(e.equity)}</td><td class="num ${signClass(e.returnPct)}">${formatPercent(e.returnPct / 100)}</td><td class="num">${formatPercent(-e.maxDrawdownPct / 100)}</td></tr>`).join('') || emptyRow(5, 'Nobody ranked yet: the leaderboard fills once participants hold something');
+      `<tr${e.userId === me ? ' class="selected"' : ''}><td>${e.rank}</td><td>${esc(e.username ?? e.userId)}</td><td class="num">${formatMoney(e.equity)}</td><td class="num ${signClass(e.returnPct)}">${formatPercent(e.returnPct / 100)}</td><td class="num">${formatPercent(-e.maxDrawdownPct / 100)}</td></tr>`).join('') || emptyRow(5, 'Nobody ranked yet: the leaderboard fills once participants hold something'); // percent, not cents
   }
 
   private drawSymbols(): void {
@@ -340,12 +340,12 @@ export class TraderScreen {
     const askRows = cumulative(asks);
     const max = Math.max(1, bidRows[bidRows.length - 1]?.total ?? 0, askRows[askRows.length - 1]?.total ?? 0);
     const row = (side: string) => (l: { price: number; quantity: number; total: number }) =>
-      `<tr data-price="${l.price}" tabindex="0" aria-label="${side} ${formatShares(l.quantity)} at ${formatPrice(l.price)}, ${formatShares(l.total)} up to here"><td class="num">${formatPrice(l.price)}</td><td class="num">${formatShares(l.quantity)}<span class="bar" style="width:${Math.round((100 * l.total) / max)}%"></span></td></tr>`;
+      `<tr data-price="${l.price}" tabindex="0" aria-label="${side} ${formatShares(l.quantity)} at ${formatPrice(l.price)}, ${formatShares(l.total)} up to here"><td class="num">${formatPrice(l.price)}</td><td class="num">${formatShares(l.quantity)}<span class="bar" style="width:${Math.round((100 * l.total) / max)}%"></span></td></tr>`; // percent, not cents
     byId('book-asks').innerHTML = [...askRows].reverse().map(row('Ask')).join('');
     byId('book-bids').innerHTML = bidRows.map(row('Bid')).join('');
     const spread =
       bids[0] !== undefined && asks[0] !== undefined
-        ? `Spread ${formatPrice(asks[0].price - bids[0].price)} (${((100 * (asks[0].price - bids[0].price)) / asks[0].price).toFixed(2)}%)`
+        ? `Spread ${formatPrice(asks[0].price - bids[0].price)} (${((100 * (asks[0].price - bids[0].price)) / asks[0].price).toFixed(2)}%)` // percent, not cents
         : bids.length + asks.length === 0
           ? s === undefined ? 'Choose a symbol' : 'No orders in the book yet'
           : bids.length === 0 ? 'No buyers yet' : 'No sellers yet';
