@@ -24,13 +24,14 @@ export function startHealthServer(port: number, ready: () => boolean, details: (
       );
       return;
     }
-    if (url.startsWith('/ready')) {
+    // one meaning per word on every service: /ready (and /health, its older name) readiness, /live liveness
+    if (url.startsWith('/ready') || url.startsWith('/health')) {
       const ok = ready();
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ready: ok, ...details() }));
       return;
     }
-    if (url.startsWith('/health')) {
+    if (url.startsWith('/live')) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'ok', ready: ready(), ...details() }));
       return;

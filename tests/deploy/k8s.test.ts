@@ -89,12 +89,11 @@ describe('k8s/ (kustomize)', () => {
     }
   });
 
-  test('when it is built, then app probes hit real health endpoints of the services', () => {
-    const paths = (name: string) => podSpec(find('Deployment', name)).containers[0];
-    expect([paths('api').readinessProbe.httpGet.path, paths('api').livenessProbe.httpGet.path]).toEqual(['/health', '/live']);
-    expect(paths('ws-server').readinessProbe.httpGet.path).toBe('/ready');
-    expect(paths('db-writer').readinessProbe.httpGet.path).toBe('/ready');
-    expect(paths('data-server').readinessProbe.httpGet.path).toBe('/ready');
+  test('when it is built, then every app probe means one thing: readiness on /ready, liveness (and start-up) on /live', () => {
+    for (const name of ['api', 'ws-server', 'engine', 'db-writer', 'data-server']) {
+      const c = podSpec(find('Deployment', name)).containers[0];
+      expect([name, c.readinessProbe.httpGet.path, c.livenessProbe.httpGet.path, c.startupProbe?.httpGet.path ?? '/live']).toEqual([name, '/ready', '/live', '/live']);
+    }
   });
 
   test('when it is built, then api and ws-server scale horizontally behind Services with disruption budgets', () => {

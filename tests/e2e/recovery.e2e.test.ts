@@ -41,7 +41,7 @@ function uninterrupted(entries: { id: string; cmd: Command }[]) {
 }
 
 async function engineStatus(url: string): Promise<{ ready: boolean; lastId: string; seq: number; leaseToken: string | null }> {
-  const res = await fetch(url.replace(/\/ready$/, '/health'));
+  const res = await fetch(url.replace(/\/ready$/, '/live'));
   return (await res.json()) as { ready: boolean; lastId: string; seq: number; leaseToken: string | null };
 }
 
