@@ -150,6 +150,7 @@ export const ANSWERS: Record<string, Answers> = {
   'post /admin/news': { ok: { 200: z.object({ newsId: z.string(), seq: z.number().int() }) }, errors: [400, 403, 409] },
   'get /admin/results': { ok: { 200: z.looseObject({ event: z.string().nullable(), rows: z.array(resultRow) }) }, errors: [400, 403] },
   'get /news': { ok: { 200: page(newsItem, 'nextBefore') }, errors: [400] },
+  'get /ready': { ok: { 200: z.looseObject({ status: z.literal('ok') }) }, errors: [503] },
   'get /health': { ok: { 200: z.looseObject({ status: z.literal('ok') }) }, errors: [503] },
   'get /live': { ok: { 200: z.object({ status: z.literal('ok') }) }, errors: [] },
   'get /openapi.json': { ok: { 200: z.unknown().describe('this document, as it is (not in the envelope)') }, errors: [] },

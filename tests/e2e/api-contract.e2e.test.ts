@@ -124,6 +124,7 @@ describe('the REST contract', () => {
       ['/market/session', '/market/session'],
       ['/market/rules', '/market/rules'],
       ['/news', '/news'],
+      ['/ready', '/ready'],
       ['/health', '/health'],
       ['/live', '/live'],
       ['/openapi.json', '/openapi.json'],
