@@ -5,7 +5,7 @@ import { MatchingEngine } from '../../engine/core/engine';
 import type { Command } from '../../engine/core/types';
 import { applyBatch, type StreamRecord } from '../../engine/process/batch';
 import { MarketThrottle, PersistBuffer, publishBatch } from '../../engine/process/publisher';
-import { RespBatch } from '../../runtime/resp-writer';
+import { RespBatch } from '../../runtime/resp/batch';
 import { NODE_FLAGS } from '../../scripts/service';
 import { generateEngineStream, type StreamOptions } from './engine-stream';
 

@@ -2,7 +2,7 @@ import type { Command, EngineEvent, OrderEvent, TradeEvent } from '../core/types
 import type { MatchingEngine } from '../core/engine';
 import { eventToWire, fillToWire, type Reply } from '../../contracts/wire';
 import { ENTRY_FIELD } from '../../contracts/commands';
-import type { StreamRecord } from '../../runtime/stream-reader';
+import type { StreamRecord } from '../../runtime/resp/replies';
 
 export type { StreamRecord };
 

@@ -11,8 +11,9 @@ import { restore, snapshot, type EngineSnapshot } from '../core/snapshot';
 import { applyBatch, type StreamRecord } from './batch';
 import { EngineLease } from './lease';
 import { keepClientIds, MarketThrottle, PersistBuffer, msetChunks, publishBatch } from './publisher';
-import { FENCED_SCRIPT, RespBatch, RespWriter } from '../../runtime/resp-writer';
-import { StreamReader } from '../../runtime/stream-reader';
+import { FENCED_SCRIPT, RespBatch } from '../../runtime/resp/batch';
+import { RespWriter } from '../../runtime/resp/writer';
+import { StreamReader } from '../../runtime/resp/stream-reader';
 
 const commandsApplied = new Counter({ name: 'engine_commands_total', help: 'Commands applied by the engine' });
 const eventsEmitted = new Counter({ name: 'engine_events_total', help: 'Events emitted by the engine' });

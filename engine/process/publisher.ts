@@ -1,5 +1,5 @@
 import { encodeBalance, encodeCredit, encodeNews, encodeOrder, encodeOrderEvent, encodeSymbol, encodeTrade, type JobBalance, type JobOrder, type PersistJob } from '../../contracts/persist-job';
-import type { RespBatch } from '../../runtime/resp-writer';
+import type { RespBatch } from '../../runtime/resp/batch';
 import type { MatchingEngine } from '../core/engine';
 import type { BalanceView, DepthEvent, MarketStats } from '../core/types';
 import type { Names } from '../../contracts/names';

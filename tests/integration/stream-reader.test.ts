@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 import Redis from 'ioredis';
-import { StreamReader } from '../../runtime/stream-reader';
+import { StreamReader } from '../../runtime/resp/stream-reader';
 import { REDIS_URL } from '../harness/stack';
 
 /** The engine's stream reader against a real Redis, held to what ioredis reads from the same stream. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { names } from '../../../contracts/names';
 import { balanceToWire, fillJson, fillToWire, publicTradeJson, publicTradeToWire, wireJson } from '../../../contracts/wire';
-import { RespBatch } from '../../../runtime/resp-writer';
+import { RespBatch } from '../../../runtime/resp/batch';
 import { intents, toCommands } from '../../core/__tests__/arbitraries';
 import { MatchingEngine } from '../../core/engine';
 import { applyBatch, type StreamRecord } from '../batch';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { FENCED_SCRIPT, MAX_FENCED_ARGS, RespBatch } from '../resp-writer';
+import { FENCED_SCRIPT, MAX_FENCED_ARGS, RespBatch } from '../batch';
 
 /** RESP as the protocol defines it, written the obvious way. */
 const reference = (commands: string[][]) =>
