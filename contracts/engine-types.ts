@@ -1,6 +1,6 @@
 /**
- * Commands the core accepts and events it emits. Prices are integer ticks of the quote currency
- * (cents), quantities whole shares, cash integer cents. `ts` is supplied by the caller (the stream
+ * Commands the core accepts and events it emits. Prices and cash are integer cents (a symbol's tick
+ * size is a number of cents too), quantities whole shares. `ts` is supplied by the caller (the stream
  * entry id's time) because the core has no clock.
  */
 
