@@ -15,7 +15,7 @@ const AUTOLOAD_TIMEOUT_MS = 30_000;
 export function autoloadEvent(ctx: ApiContext, file: string): { stop: () => void } {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
-  const lockKey = `${ctx.n.keys.event}:autoload`;
+  const lockKey = ctx.n.keys.eventAutoloadLock;
   const attempt = async (): Promise<boolean> => {
     if ((await ctx.redis.exists(ctx.n.keys.event)) === 1) return true;
     if ((await ctx.redis.hlen(ctx.n.keys.symbols)) > 0) {

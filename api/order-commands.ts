@@ -1,4 +1,5 @@
 import { randomUUID } from 'crypto';
+import { readOrder } from '../contracts/hot-state';
 import type { ServerResponse } from 'http';
 import { Counter } from 'prom-client';
 import { MAX_PRICE, MAX_QUANTITY } from '../contracts/order-limits';
@@ -11,7 +12,6 @@ import type { Submittable } from './engine-client';
 import { ApiError, fail, ok, statusForCode } from './http-errors';
 import { cancelBody, placeBody } from './schemas';
 import { listedSymbol } from './symbols';
-import { parseStored } from '../contracts/stored';
 
 /**
  * Placing and cancelling, apart from how the request arrived: the Express routes and the order fast
@@ -103,7 +103,7 @@ async function answerDuplicate(ctx: ApiContext, res: ServerResponse, duplicate: 
   }
   ordersSubmitted('retried').inc();
   // the engine wrote the first order's state before it answered this one
-  const first = parseStored<{ orderId: string; clientOrderId: string | null; status: string; code: number; reason: string | null; filledQuantity: number }>(await ctx.redis.get(ctx.n.keys.order(duplicate.orderId)));
+  const first = readOrder(await ctx.redis.get(ctx.n.keys.order(duplicate.orderId)));
   if (first === null) return ok(res, { orderId: duplicate.orderId, status: 'SUBMITTED', order: null, trades: [], retried: true }, 200);
   if (first.status === 'REJECTED') return fail(res, statusForCode(first.code), first.code, first.reason ?? 'Rejected', { order: first });
   ok(res, { orderId: first.orderId, clientOrderId: first.clientOrderId, status: first.status, filledQuantity: first.filledQuantity, order: first, trades: [], retried: true }, 200);

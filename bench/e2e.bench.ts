@@ -220,7 +220,7 @@ async function engineDirect(stack: Stack): Promise<{ opsPerSec: number; cpu: Cpu
   let first = 0;
   let startId = '';
   for (;;) {
-    const res = await fetch(stack.healthUrl('engine').replace('/ready', '/health')).catch(() => null);
+    const res = await fetch(stack.healthUrl('engine').replace('/ready', '/live')).catch(() => null);
     if (res !== null && res.ok) {
       const { lastId: at } = (await res.json()) as { lastId: string };
       if (startId === '') startId = at;

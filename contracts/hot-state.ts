@@ -7,7 +7,7 @@
  */
 import { centsToWire, wireToCents } from './money';
 import { parseStored } from './stored';
-import type { WireBalance, WireBook, WireTick } from './wire';
+import type { WireBalance, WireBook, WireEvent, WirePublicTrade, WireTick } from './wire';
 
 /** `quote:<symbol>`: the symbol's latest tick (last trade, volume, best bid and ask) */
 export const readQuote = (raw: string | null): WireTick | null => parseStored<WireTick>(raw);
@@ -56,3 +56,35 @@ export function markCentsOf(quote: string | null, reference: string | null): num
   const price = readQuote(quote)?.lastTradePrice ?? readReference(reference)?.price ?? null;
   return price === null ? null : wireToCents(price);
 }
+
+/** `order:<id>`: an order's latest state (the engine's order event) */
+export type StoredOrder = Extract<WireEvent, { type: 'order' }>;
+export const readOrder = (raw: string | null): StoredOrder | null => parseStored<StoredOrder>(raw);
+
+/** `trades:recent:<symbol>`: the symbol's last trades on the public tape, as sent (nobody named) */
+export const readPublicTrade = (raw: string | null): WirePublicTrade | null => parseStored<WirePublicTrade>(raw);
+
+/** `session`: the engine's session event */
+export type StoredSession = Extract<WireEvent, { type: 'session' }>;
+export const readSession = (raw: string | null): StoredSession | null => parseStored<StoredSession>(raw);
+
+/** `news:log` members: the engine's news events, scored by seq */
+export type StoredNews = Extract<WireEvent, { type: 'news' }>;
+export const readNews = (raw: string | null): StoredNews | null => parseStored<StoredNews>(raw);
+
+/** `session:schedule`: the organiser's session changes, in time order (ISO times) */
+export interface ScheduleEntry {
+  state: string;
+  at: string;
+}
+export function readSchedule(raw: string | null): ScheduleEntry[] {
+  const value = parseStored<unknown>(raw);
+  return Array.isArray(value) ? (value as ScheduleEntry[]) : [];
+}
+
+/** `bots:config`: the organiser's switch and intensity for the liquidity bots (unset: the data-server's config) */
+export interface StoredBotsConfig {
+  enabled?: boolean;
+  intensity?: number;
+}
+export const readBotsConfig = (raw: string | null): StoredBotsConfig => parseStored<StoredBotsConfig>(raw) ?? {};

@@ -73,6 +73,10 @@ export function names(prefix = '') {
       /** the client order ids of one event (epoch): clientKey -> orderId and the request's text */
       clientIds: (epoch: number) => `${prefix}engine:client_ids:${epoch}`,
       engineFence: `${prefix}engine:fence`,
+      /** held by the api instance that loads the built-in event on a fresh exchange (one does) */
+      eventAutoloadLock: `${prefix}event:definition:autoload`,
+      /** the Socket.IO Redis adapter's channels (ws-server instances telling each other of rooms) */
+      socketIoAdapter: `${prefix}socket.io`,
       /** a session ended before its access tokens expire (kept as long as they could live) */
       endedSession: (sessionId: string) => `${prefix}session:ended:${sessionId}`,
       /** access tokens of this participant issued before this time (seconds) no longer open a socket */

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
-import { markCentsOf, readBalance, readQuote, readReference, readSessionState, readSymbol, referenceJson } from '../contracts/hot-state';
+import { parseStored } from '../contracts/stored';
+import { markCentsOf, readBalance, readBotsConfig, readNews, readQuote, readReference, readSchedule, readSessionState, readSymbol, referenceJson } from '../contracts/hot-state';
 import { Counter } from 'prom-client';
 import type { DataServerConfig } from '../contracts/config';
 import { centsToWire, wireToCents } from '../contracts/money';
@@ -140,16 +141,15 @@ export class DataServerService {
 
   async botsConfig(): Promise<BotsConfig> {
     const raw = await this.redis.get(this.n.keys.botsConfig);
-    const stored = raw === null ? {} : (JSON.parse(raw) as Partial<BotsConfig>);
+    const stored = readBotsConfig(raw);
     return { enabled: stored.enabled ?? this.config.BOTS_ENABLED, intensity: stored.intensity ?? this.config.BOT_INTENSITY };
   }
 
   /** Carries out the schedule's entries whose time has come, each once, as the organiser. */
   private async runSchedule(): Promise<void> {
-    const raw = await this.redis.get(this.n.keys.schedule);
-    if (raw === null) return;
+    const entries = readSchedule(await this.redis.get(this.n.keys.schedule));
     const now = Date.now();
-    for (const entry of JSON.parse(raw) as { state: string; at: string }[]) {
+    for (const entry of entries) {
       if (Date.parse(entry.at) > now) break;
       const key = `${entry.state}@${entry.at}`;
       if ((await this.redis.sadd(this.n.keys.scheduleDone, key)) === 0) continue;
@@ -168,9 +168,8 @@ export class DataServerService {
    * (which the api set) and makes the bots fund themselves for it.
    */
   private async followEvent(): Promise<void> {
-    const raw = await this.redis.get(this.n.keys.event);
-    if (raw === null) return;
-    const stored = JSON.parse(raw) as StoredEvent;
+    const stored = parseStored<StoredEvent>(await this.redis.get(this.n.keys.event));
+    if (stored === null) return;
     // checked every step: the definition is parsed only when a new one was loaded
     if (this.event !== null && this.event.seq === stored.seq) return;
     const def = parseEventDefinition(stored.definition);
@@ -215,7 +214,8 @@ export class DataServerService {
     const after = Number((await this.redis.get(this.n.keys.newsAppliedSeq)) ?? 0);
     const items = await this.redis.zrangebyscore(this.n.keys.newsLog, `(${after}`, '+inf');
     for (const raw of items) {
-      const news = JSON.parse(raw) as { seq: number; symbol: string | null; movePercent: number | null; headline: string };
+      const news = readNews(raw);
+      if (news === null) continue;
       const multi = this.redis.multi();
       const s = listed.find((l) => l.symbol === news.symbol);
       const ref = s === undefined ? undefined : this.references.get(s.symbol);

@@ -31,12 +31,6 @@ const MAX_SINCE = 2_000;
 const SLICE_MS = 8;
 /** sockets written between two looks at the clock */
 const CHUNK = 64;
-/**
- * A message that has waited this long while a newer one of its symbol is queued is not written to
- * the sockets it has not reached: they are conflated instead (the newer one resyncs them), so that
- * a server that falls behind sends the latest book, not an ever older backlog.
- */
-const MAX_QUEUED_MS = 500;
 const U = /"u":(\d+)/;
 /** how often sockets still behind are checked for having drained (when nothing is queued) */
 const SWEEP_MS = 100;
@@ -68,7 +62,6 @@ interface Queued {
   epoch: number;
   members: string[];
   next: number;
-  queuedAt: number;
   encoded: Encoded;
   book: Book | null;
   /** the symbol's depth since that book up to and including this message: a prefix of an array only ever appended to */
@@ -156,12 +149,12 @@ export class MarketFanout {
     if (this.mergeIntoQueued(state, symbol, event, text, encoded)) return;
     const members = this.io.of('/').adapter.rooms.get(this.room(symbol));
     if (members === undefined || members.size === 0) return;
-    // each message starts at another place in the room: when an overloaded server conflates the part
-    // of a room an old message did not reach, that part is not the same sockets every time
+    // each message starts at another place in the room: the sockets written last (and so waiting
+    // longest) are not the same ones every time
     const list = [...members];
     const start = (this.rotation = (this.rotation + CHUNK) % list.length);
     const rotated = start === 0 ? list : list.slice(start).concat(list.slice(0, start));
-    this.queue.push({ symbol, event, text, epoch: state.epoch, members: rotated, next: 0, queuedAt: performance.now(), encoded, book: state.book, since: state.since, sinceLen: state.since.length, tick: state.tick });
+    this.queue.push({ symbol, event, text, epoch: state.epoch, members: rotated, next: 0, encoded, book: state.book, since: state.since, sinceLen: state.since.length, tick: state.tick });
     if (!this.draining) this.drain();
   }
 
@@ -173,32 +166,41 @@ export class MarketFanout {
 
   /**
    * Fewer, larger messages when the room falls behind: a depth message arriving while its symbol's
-   * last queued message is depth not yet written to anyone is merged into it (one message, one
+   * last queued depth is not yet written to anyone is merged into it (one message, one
    * encoding, one write per socket, carrying both batches' changes between the first pu and the
    * last u), and a tick replaces a tick not yet begun (a tick is the latest state). Not once a
    * socket has joined since that message was queued: its snapshot may lie inside the merged range.
    */
   private mergeIntoQueued(state: SymbolState, symbol: string, event: string, text: string, encoded: Encoded): boolean {
+    // the symbol's last queued message of the same kind: depth and ticks do not depend on each
+    // other's order (a client keeps the higher seq of each), so a tick between does not stop it
     let q: Queued | undefined;
     for (let i = this.queue.length - 1; i >= 0; i--) {
-      if (this.queue[i].symbol === symbol) {
+      if (this.queue[i].symbol === symbol && this.queue[i].event === event) {
         q = this.queue[i];
         break;
       }
     }
-    if (q === undefined || q.next > 0 || q.event !== event || q.epoch !== state.epoch) return false;
-    if (event === 'depth') {
-      q.text = mergeDepthJson(q.text, text);
-      q.encoded = encode('depth', q.text);
-    } else {
+    if (q === undefined || q.next > 0 || q.epoch !== state.epoch) return false;
+    if (event === 'tick') {
+      // the newest tick in the older one's place; a resync there still ends where it did
       q.text = text;
       q.encoded = encoded;
+      this.merged++;
+      return true;
     }
-    // a socket behind is resynced up to the newest of them
-    q.book = state.book;
-    q.since = state.since;
-    q.sinceLen = state.since.length;
-    q.tick = state.tick;
+    q.text = mergeDepthJson(q.text, text);
+    q.encoded = encode('depth', q.text);
+    // a socket behind is resynced up to the newest depth, there and at the symbol's ticks queued
+    // after it (written after it, so their resync must not end before it)
+    for (let i = this.queue.indexOf(q); i < this.queue.length; i++) {
+      const later = this.queue[i];
+      if (later.symbol !== symbol) continue;
+      later.book = state.book;
+      later.since = state.since;
+      later.sinceLen = state.since.length;
+      later.tick = state.tick;
+    }
     this.merged++;
     return true;
   }
@@ -208,12 +210,11 @@ export class MarketFanout {
     this.draining = true;
     const started = performance.now();
     for (let first = true; this.queue.length > 0 && (first || performance.now() - started < this.sliceMs); first = false) {
+      // no message is cut short for being old: with a symbol's later messages merged behind it, the
+      // queue holds the one being written and at most one depth and one tick waiting per symbol,
+      // and finishing a message costs a socket one write where skipping it costs a resync (notice,
+      // book, depth since, tick)
       const m = this.queue[0];
-      if (started - m.queuedAt > MAX_QUEUED_MS && this.queue.some((q) => q !== m && q.symbol === m.symbol)) {
-        this.skipRest(m);
-        this.queue.shift();
-        continue;
-      }
       const end = Math.min(m.members.length, m.next + CHUNK);
       this.write(m, end);
       m.next = end;
@@ -248,15 +249,6 @@ export class MarketFanout {
         if (event === 'depth') continue;
       }
       (socket as unknown as { client: { writeToEngine(p: string[], o: object): void } }).client.writeToEngine([packet], opts);
-    }
-  }
-
-  /** The sockets message `m` has not reached yet fall behind on its symbol: a later message resyncs them. */
-  private skipRest(m: Queued): void {
-    const sockets = this.io.of('/').sockets;
-    for (let i = m.next; i < m.members.length; i++) {
-      const socket = sockets.get(m.members[i]);
-      if (socket !== undefined) this.markBehind(socket, m.symbol);
     }
   }
 

@@ -59,7 +59,7 @@ export class WsService {
       cors: { origin: config.WS_ALLOWED_ORIGINS.length > 0 ? config.WS_ALLOWED_ORIGINS : true, credentials: false },
       // every transport, websocket included (which CORS does not cover): only allowed pages' sockets
       allowRequest: (req, cb) => cb(null, originAllowed(req.headers.origin, req.headers.host, config.WS_ALLOWED_ORIGINS)),
-      adapter: createAdapter(this.adapterPub, this.adapterSub, { key: `${this.n.prefix}socket.io` }),
+      adapter: createAdapter(this.adapterPub, this.adapterSub, { key: this.n.keys.socketIoAdapter }),
     });
   }
 

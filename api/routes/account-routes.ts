@@ -1,9 +1,9 @@
 import { Router } from 'express';
+import { readBalance } from '../../contracts/hot-state';
 import type { ApiContext } from '../context';
 import { ok } from '../http-errors';
 import { userOf } from '../authentication';
 import { loadPortfolio } from '../../portfolio/load';
-import { parseStored } from '../../contracts/stored';
 
 export function accountRoutes(ctx: ApiContext): Router {
   const r = Router();
@@ -11,7 +11,7 @@ export function accountRoutes(ctx: ApiContext): Router {
   r.get('/balance', async (req, res) => {
     const userId = userOf(req);
     const raw = await ctx.redis.get(ctx.n.keys.balance(userId));
-    ok(res, parseStored(raw) ?? { type: 'balance', seq: 0, userId, cash: { available: 0, locked: 0 }, positions: {} });
+    ok(res, readBalance(raw) ?? { type: 'balance', seq: 0, userId, cash: { available: 0, locked: 0 }, positions: {} });
   });
   r.get('/portfolio', async (req, res) => ok(res, await loadPortfolio(ctx.prisma, ctx.redis, ctx.n, userOf(req))));
   return r;

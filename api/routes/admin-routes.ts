@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { referenceJson } from '../../contracts/hot-state';
+import { readBotsConfig, readSchedule, referenceJson } from '../../contracts/hot-state';
 import { ErrorCode } from '../../contracts/errors';
 import { centsToWire, wireToCents } from '../../contracts/money';
 import type { ApiContext } from '../context';
@@ -137,7 +137,7 @@ export function adminRoutes(ctx: ApiContext): Router {
   // the session schedule, which data-server carries out
   r.get('/schedule', async (_req, res) => {
     const raw = await ctx.redis.get(ctx.n.keys.schedule);
-    ok(res, { entries: raw === null ? [] : JSON.parse(raw) });
+    ok(res, { entries: readSchedule(raw) });
   });
   r.post('/schedule', async (req, res) => {
     const { entries } = scheduleBody.parse(req.body);
@@ -149,12 +149,12 @@ export function adminRoutes(ctx: ApiContext): Router {
   // the liquidity bots' switch and intensity, which data-server reads every step
   r.get('/bots', async (_req, res) => {
     const raw = await ctx.redis.get(ctx.n.keys.botsConfig);
-    ok(res, raw === null ? {} : JSON.parse(raw));
+    ok(res, readBotsConfig(raw));
   });
   r.post('/bots', async (req, res) => {
     const body = botsBody.parse(req.body);
     const raw = await ctx.redis.get(ctx.n.keys.botsConfig);
-    const next = { ...(raw === null ? {} : (JSON.parse(raw) as object)), ...body };
+    const next = { ...readBotsConfig(raw), ...body };
     await ctx.redis.set(ctx.n.keys.botsConfig, JSON.stringify(next));
     ok(res, next);
   });

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { readBook, readPublicTrade, readQuote, readReference, readSession, readSymbol } from '../../contracts/hot-state';
 import { z } from 'zod';
 import { centsToWire } from '../../contracts/money';
 import type { ApiContext } from '../context';
@@ -6,7 +7,6 @@ import { ApiError, ok } from '../http-errors';
 import { ErrorCode } from '../../contracts/errors';
 import { listedSymbol } from '../symbols';
 import { publicRules } from '../event-service';
-import { parseStored, parseStoredList } from '../../contracts/stored';
 import { limitParam, queryDate } from '../schemas';
 
 export const CANDLE_INTERVALS = { '1m': '1 minute', '5m': '5 minutes', '15m': '15 minutes', '1h': '1 hour', '1d': '1 day' } as const;
@@ -24,18 +24,19 @@ export function marketRoutes(ctx: ApiContext): Router {
   const r = Router();
   r.get('/symbols', async (_req, res) => {
     const all = await ctx.redis.hgetall(ctx.n.keys.symbols);
-    ok(res, parseStoredList<{ symbol: string; tickSize: number; lotSize: number }>(Object.values(all)).map(({ symbol, tickSize, lotSize }) => ({ symbol, tickSize, lotSize })));
+    const listed = Object.values(all).flatMap((raw) => readSymbol(raw) ?? []);
+    ok(res, listed.map(({ symbol, tickSize, lotSize }) => ({ symbol, tickSize, lotSize })));
   });
   r.get('/quote/:symbol', async (req, res) => {
     const { symbol } = await listedSymbol(ctx, String(req.params.symbol));
     const raw = await ctx.redis.get(ctx.n.keys.quote(symbol));
-    ok(res, parseStored(raw) ?? { type: 'tick', seq: 0, symbol, lastTradePrice: null, lastTradeQuantity: 0, bidPrice: null, bidQuantity: 0, askPrice: null, askQuantity: 0, totalVolume: 0, timestamp: null });
+    ok(res, readQuote(raw) ?? { type: 'tick', seq: 0, symbol, lastTradePrice: null, lastTradeQuantity: 0, bidPrice: null, bidQuantity: 0, askPrice: null, askQuantity: 0, totalVolume: 0, timestamp: null });
   });
   // the data-server's reference price: a guide, not a trade
   r.get('/reference/:symbol', async (req, res) => {
     const { symbol } = await listedSymbol(ctx, String(req.params.symbol));
     const raw = await ctx.redis.get(ctx.n.keys.reference(symbol));
-    const reference = parseStored(raw);
+    const reference = readReference(raw);
     if (reference === null) throw new ApiError(404, ErrorCode.NOT_FOUND, `No reference price for ${symbol} yet`);
     ok(res, reference);
   });
@@ -44,12 +45,12 @@ export function marketRoutes(ctx: ApiContext): Router {
   r.get('/orderbook/:symbol', async (req, res) => {
     const { symbol } = await listedSymbol(ctx, String(req.params.symbol));
     const raw = await ctx.redis.get(ctx.n.keys.orderbook(symbol));
-    ok(res, parseStored(raw) ?? { type: 'orderbook', seq: 0, symbol, bids: [], asks: [], timestamp: null });
+    ok(res, readBook(raw) ?? { type: 'orderbook', seq: 0, symbol, bids: [], asks: [], timestamp: null });
   });
   r.get('/trades/:symbol', async (req, res) => {
     const { symbol } = await listedSymbol(ctx, String(req.params.symbol));
     const rows = await ctx.redis.zrevrange(ctx.n.keys.recentTrades(symbol), 0, 99);
-    ok(res, parseStoredList(rows));
+    ok(res, rows.flatMap((raw) => readPublicTrade(raw) ?? []));
   });
   // OHLCV from the trades in PostgreSQL, oldest first, buckets aligned to UTC
   r.get('/candles/:symbol', async (req, res) => {
@@ -80,7 +81,7 @@ export function marketRoutes(ctx: ApiContext): Router {
   });
   r.get('/session', async (_req, res) => {
     const raw = await ctx.redis.get(ctx.n.keys.session);
-    ok(res, parseStored(raw) ?? { type: 'session', state: 'CLOSED' });
+    ok(res, readSession(raw) ?? { type: 'session', state: 'CLOSED' });
   });
   return r;
 }

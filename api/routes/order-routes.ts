@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { readOrder } from '../../contracts/hot-state';
 import { z } from 'zod';
 import { limitParam } from '../schemas';
 import { ErrorCode, type ErrorCodeValue } from '../../contracts/errors';
@@ -10,7 +11,6 @@ import type { ApiContext } from '../context';
 import { ApiError, ok, statusForCode } from '../http-errors';
 import { userOf } from '../authentication';
 import { answerCancel, answerPlace, prepareCancel, preparePlace } from '../order-commands';
-import { parseStored, parseStoredList } from '../../contracts/stored';
 
 const userOrdersQuery = z.object({ limit: limitParam(500, 100) }).strict();
 
@@ -58,7 +58,7 @@ export function orderRoutes(ctx: ApiContext): Router {
   r.get('/status/:orderId', async (req, res) => {
     const userId = userOf(req);
     const raw = await ctx.redis.get(ctx.n.keys.order(String(req.params.orderId)));
-    const order = parseStored<{ userId: string }>(raw);
+    const order = readOrder(raw);
     // someone else's order is reported exactly like a missing one
     if (order === null || (order.userId !== userId && req.auth?.role !== 'ADMIN')) throw new ApiError(404, ErrorCode.ORDER_NOT_FOUND, 'No such order');
     ok(res, order);
@@ -70,7 +70,7 @@ export function orderRoutes(ctx: ApiContext): Router {
     const { limit } = userOrdersQuery.parse(req.query);
     const ids = await ctx.redis.zrevrange(ctx.n.keys.userOrders(userId), 0, limit - 1);
     const rows = ids.length === 0 ? [] : await ctx.redis.mget(...ids.map((id) => ctx.n.keys.order(id)));
-    ok(res, parseStoredList(rows));
+    ok(res, rows.flatMap((raw) => readOrder(raw) ?? []));
   });
   return r;
 }

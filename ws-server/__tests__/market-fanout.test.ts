@@ -27,6 +27,7 @@ describe('market data fan-out to a room that is behind', () => {
   let fanout: MarketFanout;
   const clients: ClientSocket[] = [];
   const got: Depth[][] = [];
+  const ticks: { seq: number }[][] = [];
 
   beforeAll(async () => {
     server = http.createServer();
@@ -40,6 +41,9 @@ describe('market data fan-out to a room that is behind', () => {
       const mine: Depth[] = [];
       got.push(mine);
       c.on('depth', (d: Depth) => mine.push(d));
+      const myTicks: { seq: number }[] = [];
+      ticks.push(myTicks);
+      c.on('tick', (t: { seq: number }) => myTicks.push(t));
       clients.push(c);
     }
     await Promise.all(clients.map((c) => new Promise<void>((r) => (c.connected ? r() : c.once('connect', () => r())))));
@@ -88,5 +92,24 @@ describe('market data fan-out to a room that is behind', () => {
     });
     expect(fanout.merged - before).toBe(0);
     for (const mine of got) expect(mine.map((d) => [d.pu, d.u])).toEqual([[50, 51], [51, 52], [52, 53]]);
+  });
+
+  it('merges depth past a tick queued between, and a newer tick takes the older one\'s place', async () => {
+    const before = fanout.merged;
+    for (const mine of got) mine.length = 0;
+    for (const mine of ticks) mine.length = 0;
+    const tick = (seq: number) => `{"type":"tick","seq":${seq},"symbol":"AAA","u":0,"lastTradePrice":100,"lastTradeQuantity":1,"bidPrice":null,"bidQuantity":0,"askPrice":null,"askQuantity":0,"totalVolume":${seq},"timestamp":1}`;
+    fanout.onMessage('AAA', depthBatchJson([change(60)]));
+    fanout.onMessage('AAA', tick(1));
+    fanout.onMessage('AAA', depthBatchJson([change(61)]));
+    fanout.onMessage('AAA', tick(2));
+    fanout.onMessage('AAA', depthBatchJson([change(62)]));
+    await new Promise<void>((resolve) => {
+      const look = () => (got.every((m) => m.length > 0 && m[m.length - 1].u === 63) && ticks.every((t) => t.length > 0) ? resolve() : setTimeout(look, 10));
+      look();
+    });
+    expect(fanout.merged - before).toBe(2);
+    for (const mine of got) expect(mine.map((d) => [d.pu, d.u])).toEqual([[60, 61], [61, 63]]);
+    for (const mine of ticks) expect(mine.map((t) => t.seq)).toEqual([2]);
   });
 });
