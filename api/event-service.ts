@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
-import { readSessionState, readSymbol, referenceJson } from '../contracts/hot-state';
+import { botsConfigJson, readSessionState, readSymbol, referenceJson, scheduleJson } from '../contracts/hot-state';
 import { ErrorCode, type ErrorCodeValue } from '../contracts/errors';
-import { definitionValue, EventFileError, parseEventDefinition, readStoredEvent, toEngineEvent, type EventFile, type StoredEvent } from '../contracts/event-file';
+import { definitionValue, EventFileError, parseEventDefinition, readStoredEvent, storedEventJson, toEngineEvent, type EventFile, type StoredEvent } from '../contracts/event-file';
 import { centsToWire, wireToCents } from '../contracts/money';
 import type { Reply } from '../contracts/wire';
 import type { ApiContext } from './context';
@@ -60,10 +60,10 @@ export async function loadEvent(ctx: ApiContext, input: unknown, timeout = ctx.c
   ];
   await ctx.redis
     .multi()
-    .set(ctx.n.keys.event, JSON.stringify(stored))
+    .set(ctx.n.keys.event, storedEventJson(stored))
     .del(ctx.n.keys.eventOpenedAt, ctx.n.keys.eventDone, ctx.n.keys.scheduleDone)
-    .set(ctx.n.keys.schedule, JSON.stringify(schedule))
-    .set(ctx.n.keys.botsConfig, JSON.stringify({ enabled: event.bots.enabled, intensity: event.bots.intensity }))
+    .set(ctx.n.keys.schedule, scheduleJson(schedule))
+    .set(ctx.n.keys.botsConfig, botsConfigJson({ enabled: event.bots.enabled, intensity: event.bots.intensity }))
     .exec();
   await ctx.prisma.eventDefinition.create({ data: { name: event.name, definition: raw as object, seq: BigInt(seq) } });
   ctx.log.info({ event: event.name, seq, symbols: event.symbols.length, news: event.news.length }, 'event loaded');

@@ -193,6 +193,11 @@ export interface StoredEvent {
   seq: number;
 }
 
+/** what `event:definition` holds (readStoredEvent reads it back) */
+export function storedEventJson(stored: StoredEvent): string {
+  return JSON.stringify(stored);
+}
+
 export function readStoredEvent(json: string | null): { stored: StoredEvent; event: EventFile } | null {
   if (json === null) return null;
   const stored = JSON.parse(json) as StoredEvent;

@@ -77,6 +77,9 @@ export interface ScheduleEntry {
   state: string;
   at: string;
 }
+export function scheduleJson(entries: ScheduleEntry[]): string {
+  return JSON.stringify(entries);
+}
 export function readSchedule(raw: string | null): ScheduleEntry[] {
   const value = parseStored<unknown>(raw);
   return Array.isArray(value) ? (value as ScheduleEntry[]) : [];
@@ -88,3 +91,6 @@ export interface StoredBotsConfig {
   intensity?: number;
 }
 export const readBotsConfig = (raw: string | null): StoredBotsConfig => parseStored<StoredBotsConfig>(raw) ?? {};
+export function botsConfigJson(config: StoredBotsConfig): string {
+  return JSON.stringify(config);
+}

@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { readBotsConfig, readSchedule, referenceJson } from '../../contracts/hot-state';
+import { botsConfigJson, readBotsConfig, readSchedule, referenceJson, scheduleJson } from '../../contracts/hot-state';
 import { ErrorCode } from '../../contracts/errors';
 import { centsToWire, wireToCents } from '../../contracts/money';
 import type { ApiContext } from '../context';
@@ -142,7 +142,7 @@ export function adminRoutes(ctx: ApiContext): Router {
   r.post('/schedule', async (req, res) => {
     const { entries } = scheduleBody.parse(req.body);
     const sorted = entries.map((e) => ({ state: e.state, at: e.at.toISOString() })).sort((a, b) => a.at.localeCompare(b.at));
-    await ctx.redis.multi().set(ctx.n.keys.schedule, JSON.stringify(sorted)).del(ctx.n.keys.scheduleDone).exec();
+    await ctx.redis.multi().set(ctx.n.keys.schedule, scheduleJson(sorted)).del(ctx.n.keys.scheduleDone).exec();
     ok(res, { entries: sorted });
   });
 
@@ -155,7 +155,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     const body = botsBody.parse(req.body);
     const raw = await ctx.redis.get(ctx.n.keys.botsConfig);
     const next = { ...readBotsConfig(raw), ...body };
-    await ctx.redis.set(ctx.n.keys.botsConfig, JSON.stringify(next));
+    await ctx.redis.set(ctx.n.keys.botsConfig, botsConfigJson(next));
     ok(res, next);
   });
   return r;
