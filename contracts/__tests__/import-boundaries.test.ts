@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'fs';
+import { readFileSync } from 'fs';
 import { join, relative, resolve, dirname, sep } from 'path';
+import { sourceFiles } from './source-files';
 
 /**
  * The walls between services: a service imports its own folder and the shared ones (contracts/,
@@ -9,14 +10,6 @@ import { join, relative, resolve, dirname, sep } from 'path';
 const ROOT = join(__dirname, '..', '..');
 const SERVICES = ['api', 'engine', 'ws-server', 'db-writer', 'data-server', 'ui'];
 const SHARED = ['contracts', 'runtime', 'portfolio', 'generated'];
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'node_modules' || name === '__tests__' ? [] : sources(path);
-    return /\.ts$/.test(name) && !/\.d\.ts$/.test(name) ? [path] : [];
-  });
-}
 
 const topFolder = (file: string) => relative(ROOT, file).split(sep)[0];
 
@@ -29,7 +22,7 @@ function importsOf(file: string): { spec: string; folder: string }[] {
 
 function violations(folders: string[], allowed: (own: string) => string[]): string[] {
   return folders.flatMap((own) =>
-    sources(join(ROOT, own)).flatMap((file) =>
+    sourceFiles(join(ROOT, own)).flatMap((file) =>
       importsOf(file)
         .filter((i) => !allowed(own).includes(i.folder))
         .map((i) => `${relative(ROOT, file)} imports ${i.spec}`),
@@ -39,7 +32,7 @@ function violations(folders: string[], allowed: (own: string) => string[]): stri
 
 /** the import circles among the files of `folders` (each once, as the files around it) */
 function circles(folders: string[]): string[][] {
-  const files = folders.flatMap((f) => sources(join(ROOT, f)));
+  const files = folders.flatMap((f) => sourceFiles(join(ROOT, f)));
   const known = new Set(files);
   const edges = new Map(
     files.map((file) => [

@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
-import { readdirSync, readFileSync, statSync } from 'fs';
+import { readFileSync } from 'fs';
 import { join, relative } from 'path';
+import { sourceFiles } from './source-files';
 
 /**
  * Money is converted in one module (contracts/money.ts, and the UI's generated copy of it): no
@@ -13,17 +14,9 @@ const FOLDERS = ['api', 'engine', 'ws-server', 'db-writer', 'data-server', 'cont
 const CONVERTERS = ['contracts/money.ts', 'ui/src/generated/money.ts'];
 const BY_100 = /[*/]\s*100\b(?!_)|\b100\s*\*(?!\*)/;
 
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'node_modules' || name === '__tests__' ? [] : sources(path);
-    return /\.ts$/.test(name) && !/\.d\.ts$/.test(name) ? [path] : [];
-  });
-}
-
 describe('money arithmetic', () => {
   test('when any source outside money.ts multiplies or divides by 100, then it says why, or it is a conversion that belongs in money.ts', () => {
-    const found = FOLDERS.flatMap((f) => sources(join(ROOT, f)))
+    const found = FOLDERS.flatMap((f) => sourceFiles(join(ROOT, f)))
       .filter((file) => !CONVERTERS.includes(relative(ROOT, file)))
       .flatMap((file) =>
         readFileSync(file, 'utf8')

@@ -1,4 +1,4 @@
-import { encodeBalance, encodeCredit, encodeNews, encodeOrder, encodeOrderEvent, encodeSymbol, encodeTrade, type JobBalance, type JobOrder, type PersistJob } from '../../contracts/persist-job';
+import { emptyBatch, encodePersistJob, type JobBalance, type JobOrder, type PersistBatch, type PersistJob } from '../../contracts/persist-job';
 import type { RespBatch } from '../../runtime/resp/batch';
 import type { MatchingEngine } from '../core/engine';
 import type { BalanceView, DepthEvent, MarketStats } from '../core/types';
@@ -210,7 +210,8 @@ export function msetChunks(out: RespBatch, keyValues: string[]): void {
  * so a crash can only lose what replay will produce again.
  */
 export class PersistBuffer {
-  private job: PersistJob | null = null;
+  /** the job being collected, in labelled rows (the engine's events are fresh objects, kept as they are); encoded once, when taken */
+  private job: PersistBatch | null = null;
   private firstAt = 0;
   /** each order's row in the job, by id: its price and quantity follow the order (an amend changes them) */
   private orderRows = new Map<string, JobOrder>();
@@ -232,7 +233,7 @@ export class PersistBuffer {
 
   add(batch: BatchResult, balances: BalanceView[], seq: number, symbols: string[], now: number): void {
     if (this.job === null) {
-      this.job = { v: 1, orders: [], events: [], trades: [], symbols: [], credits: [], balances: [], seq };
+      this.job = emptyBatch(seq);
       this.firstAt = now;
     }
     const job = this.job;
@@ -248,15 +249,15 @@ export class PersistBuffer {
           row.price = e.price;
           row.quantity = e.quantity;
         }
-        job.events.push(encodeOrderEvent(e));
+        job.events.push(e);
       } else if (e.type === 'trade') {
-        job.trades.push(encodeTrade(e));
+        job.trades.push(e);
       } else if (e.type === 'news') {
-        (job.news ??= []).push(encodeNews(e));
+        job.news.push(e);
       } else if (e.type === 'symbolAdded') {
-        job.symbols.push(encodeSymbol(e));
+        job.symbols.push(e);
       } else if (e.type === 'credit') {
-        job.credits.push(encodeCredit(e));
+        job.credits.push(e);
       } else if (e.type === 'session' || e.type === 'reset' || e.type === 'eventLoaded') {
         this.sessionChanged = true;
       }
@@ -276,23 +277,23 @@ export class PersistBuffer {
     return this.job !== null && (this.job.events.length + this.job.trades.length >= this.maxEvents || now - this.firstAt >= this.maxAgeMs);
   }
 
-  /** The collected job, or null if there is nothing to persist; the buffer starts empty again. */
+  /** The collected job, encoded, or null if there is nothing to persist; the buffer starts empty again. */
   take(): PersistJob | null {
     const job = this.job;
     if (job === null) return null;
     // in the order each was first seen, as the events that name them
-    job.orders = [...this.orderRows.values()].map(encodeOrder);
-    job.balances = [...this.balanceRows.values()].map(encodeBalance);
+    job.orders = [...this.orderRows.values()];
+    job.balances = [...this.balanceRows.values()];
     this.job = null;
     this.orderRows = new Map();
     this.balanceRows = new Map();
-    const empty = job.events.length + job.trades.length + job.symbols.length + job.credits.length + job.balances.length + (job.news?.length ?? 0) === 0;
+    const empty = job.events.length + job.trades.length + job.symbols.length + job.credits.length + job.balances.length + job.news.length === 0;
     const send = !empty || this.sessionChanged;
     this.sessionChanged = false;
     if (!send) return null;
     // an empty range not sent is covered by the next job's, which starts where the last sent ended
     job.from = this.sentThrough;
     this.sentThrough = job.seq;
-    return job;
+    return encodePersistJob(job);
   }
 }
