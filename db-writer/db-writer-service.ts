@@ -1,4 +1,4 @@
-import { DelayedError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Counter, Gauge } from 'prom-client';
 import { z } from 'zod';
 import type { DbWriterConfig } from '../contracts/config';
@@ -52,10 +52,14 @@ const GAP_RECHECK_MS = 250;
  * - Rows PostgreSQL refuses for their content are written one by one, and those refused again set
  *   aside in unstorable_rows with the reason; the rest of the batch lands.
  * - Stalled jobs (db-writer killed mid-job) are taken over however many times it happens.
+ * - A new database (nothing stored yet) starts at the lowest `from` of any job still queued, not at
+ *   the first job taken: that may be a newer one, while an older one is held by a killed db-writer.
  */
 export class DbWriterService {
   private readonly prisma: PrismaClient;
   private worker: Worker | null = null;
+  /** to look over the jobs not yet done, when a new database must find where it starts */
+  private queue: Queue | null = null;
   private readonly redis: Redis;
   /** participants whose fills were persisted since their portfolio was last sent */
   private readonly touched = new Set<string>();
@@ -96,6 +100,7 @@ export class DbWriterService {
     this.persisted = await this.untilStored(() => persistedSeq(this.prisma), 'reading how far PostgreSQL has stored');
     if (this.persisted !== null) persistedSeqGauge.set(this.persisted);
     const n = names(this.config.KEY_PREFIX);
+    this.queue = new Queue(n.dbWriteQueue, { connection: connectRedis(this.config.REDIS_URL, this.log, 'db-writer-queue'), prefix: n.bullPrefix });
     this.worker = new Worker(n.dbWriteQueue, (job: Job, token?: string) => this.process(job, token), {
       connection: connectRedis(this.config.REDIS_URL, this.log, 'db-writer-worker'),
       prefix: n.bullPrefix,
@@ -132,10 +137,12 @@ export class DbWriterService {
     }
     const data = decodePersistJob(job.data as PersistJob);
     if (this.persisted === null) {
-      // a database that has stored nothing yet (new, or older than persist_progress) starts
-      // wherever the first job does
-      this.persisted = data.from ?? 0;
-      this.log.info({ from: this.persisted }, 'first job of this database: seq order checked from here');
+      // a database that has stored nothing yet (new, or older than persist_progress) starts where
+      // the oldest job still to do does: the first one taken may be newer than one a killed
+      // db-writer held, which would otherwise pass for a replay and be lost
+      const lowest = await this.lowestQueuedFrom();
+      this.persisted = Math.min(lowest ?? Number.MAX_SAFE_INTEGER, data.from ?? 0);
+      this.log.info({ from: this.persisted, jobFrom: data.from ?? 0 }, 'first job of this database: seq order checked from the oldest queued job');
     }
     if (data.from !== undefined && data.from > this.persisted) return this.waitForTurn(job, token, data, this.persisted);
     this.clearGap();
@@ -186,6 +193,23 @@ export class DbWriterService {
     }
     await job.moveToDelayed(now + GAP_RECHECK_MS, token);
     throw new DelayedError();
+  }
+
+  /** The lowest `from` among jobs not yet done (this one included: it is active), null if none says. */
+  private async lowestQueuedFrom(): Promise<number | null> {
+    let lowest: number | null = null;
+    const page = 500;
+    for (const state of ['active', 'wait', 'delayed', 'prioritized', 'waiting-children'] as const) {
+      for (let start = 0; ; start += page) {
+        const jobs = await this.queue!.getJobs(state, start, start + page - 1, true);
+        for (const j of jobs) {
+          const from = (j?.data as { from?: unknown } | undefined)?.from;
+          if (typeof from === 'number' && (lowest === null || from < lowest)) lowest = from;
+        }
+        if (jobs.length < page) break;
+      }
+    }
+    return lowest;
   }
 
   private clearGap(): void {
@@ -240,6 +264,7 @@ export class DbWriterService {
     this.started = false;
     if (this.portfolioTimer !== null) clearTimeout(this.portfolioTimer);
     await this.worker?.close();
+    await this.queue?.close();
     await this.sending;
     await this.prisma.$disconnect();
     this.redis.disconnect();

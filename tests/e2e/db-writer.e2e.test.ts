@@ -164,3 +164,45 @@ describe('db-writer: nothing lost, nothing parked', () => {
     expect(await queue.getFailedCount()).toBe(0);
   }, 90_000);
 });
+
+describe('db-writer: a new database', () => {
+  test('when its first job is held by a killed db-writer and a newer one is taken first, then the first still lands and nothing is passed over', async () => {
+    const stack = await Stack.start({}, ['db-writer']);
+    const n = names(stack.prefix);
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue(n.dbWriteQueue, { connection, prefix: n.bullPrefix });
+    const pg = stack.pg();
+    const lock = stack.pg();
+    await pg.connect();
+    await lock.connect();
+    const t0 = Date.UTC(2026, 10, 29, 9, 30);
+    const order = (seq: number): PersistJob['orders'][number] => [`o-${seq}`, null, 'erin', 'ACME', 'BUY', 'LIMIT', 'GFD', 10_000, 1];
+    const job = (from: number, seq: number): PersistJob => ({
+      v: 1, from, seq, orders: [order(seq)], events: [[seq, `o-${seq}`, 'PENDING', 0, 0, null, t0 + seq]],
+      trades: [], symbols: [], credits: [], balances: [['erin', 'CASH', 1_000_000 - seq, seq]],
+    });
+    try {
+      await pg.query("INSERT INTO symbols (symbol, tick_size, lot_size, created_at) VALUES ('ACME', 1, 1, now())");
+      // nothing stored yet; the first job's write blocks, so it is still active when db-writer dies
+      await lock.query('BEGIN');
+      await lock.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE');
+      const first = await queue.add('batch', job(0, 10));
+      await waitFor('the first job to be taken', async () => (await first.getState()) === 'active', 20_000);
+      const second = await queue.add('batch', job(10, 20));
+      await stack.stopService('db-writer', 'SIGKILL');
+      await lock.query('COMMIT');
+      // the new db-writer takes the second job at once; the first comes back only once found stalled
+      await stack.startService('db-writer');
+      await waitFor('both jobs to land', async () => (await first.getState()) === 'completed' && (await second.getState()) === 'completed', 40_000);
+      expect((await pg.query('SELECT id FROM orders ORDER BY id')).rows.map((r) => r.id)).toEqual(['o-10', 'o-20']);
+      expect(Number((await pg.query('SELECT seq FROM persist_progress WHERE id = 1')).rows[0].seq)).toBe(20);
+      expect((await pg.query("SELECT seq FROM balances WHERE user_id = 'erin'")).rows.map((r) => Number(r.seq))).toEqual([20]);
+    } finally {
+      await lock.end().catch(() => undefined);
+      await pg.end();
+      await queue.close();
+      connection.disconnect();
+      await stack.stop();
+    }
+  }, 90_000);
+});
