@@ -19,6 +19,7 @@ import { names } from '../contracts/names';
 import { admin, connectSocket, http, loginAdmin, register, type ClientSocket, type Participant } from '../tests/harness/client';
 import { REDIS_URL, Stack } from '../tests/harness/stack';
 import { cpuSecondsFromStat } from './lib/cpu-meter';
+import { quantileWithin, readHistogram } from './lib/server-latency';
 
 const COUNTS = (process.env.BENCH_WS_CLIENTS ?? '1000,2000,5000,10000').split(',').map((c) => {
   const n = Number(c.trim());
@@ -42,6 +43,8 @@ interface Report {
   connected: number;
   connectMs: number[];
   stalestMs: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 function percentileOf(hist: number[], p: number): number {
@@ -111,6 +114,14 @@ interface ServerResult {
   merged?: number;
   /** at the end of the window, the longest any client had gone without market data */
   stalestMs: number;
+  /** the client processes' own event-loop delay in the window (the worst process): time the server is not to blame for */
+  clientLoopDelay: { p99Ms: number; maxMs: number };
+  /**
+   * ws-server only, from its metrics over the window (bucket bounds, ms): engine stamp to arrival,
+   * arrival to the room written, a conflated socket's time without data; and its event-loop delay
+   */
+  stages?: Record<'arrival' | 'room' | 'behind', { count: number; p50ms: number | null; p99ms: number | null }>;
+  serverLoopDelay?: { p99Ms: number; maxMs: number };
   cpuPct: number;
   peakRssMb: number;
   connectP50ms: number;
@@ -118,9 +129,28 @@ interface ServerResult {
   burst?: { orders: number; updateP50ms: number; updateP99ms: number; missing: number };
 }
 
-/** a counter of the ws-server's /metrics (0 when absent) */
-async function counter(metricsUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text();
+const STAGES = ['arrival', 'room', 'behind'] as const;
+
+/** the stage histograms between two scrapes of the ws-server's metrics, as bucket bounds in ms */
+function stagesBetween(before: string, after: string): ServerResult['stages'] {
+  const ms = (s: number | null) => (s === null ? null : s === Infinity ? Infinity : round(s * 1000, 0));
+  return Object.fromEntries(
+    STAGES.map((stage) => {
+      const b = readHistogram(before, 'ws_market_data_stage_seconds', { stage });
+      const a = readHistogram(after, 'ws_market_data_stage_seconds', { stage });
+      return [stage, { count: a.count - b.count, p50ms: ms(quantileWithin(b, a, 0.5)), p99ms: ms(quantileWithin(b, a, 0.99)) }];
+    }),
+  ) as ServerResult['stages'];
+}
+
+/** the ws-server's event-loop delay since the previous scrape */
+function loopDelayOf(metrics: string): { p99Ms: number; maxMs: number } {
+  const read = (q: string) => round(1000 * Number(new RegExp(`^ws_event_loop_delay_seconds\\{quantile="${q}"\\} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN), 0);
+  return { p99Ms: read('0.99'), maxMs: read('max') };
+}
+
+/** a counter of a scrape of the ws-server's /metrics (0 when absent) */
+function counter(text: string, name: string): number {
   return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
 }
 
@@ -134,11 +164,13 @@ async function measure(name: string, url: string, token: string | null, pid: num
   log(`${name}: ${starts.reduce((a, s) => a + s.connected, 0)} of ${clients} connected in ${round((performance.now() - started) / 1000)} s (${starts.reduce((a, s) => a + s.failed, 0)} failed)`);
   await Promise.all(workers.map((w) => ask(w, { kind: 'reset' }, 'reset')));
   const before = sample(pid).cpu;
-  const mergedBefore = metricsUrl === null ? 0 : await counter(metricsUrl, 'ws_market_data_merged_total');
+  // this scrape also starts the server's event-loop window (each scrape reads and restarts it)
+  const metricsBefore = metricsUrl === null ? '' : await (await fetch(metricsUrl)).text();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const cpu = sample(pid).cpu - before;
-  const merged = metricsUrl === null ? undefined : (await counter(metricsUrl, 'ws_market_data_merged_total')) - mergedBefore;
+  const metricsAfter = metricsUrl === null ? '' : await (await fetch(metricsUrl)).text();
+  const merged = metricsUrl === null ? undefined : counter(metricsAfter, 'ws_market_data_merged_total') - counter(metricsBefore, 'ws_market_data_merged_total');
   const wall = (performance.now() - t0) / 1000;
   const reports = await Promise.all(workers.map((w) => ask<Report>(w, { kind: 'report' }, 'report')));
   // then the private burst, the market data still flowing to every client
@@ -159,6 +191,8 @@ async function measure(name: string, url: string, token: string | null, pid: num
     conflated: reports.reduce((a, r) => a + r.conflated, 0),
     ...(merged === undefined ? {} : { merged }),
     stalestMs: Math.max(...reports.map((r) => r.stalestMs)),
+    clientLoopDelay: { p99Ms: round(Math.max(...reports.map((r) => r.loopDelayP99Ms)), 0), maxMs: round(Math.max(...reports.map((r) => r.loopDelayMaxMs)), 0) },
+    ...(metricsUrl === null ? {} : { stages: stagesBetween(metricsBefore, metricsAfter), serverLoopDelay: loopDelayOf(metricsAfter) }),
     cpuPct: round((100 * cpu) / wall),
     peakRssMb: round(peak, 0),
     connectP50ms: round(connects[Math.floor(connects.length / 2)] ?? NaN, 0),

@@ -44,6 +44,23 @@ const SWEEP_MS = 100;
 
 type Encoded = { packet: string; opts: Record<string, unknown> };
 
+/**
+ * Where a market-data message's time goes, in milliseconds, for the service's metrics: a delay seen
+ * by clients is upstream (arrival), in the ws-server's queue and pass over the room (room), or a
+ * socket left without data while its buffer was full (behind).
+ */
+export interface FanoutObserver {
+  /** a depth message came from Redis this long after the engine stamped it */
+  arrived(ms: number): void;
+  /** a message had been written to every socket of its room (or given up on) this long after it came */
+  roomWritten(ms: number): void;
+  /** a socket that fell behind on a symbol was resynced this long after (how long it was left without its market data) */
+  resynced(ms: number): void;
+}
+
+/** a depth message ends with the engine's time of its last change */
+const TIMESTAMP = /"timestamp":(\d+)\}$/;
+
 /** the latest paced book, as the engine wrote it, with its update id; encoded once, at its first resync */
 interface Book {
   text: string;
@@ -100,8 +117,8 @@ function encode(event: string, text: string): Encoded {
 
 export class MarketFanout {
   private readonly symbols = new Map<string, SymbolState>();
-  /** per socket, the symbols whose market data it is behind on */
-  private readonly behind = new WeakMap<AnySocket, Set<string>>();
+  /** per socket, the symbols whose market data it is behind on, and since when (performance.now()) */
+  private readonly behind = new WeakMap<AnySocket, Map<string, number>>();
   /** the sockets behind on some symbol, for the sweep; each dropped once resynced or gone */
   private readonly lagging = new Set<AnySocket>();
   private sweeping: NodeJS.Timeout | null = null;
@@ -120,6 +137,7 @@ export class MarketFanout {
     private readonly room: (symbol: string) => string,
     /** milliseconds of writing per turn of the event loop (a test sets 0: one chunk of sockets per turn) */
     private readonly sliceMs = SLICE_MS,
+    private readonly observer: FanoutObserver | null = null,
   ) {}
 
   /** A message of `symbol`'s market-data channel. */
@@ -140,6 +158,10 @@ export class MarketFanout {
       return;
     }
     const encoded = encode(event, text);
+    if (event === 'depth' && this.observer !== null) {
+      const stamped = TIMESTAMP.exec(text.slice(-40));
+      if (stamped !== null) this.observer.arrived(Date.now() - Number(stamped[1]));
+    }
     if (event === 'depth') {
       if (state.book !== null) {
         state.since.push({ u: Number(U.exec(text.slice(0, HEAD))?.[1] ?? -1), encoded });
@@ -222,12 +244,16 @@ export class MarketFanout {
       if (started - m.queuedAt > MAX_QUEUED_MS && this.queue.some((q) => q !== m && q.symbol === m.symbol)) {
         this.skipRest(m);
         this.queue.shift();
+        this.observer?.roomWritten(performance.now() - m.queuedAt);
         continue;
       }
       const end = Math.min(m.members.length, m.next + CHUNK);
       this.write(m, end);
       m.next = end;
-      if (m.next === m.members.length) this.queue.shift();
+      if (m.next === m.members.length) {
+        this.queue.shift();
+        this.observer?.roomWritten(performance.now() - m.queuedAt);
+      }
     }
     if (this.queue.length === 0) {
       this.draining = false;
@@ -253,7 +279,7 @@ export class MarketFanout {
         // caught up on the wire: a depth change alone would leave a gap; a tick can wait for the resync
         if (m.book === null) continue;
         this.resync(socket, symbol, m.book, m.since, m.sinceLen, m.event === 'tick' ? null : m.tick);
-        behind.delete(symbol);
+        this.caughtUp(behind, symbol);
         // the resync ends with the current message when it was depth
         if (event === 'depth') continue;
       }
@@ -278,11 +304,11 @@ export class MarketFanout {
   private markBehind(socket: AnySocket, symbol: string): void {
     let set = this.behind.get(socket);
     if (set === undefined) {
-      set = new Set();
+      set = new Map();
       this.behind.set(socket, set);
     }
     if (!set.has(symbol)) {
-      set.add(symbol);
+      set.set(symbol, performance.now());
       this.conflations++;
     }
     this.lagging.add(socket);
@@ -303,15 +329,16 @@ export class MarketFanout {
     for (const socket of this.lagging) {
       const set = this.behind.get(socket);
       if (!socket.connected || set === undefined || set.size === 0) {
+        set?.clear();
         this.lagging.delete(socket);
         continue;
       }
       if (!resyncing || this.congested(socket)) continue;
-      for (const symbol of [...set]) {
+      for (const symbol of [...set.keys()]) {
         const state = this.symbols.get(symbol);
         if (state === undefined || state.book === null) continue;
         this.resync(socket, symbol, state.book, state.since, state.since.length, state.tick);
-        set.delete(symbol);
+        this.caughtUp(set, symbol);
       }
       if (set.size === 0) this.lagging.delete(socket);
     }
@@ -319,6 +346,12 @@ export class MarketFanout {
       clearInterval(this.sweeping);
       this.sweeping = null;
     }
+  }
+
+  private caughtUp(behind: Map<string, number>, symbol: string): void {
+    const since = behind.get(symbol);
+    behind.delete(symbol);
+    if (since !== undefined) this.observer?.resynced(performance.now() - since);
   }
 
   /**

@@ -2,7 +2,8 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { readBook, readQuote } from '../contracts/hot-state';
 import http from 'http';
 import type Redis from 'ioredis';
-import { Counter, Gauge } from 'prom-client';
+import { monitorEventLoopDelay } from 'perf_hooks';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { Server, type Socket } from 'socket.io';
 import type { WsConfig } from '../contracts/config';
 import { ErrorCode } from '../contracts/errors';
@@ -15,7 +16,7 @@ import { seriesOf } from '../runtime/metric-series';
 import { connectRedis } from '../runtime/redis';
 import { startHealthServer } from '../runtime/health-server';
 import { route, rooms } from './router';
-import { MarketFanout } from './market-fanout';
+import { MarketFanout, type FanoutObserver } from './market-fanout';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -24,6 +25,30 @@ const connected = new Gauge({ name: 'ws_connected_clients', help: 'Connected Soc
 const forwarded = seriesOf(new Counter({ name: 'ws_messages_forwarded_total', help: 'Engine messages forwarded', labelNames: ['event'] }));
 const merged = new Counter({ name: 'ws_market_data_merged_total', help: 'Market-data messages merged into one of their symbol not yet sent (the room was behind)' });
 const conflated = new Counter({ name: 'ws_market_data_conflated_total', help: "Times a socket's market data for a symbol was conflated (its send buffer was over the limit)" });
+const stageSeconds = new Histogram({
+  name: 'ws_market_data_stage_seconds',
+  help: 'Where market data waits: arrival (engine stamp to ws-server), room (arrival to the last socket of its room written), behind (a conflated socket left without data until resynced)',
+  labelNames: ['stage'],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 5, 10],
+});
+const fanoutObserver: FanoutObserver = {
+  arrived: (ms) => stageSeconds.observe({ stage: 'arrival' }, ms / 1000), // milliseconds, not cents
+  roomWritten: (ms) => stageSeconds.observe({ stage: 'room' }, ms / 1000), // milliseconds, not cents
+  resynced: (ms) => stageSeconds.observe({ stage: 'behind' }, ms / 1000), // milliseconds, not cents
+};
+/** the event loop's delay since the previous scrape: a stall (garbage collection, a long pass) shows here first */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+new Gauge({
+  name: 'ws_event_loop_delay_seconds',
+  help: "The ws-server event loop's delay since the previous scrape (p99 and max)",
+  labelNames: ['quantile'],
+  collect() {
+    this.set({ quantile: '0.99' }, loopDelay.percentile(99) / 1e9);
+    this.set({ quantile: 'max' }, loopDelay.max / 1e9);
+    loopDelay.reset();
+  },
+});
 const SYMBOL = /^[A-Z][A-Z0-9.]{0,9}$/;
 
 /**
@@ -97,7 +122,7 @@ export class WsService {
     this.sub.on('message', (channel: string, message: string) => (channel === ch.sessions ? this.endSessions(message) : this.forward(message)));
     await this.sub.subscribe(...channels);
     // each symbol's market data on a channel of its own: the name gives the room, nothing is parsed
-    this.fanout = new MarketFanout(this.io as never, this.config.WS_SEND_BUFFER_LIMIT_BYTES, rooms.market);
+    this.fanout = new MarketFanout(this.io as never, this.config.WS_SEND_BUFFER_LIMIT_BYTES, rooms.market, undefined, fanoutObserver);
     const marketPrefix = ch.marketDataOf('');
     this.sub.on('pmessage', (_pattern: string, channel: string, message: string) => {
       const symbol = channel.slice(marketPrefix.length);

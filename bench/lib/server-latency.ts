@@ -35,3 +35,15 @@ export function shareWithin(before: HistogramReading, after: HistogramReading, s
   if (total <= 0) return null;
   return ((after.buckets.get(seconds) ?? 0) - (before.buckets.get(seconds) ?? 0)) / total;
 }
+
+/**
+ * The bucket bound (seconds) within which a share `q` of the observations between two readings fell:
+ * the histogram's resolution, not an exact quantile; Infinity past the last bound, null when there were none.
+ */
+export function quantileWithin(before: HistogramReading, after: HistogramReading, q: number): number | null {
+  const total = after.count - before.count;
+  if (total <= 0) return null;
+  const bounds = [...after.buckets.keys()].sort((a, b) => a - b);
+  for (const bound of bounds) if ((after.buckets.get(bound) ?? 0) - (before.buckets.get(bound) ?? 0) >= q * total - 1e-9) return bound;
+  return Infinity;
+}

@@ -5,6 +5,7 @@
  * the change), whether a symbol's update ids run without a gap, and how long connecting took.
  * Delays go into 1 ms buckets so that processes' results add up exactly.
  */
+import { monitorEventLoopDelay } from 'perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 
 const BUCKETS = 120_000;
@@ -19,6 +20,9 @@ interface Start {
 }
 
 const hist = new Uint32Array(BUCKETS);
+/** this process's own event-loop delay: a client process too busy to read its sockets makes delays the server did not */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 let gaps = 0;
 let events = 0;
 let conflated = 0;
@@ -89,10 +93,11 @@ process.on('message', async (m: Start | { kind: 'reset' } | { kind: 'report' } |
     events = 0;
     conflated = 0;
     maxDelay = 0;
+    loopDelay.reset();
     process.send!({ kind: 'reset' });
   } else if (m.kind === 'report') {
     const now = Date.now();
-    process.send!({ kind: 'report', hist: Array.from(hist), gaps, events, conflated, maxDelay, connected: sockets.filter((s) => s.connected).length, connectMs, stalestMs: last.reduce((a, t) => Math.max(a, now - t), 0) });
+    process.send!({ kind: 'report', hist: Array.from(hist), gaps, events, conflated, maxDelay, connected: sockets.filter((s) => s.connected).length, connectMs, stalestMs: last.reduce((a, t) => Math.max(a, now - t), 0), loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 });
   } else if (m.kind === 'close') {
     for (const s of sockets) s.close();
     process.exit(0);

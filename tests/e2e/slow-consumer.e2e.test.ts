@@ -115,6 +115,9 @@ describe('a slow consumer', () => {
     // with nothing more of FAST coming, ws-server sees it has drained and resyncs it: the notice, the
     // latest book, the depth since and the latest tick, which carries the trade made while it was not reading
     await waitFor('the resync once it has drained', () => events().some(([name]) => name === 'conflated'), 10_000);
+    // the ws-server's metrics count the time it was left without market data, once resynced
+    const metrics = await (await fetch(`http://127.0.0.1:${stack.env.WS_METRICS_PORT}/metrics`)).text();
+    expect(Number(/^ws_market_data_stage_seconds_count\{stage="behind"\} (\d+)/m.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(1);
     const quote = (await http(stack, 'GET', '/market/quote/FAST')).body.data;
     expect(quote.lastTradePrice).toBe(50);
     const lastTick = () => events().filter(([name]) => name === 'tick').pop()?.[1] as { lastTradePrice: number | null } | undefined;

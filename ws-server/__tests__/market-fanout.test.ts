@@ -28,6 +28,7 @@ describe('market data fan-out to a room that is behind', () => {
   const clients: ClientSocket[] = [];
   const got: Depth[][] = [];
   const ticks: { seq: number }[][] = [];
+  const observed = { arrived: [] as number[], roomWritten: [] as number[], resynced: [] as number[] };
 
   beforeAll(async () => {
     server = http.createServer();
@@ -35,7 +36,11 @@ describe('market data fan-out to a room that is behind', () => {
     io.on('connection', (s) => void s.join('market:AAA'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    fanout = new MarketFanout(io, 1 << 20, (s) => `market:${s}`, 0);
+    fanout = new MarketFanout(io, 1 << 20, (s) => `market:${s}`, 0, {
+      arrived: (ms) => observed.arrived.push(ms),
+      roomWritten: (ms) => observed.roomWritten.push(ms),
+      resynced: (ms) => observed.resynced.push(ms),
+    });
     for (let i = 0; i < SOCKETS; i++) {
       const c = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
       const mine: Depth[] = [];
@@ -77,6 +82,13 @@ describe('market data fan-out to a room that is behind', () => {
       // the merged message carries the newest batch's seq and time
       expect([mine[1].seq, mine[1].timestamp]).toEqual([100 + batches - 1, 1_000 + batches - 1]);
     }
+    // what the metrics see: every depth batch's arrival, each of the two messages' pass over the room, no socket left behind
+    expect(observed.arrived).toHaveLength(batches);
+    // the changes were stamped at 1,000-1,039 ms after the epoch: each arrival is now less that stamp
+    expect(observed.arrived.every((ms) => Math.abs(Date.now() - 1_000 - ms) < 10_000)).toBe(true);
+    expect(observed.roomWritten).toHaveLength(2);
+    expect(observed.roomWritten.every((ms) => ms > 0)).toBe(true);
+    expect(observed.resynced).toEqual([]);
   });
 
   it('does not merge into a message queued before a socket joined: the newcomer must not miss a change', async () => {

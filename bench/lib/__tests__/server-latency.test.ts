@@ -1,4 +1,4 @@
-import { readHistogram, shareWithin } from '../server-latency';
+import { quantileWithin, readHistogram, shareWithin } from '../server-latency';
 
 const exposition = (placeWithin20: number, placeCount: number) => `# HELP http_request_duration_seconds HTTP request latency
 # TYPE http_request_duration_seconds histogram
@@ -34,5 +34,17 @@ describe('the api latency histogram read between two scrapes', () => {
   it('refuses a bound the histogram has no bucket for, rather than reading it as zero', () => {
     const r = readHistogram(exposition(990, 1000), 'http_request_duration_seconds', { method: 'POST', route: '/order/place' });
     expect(() => shareWithin(r, r, 0.015)).toThrow(/no bucket at 0.015s/);
+  });
+
+  it('gives the bucket bound a quantile of the observations between the readings fell within', () => {
+    const reading = (within10: number, within20: number, count: number) => ({ buckets: new Map([[0.01, within10], [0.02, within20], [Infinity, count]]), count });
+    // between the readings: 900 within 0.01 s, 990 within 0.02 s, 1000 in all
+    const before = reading(100, 110, 200);
+    const after = reading(1000, 1100, 1200);
+    expect(quantileWithin(before, after, 0.5)).toBe(0.01);
+    expect(quantileWithin(before, after, 0.9)).toBe(0.01);
+    expect(quantileWithin(before, after, 0.99)).toBe(0.02);
+    expect(quantileWithin(before, after, 0.999)).toBe(Infinity);
+    expect(quantileWithin(after, after, 0.5)).toBeNull();
   });
 });
