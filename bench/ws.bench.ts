@@ -112,6 +112,8 @@ interface ServerResult {
   conflated: number;
   /** ws-server only: market-data messages it merged into one of their symbol not yet sent (its rooms were behind) */
   merged?: number;
+  /** ws-server only: sockets a message cut short for its age did not reach, carried on by the next depth message instead of conflated */
+  carried?: number;
   /** at the end of the window, the longest any client had gone without market data */
   stalestMs: number;
   /** the client processes' own event-loop delay in the window (the worst process): time the server is not to blame for */
@@ -189,7 +191,7 @@ async function measure(name: string, url: string, token: string | null, pid: num
     messages: reports.reduce((a, r) => a + r.events, 0),
     gaps: reports.reduce((a, r) => a + r.gaps, 0),
     conflated: reports.reduce((a, r) => a + r.conflated, 0),
-    ...(merged === undefined ? {} : { merged }),
+    ...(merged === undefined ? {} : { merged, carried: counter(metricsAfter, 'ws_market_data_carried_total') - counter(metricsBefore, 'ws_market_data_carried_total') }),
     stalestMs: Math.max(...reports.map((r) => r.stalestMs)),
     clientLoopDelay: { p99Ms: round(Math.max(...reports.map((r) => r.loopDelayP99Ms)), 0), maxMs: round(Math.max(...reports.map((r) => r.loopDelayMaxMs)), 0) },
     ...(metricsUrl === null ? {} : { stages: stagesBetween(metricsBefore, metricsAfter), serverLoopDelay: loopDelayOf(metricsAfter) }),

@@ -23,8 +23,23 @@ type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string
 
 const connected = new Gauge({ name: 'ws_connected_clients', help: 'Connected Socket.IO clients' });
 const forwarded = seriesOf(new Counter({ name: 'ws_messages_forwarded_total', help: 'Engine messages forwarded', labelNames: ['event'] }));
-const merged = new Counter({ name: 'ws_market_data_merged_total', help: 'Market-data messages merged into one of their symbol not yet sent (the room was behind)' });
-const conflated = new Counter({ name: 'ws_market_data_conflated_total', help: "Times a socket's market data for a symbol was conflated (its send buffer was over the limit)" });
+/** the fan-out's running counts (it counts as it writes, often in a later turn than the message came): read at each scrape */
+let fanoutCounts: () => { merged: number; carried: number; conflations: number } = () => ({ merged: 0, carried: 0, conflations: 0 });
+function fanoutCounter(name: string, help: string, key: 'merged' | 'carried' | 'conflations'): Counter {
+  let counted = 0;
+  return new Counter({
+    name,
+    help,
+    collect() {
+      const now = fanoutCounts()[key];
+      if (now > counted) this.inc(now - counted);
+      counted = now;
+    },
+  });
+}
+fanoutCounter('ws_market_data_merged_total', 'Market-data messages merged into one of their symbol not yet sent (the room was behind)', 'merged');
+fanoutCounter('ws_market_data_carried_total', 'Sockets a depth message cut short for its age did not reach, sent its changes merged into the next one instead of being conflated', 'carried');
+fanoutCounter('ws_market_data_conflated_total', "Times a socket's market data for a symbol was conflated (its send buffer was over the limit, or it was behind)", 'conflations');
 const stageSeconds = new Histogram({
   name: 'ws_market_data_stage_seconds',
   help: 'Where market data waits: arrival (engine stamp to ws-server), room (arrival to the last socket of its room written), behind (a conflated socket left without data until resynced)',
@@ -123,14 +138,12 @@ export class WsService {
     await this.sub.subscribe(...channels);
     // each symbol's market data on a channel of its own: the name gives the room, nothing is parsed
     this.fanout = new MarketFanout(this.io as never, this.config.WS_SEND_BUFFER_LIMIT_BYTES, rooms.market, undefined, fanoutObserver);
+    const fanout = this.fanout;
+    fanoutCounts = () => fanout;
     const marketPrefix = ch.marketDataOf('');
     this.sub.on('pmessage', (_pattern: string, channel: string, message: string) => {
       const symbol = channel.slice(marketPrefix.length);
-      const before = this.fanout.conflations;
-      const mergedBefore = this.fanout.merged;
       this.fanout.onMessage(symbol, message);
-      if (this.fanout.conflations > before) conflated.inc(this.fanout.conflations - before);
-      if (this.fanout.merged > mergedBefore) merged.inc(this.fanout.merged - mergedBefore);
       forwarded('market').inc();
     });
     await this.sub.psubscribe(`${marketPrefix}*`);

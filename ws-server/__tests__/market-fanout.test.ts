@@ -124,4 +124,30 @@ describe('market data fan-out to a room that is behind', () => {
     for (const mine of got) expect(mine.map((d) => [d.pu, d.u])).toEqual([[60, 61], [61, 63]]);
     for (const mine of ticks) expect(mine.map((t) => t.seq)).toEqual([2]);
   });
+
+  it('carries the sockets a message cut short for its age did not reach on to the next depth, merged, instead of conflating them', async () => {
+    const conflations = fanout.conflations;
+    for (const mine of got) mine.length = 0;
+    // the first message reaches one chunk of sockets (64) in this turn; the second is queued behind it
+    fanout.onMessage('AAA', depthBatchJson([change(70)]));
+    fanout.onMessage('AAA', depthBatchJson([change(71)]));
+    // the event loop held past the 500 ms a message may wait while a newer one of its symbol is queued
+    const until = performance.now() + 600;
+    while (performance.now() < until);
+    await new Promise<void>((resolve) => {
+      const look = () => (got.every((m) => m.length > 0 && m[m.length - 1].u === 72) ? resolve() : setTimeout(look, 10));
+      look();
+    });
+    const reached = got.filter((m) => m.length === 2);
+    const carried = got.filter((m) => m.length === 1);
+    expect([reached.length, carried.length]).toEqual([64, SOCKETS - 64]);
+    for (const mine of reached) expect(mine.map((d) => [d.pu, d.u])).toEqual([[70, 71], [71, 72]]);
+    // one message running on from each socket's last id, with both changes in order
+    for (const mine of carried) {
+      expect(mine.map((d) => [d.pu, d.u])).toEqual([[70, 72]]);
+      expect(mine[0].changes.map((c) => c.quantity)).toEqual([70, 71]);
+    }
+    expect(fanout.carried).toBe(SOCKETS - 64);
+    expect(fanout.conflations).toBe(conflations);
+  });
 });
