@@ -335,7 +335,13 @@ export class MarketFanout {
         if (socket !== undefined) this.markBehind(socket, m.symbol);
       }
     }
-    if (carry !== null) this.carried += carry.sockets.size;
+    if (carry !== null && carry.sockets.size > 0) {
+      this.carried += carry.sockets.size;
+      // the sockets cut short are written first next time: a room that stays behind cuts its
+      // messages again and again, and must not cut the same sockets every time (they would go stale)
+      const owedFirst = next!.members.filter((sid) => carry.sockets.has(sid));
+      next!.members = owedFirst.concat(next!.members.filter((sid) => !carry.sockets.has(sid)));
+    }
   }
 
   private congested(socket: AnySocket): boolean {
