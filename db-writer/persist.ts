@@ -5,7 +5,7 @@ import { emptyBatch, type JobBalance, type JobCredit, type JobNews, type JobOrde
 const ms = (expr: string) => `to_timestamp((${expr})::bigint / 1000.0)`;
 
 /**
- * Each table's fields with their PostgreSQL types, in the order they travel (see `tuples`): every
+ * Each table's fields with their PostgreSQL types, in the order they travel (see `tuplesOf`): every
  * field of the row named once, checked against the row's type by the compiler.
  */
 const SYMBOL = { symbol: 'text', tickSize: 'int', lotSize: 'int', timestamp: 'bigint' } satisfies Fields<JobSymbol>;
