@@ -114,6 +114,8 @@ interface ServerResult {
   merged?: number;
   /** ws-server only: sockets a message cut short for its age did not reach, carried on by the next depth message instead of conflated */
   carried?: number;
+  /** ws-server only: socket-symbol conflations by reason (send buffer past its bytes or packets, or a message cut short for its wait) */
+  conflatedBy?: Record<'bytes' | 'packets' | 'cut', number>;
   /** at the end of the window, the longest any client had gone without market data */
   stalestMs: number;
   /** the client processes' own event-loop delay in the window (the worst process): time the server is not to blame for */
@@ -191,7 +193,15 @@ async function measure(name: string, url: string, token: string | null, pid: num
     messages: reports.reduce((a, r) => a + r.events, 0),
     gaps: reports.reduce((a, r) => a + r.gaps, 0),
     conflated: reports.reduce((a, r) => a + r.conflated, 0),
-    ...(merged === undefined ? {} : { merged, carried: counter(metricsAfter, 'ws_market_data_carried_total') - counter(metricsBefore, 'ws_market_data_carried_total') }),
+    ...(merged === undefined
+      ? {}
+      : {
+          merged,
+          carried: counter(metricsAfter, 'ws_market_data_carried_total') - counter(metricsBefore, 'ws_market_data_carried_total'),
+          conflatedBy: Object.fromEntries(
+            (['bytes', 'packets', 'cut'] as const).map((r) => [r, counter(metricsAfter, `ws_market_data_conflated_total\\{reason="${r}"\\}`) - counter(metricsBefore, `ws_market_data_conflated_total\\{reason="${r}"\\}`)]),
+          ) as ServerResult['conflatedBy'],
+        }),
     stalestMs: Math.max(...reports.map((r) => r.stalestMs)),
     clientLoopDelay: { p99Ms: round(Math.max(...reports.map((r) => r.loopDelayP99Ms)), 0), maxMs: round(Math.max(...reports.map((r) => r.loopDelayMaxMs)), 0) },
     ...(metricsUrl === null ? {} : { stages: stagesBetween(metricsBefore, metricsAfter), serverLoopDelay: loopDelayOf(metricsAfter) }),

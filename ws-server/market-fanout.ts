@@ -47,6 +47,7 @@ const U = /"u":(\d+)/;
 const SWEEP_MS = 100;
 
 type Encoded = { packet: string; opts: Record<string, unknown> };
+export type ConflationReason = 'bytes' | 'packets' | 'cut';
 
 /**
  * Where a market-data message's time goes, in milliseconds, for the service's metrics: a delay seen
@@ -134,6 +135,8 @@ export class MarketFanout {
   private sweeping: NodeJS.Timeout | null = null;
   /** sockets conflated so far, for the metric and the tests */
   conflations = 0;
+  /** the same by why: past the send buffer's bytes or packets, or cut short by a message's wait bound */
+  readonly conflationsBy: Record<ConflationReason, number> = { bytes: 0, packets: 0, cut: 0 };
   /** messages merged into one queued before them, for the metric */
   merged = 0;
   /** sockets a message cut short for its age did not reach, carried on by the symbol's next depth (not conflated) */
@@ -282,9 +285,10 @@ export class MarketFanout {
       const sid = members[i];
       const socket = sockets.get(sid);
       if (socket === undefined) continue;
-      if (this.congested(socket)) {
+      const full = this.congested(socket);
+      if (full !== null) {
         owed?.sockets.delete(sid);
-        this.markBehind(socket, symbol);
+        this.markBehind(socket, symbol, full);
         continue;
       }
       // (a socket that has fallen behind on the symbol since is resynced instead, below)
@@ -326,13 +330,13 @@ export class MarketFanout {
       // owed an earlier message as well: below
       if (socket === undefined || m.owed?.sockets.has(sid)) continue;
       if (carry !== null && !this.behind.get(socket)?.has(m.symbol)) carry.sockets.add(sid);
-      else this.markBehind(socket, m.symbol);
+      else this.markBehind(socket, m.symbol, 'cut');
     }
     // sockets `m` owed an earlier message to and has not reached: behind too (the resync covers both)
     if (m.owed !== null) {
       for (const sid of m.owed.sockets) {
         const socket = sockets.get(sid);
-        if (socket !== undefined) this.markBehind(socket, m.symbol);
+        if (socket !== undefined) this.markBehind(socket, m.symbol, 'cut');
       }
     }
     if (carry !== null && carry.sockets.size > 0) {
@@ -344,12 +348,14 @@ export class MarketFanout {
     }
   }
 
-  private congested(socket: AnySocket): boolean {
+  /** Which limit of its send buffer the socket is past, if any: ws's bytes or engine.io's packets waiting for the transport. */
+  private congested(socket: AnySocket): ConflationReason | null {
     const conn = socket.conn as unknown as { writeBuffer: unknown[]; transport: { socket?: { bufferedAmount?: number } } };
-    return (conn.transport.socket?.bufferedAmount ?? 0) > this.limitBytes || conn.writeBuffer.length > 256;
+    if ((conn.transport.socket?.bufferedAmount ?? 0) > this.limitBytes) return 'bytes';
+    return conn.writeBuffer.length > 256 ? 'packets' : null;
   }
 
-  private markBehind(socket: AnySocket, symbol: string): void {
+  private markBehind(socket: AnySocket, symbol: string, reason: ConflationReason): void {
     let set = this.behind.get(socket);
     if (set === undefined) {
       set = new Map();
@@ -358,6 +364,7 @@ export class MarketFanout {
     if (!set.has(symbol)) {
       set.set(symbol, performance.now());
       this.conflations++;
+      this.conflationsBy[reason]++;
     }
     this.lagging.add(socket);
     if (this.sweeping === null) {
@@ -381,7 +388,7 @@ export class MarketFanout {
         this.lagging.delete(socket);
         continue;
       }
-      if (!resyncing || this.congested(socket)) continue;
+      if (!resyncing || this.congested(socket) !== null) continue;
       for (const symbol of [...set.keys()]) {
         const state = this.symbols.get(symbol);
         if (state === undefined || state.book === null) continue;

@@ -16,7 +16,7 @@ import { seriesOf } from '../runtime/metric-series';
 import { connectRedis } from '../runtime/redis';
 import { startHealthServer } from '../runtime/health-server';
 import { route, rooms } from './router';
-import { MarketFanout, type FanoutObserver } from './market-fanout';
+import { MarketFanout, type ConflationReason, type FanoutObserver } from './market-fanout';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -24,8 +24,8 @@ type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string
 const connected = new Gauge({ name: 'ws_connected_clients', help: 'Connected Socket.IO clients' });
 const forwarded = seriesOf(new Counter({ name: 'ws_messages_forwarded_total', help: 'Engine messages forwarded', labelNames: ['event'] }));
 /** the fan-out's running counts (it counts as it writes, often in a later turn than the message came): read at each scrape */
-let fanoutCounts: () => { merged: number; carried: number; conflations: number } = () => ({ merged: 0, carried: 0, conflations: 0 });
-function fanoutCounter(name: string, help: string, key: 'merged' | 'carried' | 'conflations'): Counter {
+let fanoutCounts: () => { merged: number; carried: number; conflationsBy: Record<ConflationReason, number> } = () => ({ merged: 0, carried: 0, conflationsBy: { bytes: 0, packets: 0, cut: 0 } });
+function fanoutCounter(name: string, help: string, key: 'merged' | 'carried'): Counter {
   let counted = 0;
   return new Counter({
     name,
@@ -39,7 +39,19 @@ function fanoutCounter(name: string, help: string, key: 'merged' | 'carried' | '
 }
 fanoutCounter('ws_market_data_merged_total', 'Market-data messages merged into one of their symbol not yet sent (the room was behind)', 'merged');
 fanoutCounter('ws_market_data_carried_total', 'Sockets a depth message cut short for its age did not reach, sent its changes merged into the next one instead of being conflated', 'carried');
-fanoutCounter('ws_market_data_conflated_total', "Times a socket's market data for a symbol was conflated (its send buffer was over the limit, or it was behind)", 'conflations');
+const conflatedCounted: Record<ConflationReason, number> = { bytes: 0, packets: 0, cut: 0 };
+new Counter({
+  name: 'ws_market_data_conflated_total',
+  help: "Times a socket's market data for a symbol was conflated, by reason: its send buffer past the limit in bytes or in packets waiting, or a message cut short for its wait",
+  labelNames: ['reason'],
+  collect() {
+    const by = fanoutCounts().conflationsBy;
+    for (const reason of Object.keys(conflatedCounted) as ConflationReason[]) {
+      if (by[reason] > conflatedCounted[reason]) this.inc({ reason }, by[reason] - conflatedCounted[reason]);
+      conflatedCounted[reason] = by[reason];
+    }
+  },
+});
 const stageSeconds = new Histogram({
   name: 'ws_market_data_stage_seconds',
   help: 'Where market data waits: arrival (engine stamp to ws-server), room (arrival to the last socket of its room written), behind (a conflated socket left without data until resynced)',
