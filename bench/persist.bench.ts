@@ -16,6 +16,7 @@ import { applyBatch } from '../engine/process/batch';
 import { PersistBuffer } from '../engine/process/publisher';
 import { migrate } from '../runtime/migrate';
 import { createPrisma, type PrismaClient } from '../runtime/prisma';
+import { asRecords } from './lib/engine-pipeline';
 import { generateEngineStream } from './lib/engine-stream';
 import { PG_URL } from '../tests/harness/stack';
 
@@ -32,14 +33,10 @@ function makeJobs(): PersistJob[] {
   const engine = new MatchingEngine();
   const buffer = new PersistBuffer(20_000, 100);
   buffer.startAt(0);
-  const all = [...stream.setup, ...stream.commands];
+  const records = asRecords([...stream.setup, ...stream.commands]);
   const jobs: PersistJob[] = [];
-  for (let i = 0; i < all.length; i += 100) {
-    const records = all.slice(i, i + 100).map((c, k) => {
-      const { ts, ...entry } = c as typeof c & { ts: number };
-      return { id: `${ts}-${k}`, fields: ['c', JSON.stringify(entry)] };
-    });
-    buffer.add(applyBatch(engine, records), engine.takeDirtyBalances(), engine.seq, engine.symbols(), 0);
+  for (let i = 0; i < records.length; i += 100) {
+    buffer.add(applyBatch(engine, records.slice(i, i + 100)), engine.takeDirtyBalances(), engine.seq, engine.symbols(), 0);
     const job = buffer.take();
     // as db-writer gets it: through JSON (Redis)
     if (job !== null) jobs.push(JSON.parse(JSON.stringify(job)) as PersistJob);

@@ -16,7 +16,7 @@ import { seriesOf } from '../runtime/metric-series';
 import { connectRedis } from '../runtime/redis';
 import { startHealthServer } from '../runtime/health-server';
 import { route, rooms } from './router';
-import { MarketFanout, type ConflationReason, type FanoutObserver } from './market-fanout';
+import { MarketFanout, type FanoutObserver } from './market-fanout';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -24,34 +24,35 @@ type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string
 const connected = new Gauge({ name: 'ws_connected_clients', help: 'Connected Socket.IO clients' });
 const forwarded = seriesOf(new Counter({ name: 'ws_messages_forwarded_total', help: 'Engine messages forwarded', labelNames: ['event'] }));
 /** the fan-out's running counts (it counts as it writes, often in a later turn than the message came): read at each scrape */
-let fanoutCounts: () => { merged: number; carried: number; conflationsBy: Record<ConflationReason, number> } = () => ({ merged: 0, carried: 0, conflationsBy: { bytes: 0, packets: 0, cut: 0 } });
-function fanoutCounter(name: string, help: string, key: 'merged' | 'carried'): Counter {
-  let counted = 0;
-  return new Counter({
+let fanoutCounts: () => Pick<MarketFanout, 'merged' | 'carried' | 'conflationsBy'> = () => ({ merged: 0, carried: 0, conflationsBy: { bytes: 0, packets: 0, cut: 0 } });
+/** A counter that follows a running count of the fan-out's, per label value when it is counted by one. */
+function fanoutCounter(name: string, help: string, read: () => number | Record<string, number>, labelName?: string): void {
+  const counted = new Map<string, number>();
+  new Counter({
     name,
     help,
+    labelNames: labelName === undefined ? [] : [labelName],
     collect() {
-      const now = fanoutCounts()[key];
-      if (now > counted) this.inc(now - counted);
-      counted = now;
+      const now = read();
+      for (const [label, value] of typeof now === 'number' ? [['', now] as const] : Object.entries(now)) {
+        const before = counted.get(label) ?? 0;
+        if (value > before) {
+          if (labelName === undefined) this.inc(value - before);
+          else this.inc({ [labelName]: label }, value - before);
+        }
+        counted.set(label, value);
+      }
     },
   });
 }
-fanoutCounter('ws_market_data_merged_total', 'Market-data messages merged into one of their symbol not yet sent (the room was behind)', 'merged');
-fanoutCounter('ws_market_data_carried_total', 'Sockets a depth message cut short for its age did not reach, sent its changes merged into the next one instead of being conflated', 'carried');
-const conflatedCounted: Record<ConflationReason, number> = { bytes: 0, packets: 0, cut: 0 };
-new Counter({
-  name: 'ws_market_data_conflated_total',
-  help: "Times a socket's market data for a symbol was conflated, by reason: its send buffer past the limit in bytes or in packets waiting, or a message cut short for its wait",
-  labelNames: ['reason'],
-  collect() {
-    const by = fanoutCounts().conflationsBy;
-    for (const reason of Object.keys(conflatedCounted) as ConflationReason[]) {
-      if (by[reason] > conflatedCounted[reason]) this.inc({ reason }, by[reason] - conflatedCounted[reason]);
-      conflatedCounted[reason] = by[reason];
-    }
-  },
-});
+fanoutCounter('ws_market_data_merged_total', 'Market-data messages merged into one of their symbol not yet sent (the room was behind)', () => fanoutCounts().merged);
+fanoutCounter('ws_market_data_carried_total', 'Sockets a depth message cut short for its age did not reach, sent its changes merged into the next one instead of being conflated', () => fanoutCounts().carried);
+fanoutCounter(
+  'ws_market_data_conflated_total',
+  "Times a socket's market data for a symbol was conflated, by reason: its send buffer past the limit in bytes or in packets waiting, or a message cut short for its wait",
+  () => fanoutCounts().conflationsBy,
+  'reason',
+);
 const stageSeconds = new Histogram({
   name: 'ws_market_data_stage_seconds',
   help: 'Where market data waits: arrival (engine stamp to ws-server), room (arrival to the last socket of its room written), behind (a conflated socket left without data until resynced)',
