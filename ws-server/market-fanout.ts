@@ -42,6 +42,12 @@ const CHUNK = 64;
  * 208-245 ms at 2,000 clients).
  */
 const MAX_QUEUED_MS = 250;
+/**
+ * Owed groups one message may carry: one more each time a room's message is cut, so a room that
+ * stays behind would otherwise make ever more (each merged and encoded once per message); past it
+ * the oldest group, whose merged changes are the longest, is resynced from the book instead.
+ */
+const MAX_OWED_GROUPS = 8;
 const U = /"u":(\d+)/;
 /** how often sockets still behind are checked for having drained (when nothing is queued) */
 const SWEEP_MS = 100;
@@ -100,11 +106,22 @@ interface Queued {
   /** the symbol's latest tick when this message was queued (null before the first) */
   tick: Encoded | null;
   /**
-   * Sockets an earlier depth message of the symbol was cut short before reaching (it waited past
-   * MAX_QUEUED_MS): they get this message merged after that one's changes instead, one packet
-   * that runs on from their last `u`, not a conflation and resync (notice, book, depth since, tick).
+   * Sockets earlier depth messages of the symbol were cut short before reaching (they waited past
+   * MAX_QUEUED_MS): each group gets this message merged after the changes it missed, one packet that
+   * runs on from its last `u`, not a conflation and resync (notice, book, depth since, tick). A group
+   * per point the sockets stopped at (oldest first): a message cut before reaching a group carries
+   * it on to the next depth with its own changes added, so a socket is resynced only past
+   * MAX_OWED_GROUPS.
    */
-  owed: { sockets: Set<string>; text: string; encoded: Encoded | null } | null;
+  owed: Owed[];
+}
+
+/** sockets that stopped at the same update id, and the changes they missed since (merged depth text) */
+interface Owed {
+  sockets: Set<string>;
+  text: string;
+  /** this group's packet for the message that owes it: encoded once, at its first socket */
+  encoded: Encoded | null;
 }
 
 interface SymbolState {
@@ -124,6 +141,12 @@ function encode(event: string, text: string): Encoded {
   const opts: Record<string, unknown> = { preEncoded: true };
   if (typeof sender?.frame === 'function') opts.wsPreEncodedFrame = sender.frame(Buffer.from('4' + packet), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true });
   return { packet, opts };
+}
+
+/** The owed group `sid` is in, taken out of it (a socket is in one at most). */
+function takeOwed(owed: Owed[], sid: string): Owed | undefined {
+  for (const g of owed) if (g.sockets.delete(sid)) return g;
+  return undefined;
 }
 
 export class MarketFanout {
@@ -199,7 +222,7 @@ export class MarketFanout {
     const list = [...members];
     const start = (this.rotation = (this.rotation + CHUNK) % list.length);
     const rotated = start === 0 ? list : list.slice(start).concat(list.slice(0, start));
-    this.queue.push({ symbol, event, text, epoch: state.epoch, members: rotated, next: 0, queuedAt: performance.now(), encoded, book: state.book, since: state.since, sinceLen: state.since.length, tick: state.tick, owed: null });
+    this.queue.push({ symbol, event, text, epoch: state.epoch, members: rotated, next: 0, queuedAt: performance.now(), encoded, book: state.book, since: state.since, sinceLen: state.since.length, tick: state.tick, owed: [] });
     if (!this.draining) this.drain();
   }
 
@@ -256,7 +279,9 @@ export class MarketFanout {
     const started = performance.now();
     for (let first = true; this.queue.length > 0 && (first || performance.now() - started < this.sliceMs); first = false) {
       const m = this.queue[0];
-      if (started - m.queuedAt > MAX_QUEUED_MS && this.queue.some((q) => q !== m && q.symbol === m.symbol)) {
+      // only a newer message of the same kind supersedes it: a tick queued behind a depth message
+      // does not carry the depth's changes (cutting it there would leave its sockets to a resync)
+      if (started - m.queuedAt > MAX_QUEUED_MS && this.queue.some((q) => q !== m && q.symbol === m.symbol && q.event === m.event)) {
         this.skipRest(m);
         this.queue.shift();
         this.observer?.roomWritten(performance.now() - m.queuedAt);
@@ -285,17 +310,17 @@ export class MarketFanout {
       const sid = members[i];
       const socket = sockets.get(sid);
       if (socket === undefined) continue;
+      const group = owed.length === 0 ? undefined : takeOwed(owed, sid);
       const full = this.congested(socket);
       if (full !== null) {
-        owed?.sockets.delete(sid);
         this.markBehind(socket, symbol, full);
         continue;
       }
       // (a socket that has fallen behind on the symbol since is resynced instead, below)
-      if (owed !== null && owed.sockets.delete(sid) && !this.behind.get(socket)?.has(symbol)) {
-        // the earlier message's changes, then this one's, in one packet (encoded once, at its first socket)
-        owed.encoded ??= encode('depth', mergeDepthJson(owed.text, m.text));
-        (socket as unknown as { client: { writeToEngine(p: string[], o: object): void } }).client.writeToEngine([owed.encoded.packet], owed.encoded.opts);
+      if (group !== undefined && !this.behind.get(socket)?.has(symbol)) {
+        // the changes it missed, then this message's, in one packet (encoded once, at the group's first socket)
+        group.encoded ??= encode('depth', mergeDepthJson(group.text, m.text));
+        (socket as unknown as { client: { writeToEngine(p: string[], o: object): void } }).client.writeToEngine([group.encoded.packet], group.encoded.opts);
         continue;
       }
       const behind = this.behind.get(socket);
@@ -312,40 +337,59 @@ export class MarketFanout {
   }
 
   /**
-   * Message `m` is given up on for the sockets it has not reached. A depth message's go on with the
-   * symbol's next depth message, merged after `m`'s changes (`owed`): one packet more per socket.
-   * Otherwise (a tick, no depth queued after it, or sockets the next one already owes an earlier
-   * message to) they fall behind on the symbol and are resynced from its latest book.
+   * Message `m` is given up on for the sockets it has not reached; a newer message of its kind is
+   * queued. A tick's need nothing: the newer tick is the latest state. A depth message's go on with
+   * the symbol's next depth message, merged after the changes they missed (`owed`): one packet more
+   * per socket. The sockets it owed earlier messages to and did not reach go on too, each group with
+   * `m`'s changes added. Only a socket already behind, or past MAX_OWED_GROUPS, is resynced.
    */
   private skipRest(m: Queued): void {
+    if (m.event !== 'depth') return;
     const sockets = this.io.of('/').sockets;
-    let next: Queued | undefined;
-    if (m.event === 'depth') {
-      for (let i = 1; i < this.queue.length && next === undefined; i++) if (this.queue[i].symbol === m.symbol && this.queue[i].event === 'depth') next = this.queue[i];
+    const next = this.queue.find((q) => q !== m && q.symbol === m.symbol && q.event === 'depth')!;
+    const carried: Owed[] = [];
+    // the groups it owed and did not reach (what is left in their sets), their changes and m's
+    for (const g of m.owed) {
+      const left = this.carriable(g.sockets, m.symbol);
+      if (left.size > 0) carried.push({ sockets: left, text: mergeDepthJson(g.text, m.text), encoded: null });
     }
-    const carry = next !== undefined && next.owed === null ? (next.owed = { sockets: new Set(), text: m.text, encoded: null }) : null;
+    const fresh = new Set<string>();
     for (let i = m.next; i < m.members.length; i++) {
       const sid = m.members[i];
-      const socket = sockets.get(sid);
-      // owed an earlier message as well: below
-      if (socket === undefined || m.owed?.sockets.has(sid)) continue;
-      if (carry !== null && !this.behind.get(socket)?.has(m.symbol)) carry.sockets.add(sid);
-      else this.markBehind(socket, m.symbol, 'cut');
+      // owed an earlier message as well: carried above
+      if (m.owed.some((g) => g.sockets.has(sid))) continue;
+      fresh.add(sid);
     }
-    // sockets `m` owed an earlier message to and has not reached: behind too (the resync covers both)
-    if (m.owed !== null) {
-      for (const sid of m.owed.sockets) {
+    const left = this.carriable(fresh, m.symbol);
+    if (left.size > 0) carried.push({ sockets: left, text: m.text, encoded: null });
+    if (carried.length === 0) return;
+    next.owed = next.owed.concat(carried);
+    // too many groups: the oldest (the most changes merged) are resynced from the book
+    while (next.owed.length > MAX_OWED_GROUPS) {
+      for (const sid of next.owed.shift()!.sockets) {
         const socket = sockets.get(sid);
         if (socket !== undefined) this.markBehind(socket, m.symbol, 'cut');
       }
     }
-    if (carry !== null && carry.sockets.size > 0) {
-      this.carried += carry.sockets.size;
-      // the sockets cut short are written first next time: a room that stays behind cuts its
-      // messages again and again, and must not cut the same sockets every time (they would go stale)
-      const owedFirst = next!.members.filter((sid) => carry.sockets.has(sid));
-      next!.members = owedFirst.concat(next!.members.filter((sid) => !carry.sockets.has(sid)));
+    for (const g of carried) if (next.owed.includes(g)) this.carried += g.sockets.size;
+    // the sockets cut short are written first next time (the longest waiting first): a room that
+    // stays behind cuts its messages again and again, and must not cut the same sockets every time
+    // (one that has left the room since is not a member of `next`, and is not written)
+    const inNext = new Set(next.members);
+    const owedFirst = next.owed.flatMap((g) => [...g.sockets].filter((sid) => inNext.has(sid)));
+    const owedNow = new Set(owedFirst);
+    next.members = owedFirst.concat(next.members.filter((sid) => !owedNow.has(sid)));
+  }
+
+  /** Of `sids`, the sockets still connected and not behind on `symbol` (one behind is resynced instead, at a later message). */
+  private carriable(sids: Set<string>, symbol: string): Set<string> {
+    const sockets = this.io.of('/').sockets;
+    const out = new Set<string>();
+    for (const sid of sids) {
+      const socket = sockets.get(sid);
+      if (socket !== undefined && !this.behind.get(socket)?.has(symbol)) out.add(sid);
     }
+    return out;
   }
 
   /** Which limit of its send buffer the socket is past, if any: ws's bytes or engine.io's packets waiting for the transport. */

@@ -13,6 +13,21 @@ import { MarketFanout } from '../market-fanout';
  */
 const SOCKETS = 150;
 
+/** Holds the event loop, as a server busy elsewhere does: the messages queued wait past the bound. */
+function holdEventLoop(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
+/** Waits for `done`, and fails the test (rather than hang) if it has not come within 10 s. */
+async function until(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('not every socket got what it should have within 10 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 interface Depth {
   pu: number;
   u: number;
@@ -66,11 +81,7 @@ describe('market data fan-out to a room that is behind', () => {
     const batches = 40;
     // all arrive in one turn: the first is being written (a chunk per turn), the rest wait behind it
     for (let k = 0; k < batches; k++) fanout.onMessage('AAA', depthBatchJson([change(k)]));
-    await new Promise<void>((resolve, reject) => {
-      const deadline = setTimeout(() => reject(new Error('not every socket got the last change')), 10_000);
-      const look = () => (got.every((m) => m.length > 0 && m[m.length - 1].u === batches) ? (clearTimeout(deadline), resolve()) : setTimeout(look, 10));
-      look();
-    });
+    await until(() => got.every((m) => m.length > 0 && m[m.length - 1].u === batches));
     // two messages, not forty: the first as it came, the other 39 merged
     expect(fanout.merged).toBe(batches - 2);
     for (const mine of got) {
@@ -98,10 +109,7 @@ describe('market data fan-out to a room that is behind', () => {
     fanout.onMessage('AAA', depthBatchJson([change(51)]));
     fanout.joined('AAA');
     fanout.onMessage('AAA', depthBatchJson([change(52)]));
-    await new Promise<void>((resolve) => {
-      const look = () => (got.every((m) => m.length > 0 && m[m.length - 1].u === 53) ? resolve() : setTimeout(look, 10));
-      look();
-    });
+    await until(() => got.every((m) => m.length > 0 && m[m.length - 1].u === 53));
     expect(fanout.merged - before).toBe(0);
     for (const mine of got) expect(mine.map((d) => [d.pu, d.u])).toEqual([[50, 51], [51, 52], [52, 53]]);
   });
@@ -116,10 +124,7 @@ describe('market data fan-out to a room that is behind', () => {
     fanout.onMessage('AAA', depthBatchJson([change(61)]));
     fanout.onMessage('AAA', tick(2));
     fanout.onMessage('AAA', depthBatchJson([change(62)]));
-    await new Promise<void>((resolve) => {
-      const look = () => (got.every((m) => m.length > 0 && m[m.length - 1].u === 63) && ticks.every((t) => t.length > 0) ? resolve() : setTimeout(look, 10));
-      look();
-    });
+    await until(() => got.every((m) => m.length > 0 && m[m.length - 1].u === 63) && ticks.every((t) => t.length > 0));
     expect(fanout.merged - before).toBe(2);
     for (const mine of got) expect(mine.map((d) => [d.pu, d.u])).toEqual([[60, 61], [61, 63]]);
     for (const mine of ticks) expect(mine.map((t) => t.seq)).toEqual([2]);
@@ -131,13 +136,9 @@ describe('market data fan-out to a room that is behind', () => {
     // the first message reaches one chunk of sockets (64) in this turn; the second is queued behind it
     fanout.onMessage('AAA', depthBatchJson([change(70)]));
     fanout.onMessage('AAA', depthBatchJson([change(71)]));
-    // the event loop held past the 500 ms a message may wait while a newer one of its symbol is queued
-    const until = performance.now() + 600;
-    while (performance.now() < until);
-    await new Promise<void>((resolve) => {
-      const look = () => (got.every((m) => m.length > 0 && m[m.length - 1].u === 72) ? resolve() : setTimeout(look, 10));
-      look();
-    });
+    // the event loop held past the 250 ms a message may wait while a newer one of its symbol is queued
+    holdEventLoop(600);
+    await until(() => got.every((m) => m.length > 0 && m[m.length - 1].u === 72));
     const reached = got.filter((m) => m.length === 2);
     const carried = got.filter((m) => m.length === 1);
     expect([reached.length, carried.length]).toEqual([64, SOCKETS - 64]);
@@ -148,6 +149,55 @@ describe('market data fan-out to a room that is behind', () => {
       expect(mine[0].changes.map((c) => c.quantity)).toEqual([70, 71]);
     }
     expect(fanout.carried).toBe(SOCKETS - 64);
+    expect(fanout.conflations).toBe(conflations);
+  });
+
+  it('carries sockets on again when the message that owes them is cut before reaching them: a group per point they stopped at, none conflated', async () => {
+    const conflations = fanout.conflations;
+    const carried = fanout.carried;
+    for (const mine of got) mine.length = 0;
+    // the first reaches one chunk; the second is not merged with the third (a socket joined between)
+    fanout.onMessage('AAA', depthBatchJson([change(80)]));
+    fanout.onMessage('AAA', depthBatchJson([change(81)]));
+    fanout.joined('AAA');
+    fanout.onMessage('AAA', depthBatchJson([change(82)]));
+    // the event loop held past the bound: the first is cut after its first chunk, the second before it begins
+    holdEventLoop(400);
+    await until(() => got.every((m) => m.length > 0 && m[m.length - 1].u === 83));
+    // the 64 the first reached stopped at 81: the rest of 81 and 82 in one packet
+    const reached = got.filter((m) => m.length === 2);
+    // the other 86 stopped at 80 (and were owed by the second): 80, 81 and 82 in one packet
+    const cutTwice = got.filter((m) => m.length === 1);
+    expect([reached.length, cutTwice.length]).toEqual([64, SOCKETS - 64]);
+    for (const mine of reached) {
+      expect(mine.map((d) => [d.pu, d.u])).toEqual([[80, 81], [81, 83]]);
+      expect(mine[1].changes.map((c) => c.quantity)).toEqual([81, 82]);
+    }
+    for (const mine of cutTwice) {
+      expect(mine.map((d) => [d.pu, d.u])).toEqual([[80, 83]]);
+      expect(mine[0].changes.map((c) => c.quantity)).toEqual([80, 81, 82]);
+    }
+    // 86 carried by the first's cut, then all 150 by the second's (two groups)
+    expect(fanout.carried - carried).toBe(SOCKETS - 64 + SOCKETS);
+    expect(fanout.conflations).toBe(conflations);
+  });
+
+  it('does not cut a depth message for a tick queued behind it, and a tick superseded by a newer one costs no socket a resync', async () => {
+    const conflations = fanout.conflations;
+    for (const mine of got) mine.length = 0;
+    for (const mine of ticks) mine.length = 0;
+    const tick = (seq: number) => `{"type":"tick","seq":${seq},"symbol":"AAA","u":0,"lastTradePrice":100,"lastTradeQuantity":1,"bidPrice":null,"bidQuantity":0,"askPrice":null,"askQuantity":0,"totalVolume":${seq},"timestamp":1}`;
+    fanout.onMessage('AAA', depthBatchJson([change(90)]));
+    fanout.onMessage('AAA', tick(10));
+    // not merged into the first tick (a socket joined between): both ticks are queued
+    fanout.joined('AAA');
+    fanout.onMessage('AAA', tick(11));
+    holdEventLoop(400);
+    await until(() => got.every((m) => m.length > 0 && m[m.length - 1].u === 91) && ticks.every((t) => t.some((x) => x.seq === 11)));
+    // the depth message went to every socket though it waited past the bound (no newer depth);
+    // the older tick was given up on (the newer one queued), and nobody was resynced for it
+    for (const mine of got) expect(mine.map((d) => [d.pu, d.u])).toEqual([[90, 91]]);
+    for (const mine of ticks) expect(mine.map((t) => t.seq)).toEqual([11]);
     expect(fanout.conflations).toBe(conflations);
   });
 });
