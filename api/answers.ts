@@ -41,10 +41,34 @@ const leaderboardEntry = z.object({
   rank: z.number().int(),
   userId: z.string(),
   username: z.string().nullable(),
+  displayName: z.string().nullable(),
   equity: money,
   returnPct: z.number().nullable(),
   maxDrawdownPct: z.number().nullable(),
   sharpe: z.number().nullable(),
+});
+const standing = {
+  rank: z.number().int().nullable().describe('null: not on the leaderboard yet'),
+  equity: money.nullable(),
+  returnPct: z.number().nullable(),
+  maxDrawdownPct: z.number().nullable(),
+  sharpe: z.number().nullable(),
+};
+const ownProfile = z.object({ displayName: z.string().nullable(), bio: z.string().nullable(), showPositions: z.boolean() });
+const profile = z.object({
+  userId: z.string(),
+  username: z.string(),
+  displayName: z.string().nullable().describe('as the participant gave it: render as text'),
+  bio: z.string().nullable().describe('as the participant gave it: render as text'),
+  joinedAt: iso,
+  ...standing,
+  trades: z.number().int().describe("the participant's trades in this event"),
+  followers: z.number().int(),
+  following: z.number().int(),
+  positions: z
+    .array(z.object({ symbol: z.string(), quantity: z.number().int(), averageCost: money.nullable(), marketPrice: money.nullable(), marketValue: money, unrealizedPnl: money }))
+    .nullable()
+    .describe('open positions, or null when the participant chose not to show them'),
 });
 const historyOrder = z.object({
   orderId: z.string(),
@@ -117,6 +141,13 @@ export const ANSWERS: Record<string, Answers> = {
   },
   'get /market/session': { ok: { 200: z.looseObject({ type: z.literal('session'), state: sessionState }) }, errors: [] },
   'get /market/rules': { ok: { 200: rules }, errors: [] },
+  'get /leaderboard/following': { ok: { 200: z.object({ updatedAt: z.number().int().nullable(), entries: z.array(leaderboardEntry) }) }, errors: [] },
+  'get /profiles/{userId}': { ok: { 200: profile }, errors: [400, 404] },
+  'get /account/profile': { ok: { 200: ownProfile }, errors: [] },
+  'post /account/profile': { ok: { 200: ownProfile }, errors: [400] },
+  'get /follows': { ok: { 200: z.object({ following: z.array(z.object({ userId: z.string(), username: z.string(), displayName: z.string().nullable(), since: iso })), followers: z.number().int() }) }, errors: [] },
+  'post /follows/{userId}': { ok: { 200: z.object({ userId: z.string(), following: z.literal(true) }) }, errors: [400, 404] },
+  'delete /follows/{userId}': { ok: { 200: z.object({ userId: z.string(), following: z.literal(false) }) }, errors: [400] },
   'get /leaderboard': { ok: { 200: z.object({ updatedAt: z.number().int().nullable(), entries: z.array(leaderboardEntry) }) }, errors: [400] },
   'post /admin/symbols': { ok: { 200: z.looseObject({ symbol: z.string() }), 202: z.looseObject({ status: z.literal('SUBMITTED') }) }, errors: [400, 403, 409] },
   'post /admin/credit': { ok: { 200: z.looseObject({ userId: z.string(), asset: z.string(), amount: z.number() }), 202: z.looseObject({ status: z.literal('SUBMITTED') }) }, errors: [400, 403, 404] },

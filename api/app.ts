@@ -11,6 +11,8 @@ import { marketRoutes } from './routes/market-routes';
 import { orderRoutes } from './routes/order-routes';
 import { historyRoutes } from './routes/history-routes';
 import { leaderboardRoutes } from './routes/leaderboard-routes';
+import { followRoutes } from './routes/follow-routes';
+import { ownProfileRoutes, profileRoutes } from './routes/profile-routes';
 import { newsRoutes } from './routes/event-routes';
 import { openApiDocument } from './openapi';
 import { asyncApiDocument } from '../contracts/asyncapi';
@@ -64,8 +66,10 @@ export function createApp(ctx: ApiContext): Express {
   app.use('/market', mount, publicLimit, marketRoutes(ctx));
   app.use('/leaderboard', mount, publicLimit, leaderboardRoutes(ctx));
   app.use('/news', mount, publicLimit, newsRoutes(ctx));
+  app.use('/profiles', mount, publicLimit, profileRoutes(ctx));
   app.use('/order', mount, requireAuth(ctx), userLimit, orderRoutes(ctx));
-  app.use('/account', mount, requireAuth(ctx), userLimit, accountRoutes(ctx));
+  app.use('/account', mount, requireAuth(ctx), userLimit, accountRoutes(ctx), ownProfileRoutes(ctx));
+  app.use('/follows', mount, requireAuth(ctx), userLimit, followRoutes(ctx));
   // the portfolio also lives at the top level, as participants' tools expect
   app.get('/portfolio', mount, requireAuth(ctx), userLimit, async (req, res) => ok(res, await loadPortfolio(ctx.prisma, ctx.redis, ctx.n, req.auth!.sub)));
   app.use('/history', mount, requireAuth(ctx), userLimit, historyRoutes(ctx));

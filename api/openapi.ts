@@ -5,7 +5,7 @@ import { candlesQuery } from './routes/market-routes';
 import { newsBody, newsQuery, resultsQuery } from './routes/event-routes';
 import { eventFileSchema } from '../contracts/event-file';
 import { ANSWERS } from './answers';
-import { addSymbolBody, amendBody, botsBody, cancelAllBody, bulkCreditBody, cancelBody, credentialsBody, creditBody, placeBody, refreshBody, scheduleBody, sessionBody, volumeQuery } from './schemas';
+import { addSymbolBody, amendBody, botsBody, cancelAllBody, bulkCreditBody, cancelBody, credentialsBody, creditBody, placeBody, profileBody, refreshBody, scheduleBody, sessionBody, volumeQuery } from './schemas';
 
 /**
  * The OpenAPI document of the REST API, built from the same zod schemas that validate the
@@ -13,7 +13,7 @@ import { addSymbolBody, amendBody, botsBody, cancelAllBody, bulkCreditBody, canc
  */
 type Auth = 'none' | 'bearer' | 'organiser';
 interface Route {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   path: string;
   summary: string;
   auth: Auth;
@@ -47,6 +47,13 @@ export const ROUTES: Route[] = [
   { method: 'get', path: '/market/session', summary: 'Session state', auth: 'none' },
   { method: 'get', path: '/market/rules', summary: "The loaded event's starting package, limits and fees (null when none is loaded)", auth: 'none' },
   { method: 'get', path: '/leaderboard', summary: 'Participants by equity, with return, maximum drawdown and Sharpe ratio', auth: 'none' },
+  { method: 'get', path: '/leaderboard/following', summary: 'The "following" tab: you and the participants you follow, each at their place on the whole leaderboard', auth: 'bearer' },
+  { method: 'get', path: '/profiles/{userId}', summary: "A participant's public profile: display name, bio, rank, return, drawdown, Sharpe, trades, followers, and open positions if they show them", auth: 'none' },
+  { method: 'get', path: '/account/profile', summary: 'Your profile settings', auth: 'bearer' },
+  { method: 'post', path: '/account/profile', summary: 'Set your display name, bio (stored as given, shown as text) and whether your profile shows your open positions', auth: 'bearer', body: profileBody },
+  { method: 'get', path: '/follows', summary: 'Whom you follow, and how many follow you', auth: 'bearer' },
+  { method: 'post', path: '/follows/{userId}', summary: 'Follow a participant (following twice is following)', auth: 'bearer' },
+  { method: 'delete', path: '/follows/{userId}', summary: 'Stop following a participant', auth: 'bearer' },
   { method: 'post', path: '/admin/symbols', summary: 'List a symbol', auth: 'organiser', body: addSymbolBody },
   { method: 'post', path: '/admin/credit', summary: 'Credit cash or shares to a participant', auth: 'organiser', body: creditBody },
   { method: 'post', path: '/admin/credit/bulk', summary: 'Credit many (or all) participants', auth: 'organiser', body: bulkCreditBody },

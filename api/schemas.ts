@@ -129,3 +129,18 @@ export const scheduleBody = z
     entries: z.array(z.object({ state: z.enum(['OPEN', 'HALTED', 'CLOSED']), at: z.coerce.date() }).strict()).max(100),
   })
   .strict();
+
+/**
+ * A participant's own profile: stored as given and always rendered as text, so any character
+ * prints, but control characters (which print nothing, or move the text) are refused; a bio may
+ * have line breaks. null clears a field.
+ */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+export const profileBody = z
+  .object({
+    displayName: z.string().min(1).max(40).refine((s) => !CONTROL.test(s) && !s.includes('\n') && s.trim() !== '', 'a display name: 1 to 40 characters, not only spaces, without control characters or line breaks').nullable().optional(),
+    bio: z.string().max(280).refine((s) => !CONTROL.test(s), 'a bio: up to 280 characters without control characters').nullable().optional(),
+    showPositions: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'name at least one of displayName, bio, showPositions');

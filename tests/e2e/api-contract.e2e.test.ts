@@ -23,7 +23,7 @@ describe('the REST contract', () => {
   let checked = 0;
 
   /** Calls a route and checks the answer against the document; returns the body. */
-  async function call(method: 'get' | 'post', template: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<any> {
+  async function call(method: 'get' | 'post' | 'delete', template: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<any> {
     const res = await http(stack, method.toUpperCase(), path, opts);
     const operation = doc.paths[template]?.[method];
     if (operation === undefined) throw new Error(`${method} ${template} is not in the document`);
@@ -132,6 +132,19 @@ describe('the REST contract', () => {
     ]) await call('get', template, path);
     await waitFor('a leaderboard', async () => (await http(stack, 'GET', '/leaderboard')).body.data.entries.length > 0);
     await call('get', '/leaderboard', '/leaderboard');
+
+    // profiles and follows
+    await call('post', '/account/profile', '/account/profile', { token: alice.token, body: { displayName: 'Alice', bio: 'hello', showPositions: true } });
+    await call('post', '/account/profile', '/account/profile', { token: alice.token, body: { colour: 'red' } });
+    await call('get', '/account/profile', '/account/profile', { token: alice.token });
+    await call('get', '/profiles/{userId}', `/profiles/${alice.id}`);
+    await call('get', '/profiles/{userId}', '/profiles/nobody');
+    await call('post', '/follows/{userId}', `/follows/${alice.id}`, { token: bob.token });
+    await call('post', '/follows/{userId}', `/follows/${bob.id}`, { token: bob.token });
+    await call('post', '/follows/{userId}', '/follows/nobody', { token: bob.token });
+    await call('get', '/follows', '/follows', { token: bob.token });
+    await call('get', '/leaderboard/following', '/leaderboard/following', { token: bob.token });
+    await call('delete', '/follows/{userId}', `/follows/${alice.id}`, { token: bob.token });
 
     // the organiser's reads, news, an event, results, a close and a reset
     for (const path of ['/admin/participants', '/admin/volume', '/admin/audit', '/admin/event', '/admin/results']) await call('get', path, path, { token: admin });
