@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { wireBalance, wireBook, wireFill, wireOrder, wirePortfolio, wirePublicTrade, wireTick } from '../contracts/wire-schemas';
+import { wireAuthor as author, wirePost as wirePostSchema, wireBalance, wireBook, wireFill, wireOrder, wirePortfolio, wirePublicTrade, wireTick } from '../contracts/wire-schemas';
 
 /**
  * What each REST route answers: its success status(es) with the schema of `data`, and the error
@@ -70,6 +70,9 @@ const profile = z.object({
     .nullable()
     .describe('open positions, or null when the participant chose not to show them'),
 });
+const feedPage = z.object({ pinned: z.array(wirePostSchema).describe("organisers' pinned announcements (first page only)"), items: z.array(wirePostSchema), nextCursor: z.number().int().nullable() });
+const comment = z.object({ commentId: z.number().int(), postId: z.number().int(), author, text: z.string(), createdAt: iso });
+const like = z.object({ postId: z.number().int(), liked: z.boolean(), likes: z.number().int() });
 const historyOrder = z.object({
   orderId: z.string(),
   clientOrderId: z.string().nullable(),
@@ -148,6 +151,19 @@ export const ANSWERS: Record<string, Answers> = {
   'get /follows': { ok: { 200: z.object({ following: z.array(z.object({ userId: z.string(), username: z.string(), displayName: z.string().nullable(), since: iso })), followers: z.number().int() }) }, errors: [] },
   'post /follows/{userId}': { ok: { 200: z.object({ userId: z.string(), following: z.literal(true) }) }, errors: [400, 404] },
   'delete /follows/{userId}': { ok: { 200: z.object({ userId: z.string(), following: z.literal(false) }) }, errors: [400] },
+  'get /feed': { ok: { 200: feedPage }, errors: [400] },
+  'get /feed/following': { ok: { 200: feedPage }, errors: [400] },
+  'post /feed/posts': { ok: { 201: wirePostSchema }, errors: [400, 403, 404] },
+  'get /feed/posts/{postId}': { ok: { 200: wirePostSchema }, errors: [400, 404] },
+  'get /feed/posts/{postId}/comments': { ok: { 200: z.object({ items: z.array(comment), nextCursor: z.number().int().nullable() }) }, errors: [400, 404] },
+  'post /feed/posts/{postId}/comments': { ok: { 201: comment }, errors: [400, 403, 404] },
+  'post /feed/posts/{postId}/like': { ok: { 200: like }, errors: [400, 404] },
+  'delete /feed/posts/{postId}/like': { ok: { 200: like }, errors: [400] },
+  'post /admin/announcements': { ok: { 201: wirePostSchema }, errors: [400, 403] },
+  'post /admin/posts/{postId}/moderate': { ok: { 200: z.object({ postId: z.number().int(), action: z.string() }) }, errors: [400, 403, 404] },
+  'post /admin/comments/{commentId}/moderate': { ok: { 200: z.object({ commentId: z.number().int(), action: z.string() }) }, errors: [400, 403, 404] },
+  'post /admin/mutes': { ok: { 200: z.object({ userId: z.string(), mutedUntil: iso.nullable() }) }, errors: [400, 403, 404] },
+  'get /admin/mutes': { ok: { 200: z.array(z.object({ userId: z.string(), username: z.string(), mutedUntil: iso })) }, errors: [403] },
   'get /leaderboard': { ok: { 200: z.object({ updatedAt: z.number().int().nullable(), entries: z.array(leaderboardEntry) }) }, errors: [400] },
   'post /admin/symbols': { ok: { 200: z.looseObject({ symbol: z.string() }), 202: z.looseObject({ status: z.literal('SUBMITTED') }) }, errors: [400, 403, 409] },
   'post /admin/credit': { ok: { 200: z.looseObject({ userId: z.string(), asset: z.string(), amount: z.number() }), 202: z.looseObject({ status: z.literal('SUBMITTED') }) }, errors: [400, 403, 404] },

@@ -5,6 +5,8 @@ import { candlesQuery } from './routes/market-routes';
 import { newsBody, newsQuery, resultsQuery } from './routes/event-routes';
 import { eventFileSchema } from '../contracts/event-file';
 import { ANSWERS } from './answers';
+import { commentBody, feedQuery, postBody } from './routes/feed-routes';
+import { announcementBody, moderateCommentBody, moderatePostBody, muteBody } from './routes/moderation-routes';
 import { addSymbolBody, amendBody, botsBody, cancelAllBody, bulkCreditBody, cancelBody, credentialsBody, creditBody, placeBody, profileBody, refreshBody, scheduleBody, sessionBody, volumeQuery } from './schemas';
 
 /**
@@ -54,6 +56,14 @@ export const ROUTES: Route[] = [
   { method: 'get', path: '/follows', summary: 'Whom you follow, and how many follow you', auth: 'bearer' },
   { method: 'post', path: '/follows/{userId}', summary: 'Follow a participant (following twice is following)', auth: 'bearer' },
   { method: 'delete', path: '/follows/{userId}', summary: 'Stop following a participant', auth: 'bearer' },
+  { method: 'get', path: '/feed', summary: 'The global feed, newest first by cursor, with pinned announcements above on the first page', auth: 'bearer', query: feedQuery },
+  { method: 'get', path: '/feed/following', summary: 'Your posts and those of the participants you follow, newest first by cursor, with pinned announcements', auth: 'bearer', query: feedQuery },
+  { method: 'post', path: '/feed/posts', summary: 'Post a short text, optionally with one of your own fills (symbol, side, price and quantity come from the trade); to your followers live', auth: 'bearer', body: postBody },
+  { method: 'get', path: '/feed/posts/{postId}', summary: 'One post', auth: 'bearer' },
+  { method: 'get', path: '/feed/posts/{postId}/comments', summary: "A post's comments, oldest first by cursor", auth: 'bearer', query: feedQuery },
+  { method: 'post', path: '/feed/posts/{postId}/comments', summary: 'Comment on a post', auth: 'bearer', body: commentBody },
+  { method: 'post', path: '/feed/posts/{postId}/like', summary: 'Like a post (twice is once)', auth: 'bearer' },
+  { method: 'delete', path: '/feed/posts/{postId}/like', summary: 'Take your like back', auth: 'bearer' },
   { method: 'post', path: '/admin/symbols', summary: 'List a symbol', auth: 'organiser', body: addSymbolBody },
   { method: 'post', path: '/admin/credit', summary: 'Credit cash or shares to a participant', auth: 'organiser', body: creditBody },
   { method: 'post', path: '/admin/credit/bulk', summary: 'Credit many (or all) participants', auth: 'organiser', body: bulkCreditBody },
@@ -69,6 +79,11 @@ export const ROUTES: Route[] = [
   { method: 'post', path: '/admin/bots', summary: 'Switch the liquidity bots and set their intensity', auth: 'organiser', body: botsBody },
   { method: 'post', path: '/admin/event', summary: 'Load an event definition (YAML as application/yaml, or JSON) while the session is closed; 400 names each bad field', auth: 'organiser', body: eventFileSchema },
   { method: 'get', path: '/admin/event', summary: 'The loaded event definition, when it was loaded and opened, which news went out', auth: 'organiser' },
+  { method: 'post', path: '/admin/announcements', summary: 'Post an announcement: pinned in every feed, to everyone live', auth: 'organiser', body: announcementBody },
+  { method: 'post', path: '/admin/posts/{postId}/moderate', summary: 'Hide, unhide, delete, pin or unpin a post (audited)', auth: 'organiser', body: moderatePostBody },
+  { method: 'post', path: '/admin/comments/{commentId}/moderate', summary: 'Hide, unhide or delete a comment (audited)', auth: 'organiser', body: moderateCommentBody },
+  { method: 'post', path: '/admin/mutes', summary: "Mute a participant in the feed for some minutes (0 lifts it; audited): their posts and comments are refused with code 31", auth: 'organiser', body: muteBody },
+  { method: 'get', path: '/admin/mutes', summary: 'Participants muted now, and until when', auth: 'organiser' },
   { method: 'post', path: '/admin/news', summary: 'Publish a headline to everyone now (optionally moving a reference price)', auth: 'organiser', body: newsBody },
   { method: 'get', path: '/admin/results', summary: "The event's results: participants only, ranked, in dollars (format=csv for a spreadsheet)", auth: 'organiser', query: resultsQuery },
   { method: 'get', path: '/news', summary: 'News, newest first', auth: 'none', query: newsQuery },

@@ -83,6 +83,8 @@ export const apiConfigSchema = z.object({
   LOGIN_FAILURES_PER_ADDRESS: int(100),
   /** public reads (market data, the leaderboard) per client address per minute */
   PUBLIC_READ_LIMIT_PER_MINUTE: int(1200),
+  /** posts and comments per participant per minute in the feed (organisers' announcements are not limited) */
+  FEED_POSTS_PER_MINUTE: int(6),
   ADMIN_USERNAME: z.string().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   BODY_LIMIT: z.string().regex(BYTE_SIZE, 'a size such as 16kb or 1mb').default('16kb'),

@@ -35,6 +35,7 @@ export const ErrorCode = {
   DUPLICATE_NEWS: 28,
   ORDER_WOULD_TAKE: 29,
   STOP_WOULD_TRIGGER: 30,
+  MUTED: 31,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;
@@ -73,6 +74,7 @@ export const ErrorMessage: Record<ErrorCodeValue, string> = {
   28: 'That news item was already published',
   29: 'A post-only order would have traded at once',
   30: 'The stop order would trigger at once',
+  31: 'You are muted in the feed',
 };
 
 const nameByValue = new Map<number, ErrorCodeName>(

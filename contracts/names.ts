@@ -23,6 +23,8 @@ export function names(prefix = '') {
       portfolios: `${prefix}portfolio_updates`,
       /** the leaderboard's top, after every recomputation */
       leaderboard: `${prefix}leaderboard_updates`,
+      /** the feed's new posts (to the author's followers, or to everyone for an announcement) and participants' notifications */
+      social: `${prefix}social_events`,
       /** a session (or all of a participant's) ended: every ws-server disconnects its sockets */
       sessions: `${prefix}session_events`,
       /** the engine's verdict for one command, to the api instance that sent it */

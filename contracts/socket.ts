@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { WireBalance, WireBook, WireEvent, WireFill, WirePublicTrade, WireTick } from './wire';
-import { authAck, authRequest, subscribeAck, subscribeRequest, unsubscribeAck, wireBalance, wireBook, wireConflated, wireDepth, wireError, wireExchange, wireFill, wireLeaderboard, wireNews, wireOrder, wirePortfolio, wirePublicTrade, wireSession, wireTick } from './wire-schemas';
+import { authAck, authRequest, subscribeAck, subscribeRequest, unsubscribeAck, wireBalance, wireBook, wireConflated, wireDepth, wireError, wireExchange, wireFill, wireLeaderboard, wireNews, wireOrder, wirePost, wirePortfolio, wirePublicTrade, wireSession, wireTick } from './wire-schemas';
 
 /** Typed Socket.IO events between ws-server and its clients. */
 export type SubscribeChannel = 'market' | 'trades' | 'leaderboard';
@@ -41,6 +41,8 @@ export interface ServerToClientEvents {
   news: (e: Extract<WireEvent, { type: 'news' }>) => void;
   /** the leaderboard's top after every recomputation, to its subscribers */
   leaderboard: (e: { type: 'leaderboard'; timestamp: number; entries: { rank: number; userId: string; equity: number }[] }) => void;
+  /** a new post in the feed: a participant's to its author and followers, an announcement to everyone */
+  post: (e: z.infer<typeof wirePost>) => void;
 }
 
 export interface ClientToServerEvents {
@@ -81,6 +83,7 @@ export const SERVER_EVENTS: Record<keyof ServerToClientEvents, { payload: z.ZodT
   orderbook: { payload: wireBook, summary: 'The aggregated book with its update id: after `conflated`, to resync (subscribers otherwise keep their books from the subscribe snapshot and depth)' },
   trade: { payload: wirePublicTrade, summary: "The public tape (no participant or order named); to subscribers of the symbol's trades channel" },
   leaderboard: { payload: wireLeaderboard, summary: 'The top of the leaderboard after each recomputation; to subscribers of the leaderboard channel' },
+  post: { payload: wirePost, summary: "A new post in the feed: a participant's to its author and their followers (others read it in GET /feed), an organiser's announcement to everyone" },
 };
 
 export const CLIENT_EVENTS: Record<keyof ClientToServerEvents, { payload: z.ZodTypeAny; reply: z.ZodTypeAny; summary: string }> = {

@@ -131,6 +131,24 @@ export const wireError = z.object({
   timestamp: ms,
 });
 
+export const wireAuthor = z.object({ userId: z.string(), username: z.string(), displayName: z.string().nullable() });
+/** a post of the feed, as REST answers it and the `post` event carries it */
+export const wirePost = z.object({
+  postId: z.number().int(),
+  kind: z.enum(['POST', 'ANNOUNCEMENT']),
+  author: wireAuthor,
+  text: z.string().describe('as the author gave it: render as text, never as HTML'),
+  pinned: z.boolean(),
+  fill: z
+    .object({ tradeId: z.number().int(), symbol: z.string(), side: z.enum(['BUY', 'SELL']), price: money, quantity: z.number().int(), executedAt: z.string().describe('an ISO 8601 time') })
+    .nullable()
+    .describe("the author's own fill, as the trade has it"),
+  likes: z.number().int(),
+  comments: z.number().int(),
+  likedByMe: z.boolean(),
+  createdAt: z.string().describe('an ISO 8601 time'),
+});
+
 export const wireNews = z.object({
   type: z.literal('news'),
   seq,

@@ -13,11 +13,13 @@ export const rooms = {
 };
 
 export interface Route {
-  event: 'order' | 'fill' | 'trade' | 'depth' | 'tick' | 'orderbook' | 'balance' | 'portfolio' | 'error' | 'exchange' | 'leaderboard' | 'news';
+  event: 'order' | 'fill' | 'trade' | 'depth' | 'tick' | 'orderbook' | 'balance' | 'portfolio' | 'error' | 'exchange' | 'leaderboard' | 'news' | 'post';
   rooms: string[];
+  /** what the sockets get, when not the whole message (its addressing stays on the server) */
+  data?: unknown;
 }
 
-export function route(message: { type?: unknown; userId?: unknown; symbol?: unknown }): Route | null {
+export function route(message: { type?: unknown; userId?: unknown; symbol?: unknown; to?: unknown; post?: unknown }): Route | null {
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   const userId = str(message.userId);
   const symbol = str(message.symbol);
@@ -48,6 +50,14 @@ export function route(message: { type?: unknown; userId?: unknown; symbol?: unkn
       return { event: 'news', rooms: [rooms.everyone] };
     case 'leaderboard':
       return { event: 'leaderboard', rooms: [rooms.leaderboard] };
+    case 'post': {
+      // an announcement to everyone; a participant's post to its author and followers only (the
+      // list of whom stays here: who follows whom is not told to every follower)
+      if (typeof message.post !== 'object' || message.post === null) return null;
+      if (message.to === 'everyone') return { event: 'post', rooms: [rooms.everyone], data: message.post };
+      if (!Array.isArray(message.to)) return null;
+      return { event: 'post', rooms: message.to.filter((id): id is string => typeof id === 'string').map(rooms.user), data: message.post };
+    }
     case 'audit':
       // organiser actions can name participants and amounts: organisers only
       return { event: 'exchange', rooms: [rooms.organisers] };

@@ -146,7 +146,7 @@ export class WsService {
     this.io.on('connection', (socket) => this.onConnection(socket));
 
     const ch = this.n.channels;
-    const channels = [ch.orderUpdates, ch.trades, ch.errors, ch.exchangeEvents, ch.balances, ch.leaderboard, ch.portfolios, ch.sessions];
+    const channels = [ch.orderUpdates, ch.trades, ch.errors, ch.exchangeEvents, ch.balances, ch.leaderboard, ch.portfolios, ch.sessions, ch.social];
     this.sub.on('message', (channel: string, message: string) => (channel === ch.sessions ? this.endSessions(message) : this.forward(message)));
     await this.sub.subscribe(...channels);
     // each symbol's market data on a channel of its own: the name gives the room, nothing is parsed
@@ -298,7 +298,7 @@ export class WsService {
     if (!r.rooms.some((room) => (local.get(room)?.size ?? 0) > 0)) return;
     forwarded(r.event).inc();
     // local: every instance gets every engine message itself, so none may relay it to the others
-    this.io.local.to(r.rooms).emit(r.event, parsed as never);
+    this.io.local.to(r.rooms).emit(r.event, (r.data ?? parsed) as never);
   }
 
   async stop(): Promise<void> {

@@ -1,3 +1,4 @@
+import { moderationRoutes } from './moderation-routes';
 import { Router, type Response } from 'express';
 import { botsConfigJson, readBotsConfig, readSchedule, referenceJson, scheduleJson } from '../../contracts/hot-state';
 import { ErrorCode } from '../../contracts/errors';
@@ -57,6 +58,7 @@ export function adminRoutes(ctx: ApiContext): Router {
   });
 
   r.use(eventAdminRoutes(ctx));
+  r.use(moderationRoutes(ctx));
 
   const answer = (res: Response, reply: Reply | null, data: unknown) => {
     if (reply === null) return ok(res, { ...(data as object), status: 'SUBMITTED' }, 202);

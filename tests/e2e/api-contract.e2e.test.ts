@@ -146,6 +146,29 @@ describe('the REST contract', () => {
     await call('get', '/leaderboard/following', '/leaderboard/following', { token: bob.token });
     await call('delete', '/follows/{userId}', `/follows/${alice.id}`, { token: bob.token });
 
+    // the feed and its moderation
+    const trade = (await http(stack, 'GET', '/history/trades', { token: alice.token })).body.data.items[0];
+    const post = await call('post', '/feed/posts', '/feed/posts', { token: alice.token, body: { text: 'my fill', tradeId: trade.tradeId } });
+    await call('post', '/feed/posts', '/feed/posts', { token: bob.token, body: { text: 'not mine', tradeId: trade.tradeId + 1_000_000 } });
+    await call('post', '/feed/posts', '/feed/posts', { token: bob.token, body: { text: '' } });
+    await call('post', '/admin/announcements', '/admin/announcements', { token: admin, body: { text: 'Welcome' } });
+    await call('get', '/feed', '/feed', { token: bob.token });
+    await call('get', '/feed', '/feed?limit=0', { token: bob.token });
+    await call('get', '/feed/following', '/feed/following', { token: bob.token });
+    await call('get', '/feed/posts/{postId}', `/feed/posts/${post.data.postId}`, { token: bob.token });
+    await call('get', '/feed/posts/{postId}', '/feed/posts/999999', { token: bob.token });
+    const comment = await call('post', '/feed/posts/{postId}/comments', `/feed/posts/${post.data.postId}/comments`, { token: bob.token, body: { text: 'nice' } });
+    await call('get', '/feed/posts/{postId}/comments', `/feed/posts/${post.data.postId}/comments`, { token: bob.token });
+    await call('post', '/feed/posts/{postId}/like', `/feed/posts/${post.data.postId}/like`, { token: bob.token });
+    await call('delete', '/feed/posts/{postId}/like', `/feed/posts/${post.data.postId}/like`, { token: bob.token });
+    await call('post', '/admin/comments/{commentId}/moderate', `/admin/comments/${comment.data.commentId}/moderate`, { token: admin, body: { action: 'hide' } });
+    await call('post', '/admin/posts/{postId}/moderate', `/admin/posts/${post.data.postId}/moderate`, { token: admin, body: { action: 'hide' } });
+    await call('post', '/admin/posts/{postId}/moderate', '/admin/posts/999999/moderate', { token: admin, body: { action: 'hide' } });
+    await call('post', '/admin/mutes', '/admin/mutes', { token: admin, body: { userId: bob.id, minutes: 5 } });
+    await call('post', '/feed/posts/{postId}/comments', `/feed/posts/${post.data.postId}/comments`, { token: bob.token, body: { text: 'muted?' } });
+    await call('get', '/admin/mutes', '/admin/mutes', { token: admin });
+    await call('post', '/admin/mutes', '/admin/mutes', { token: admin, body: { userId: bob.id, minutes: 0 } });
+
     // the organiser's reads, news, an event, results, a close and a reset
     for (const path of ['/admin/participants', '/admin/volume', '/admin/audit', '/admin/event', '/admin/results']) await call('get', path, path, { token: admin });
     await call('get', '/admin/participants', '/admin/participants', { token: alice.token });

@@ -74,6 +74,7 @@ describe('the Socket.IO contract', () => {
       await http(stack, 'POST', '/order/place', { token: alice.token, body: { symbol: 'ACME', side: 'BUY', type: 'STOP_LIMIT', stopPrice: 120, price: 120, quantity: 1 } });
       await http(stack, 'POST', '/order/cancel', { token: alice.token, body: { orderId: 'not-an-order' } });
       await http(stack, 'POST', '/admin/news', { token, body: { headline: 'ACME wins a contract', symbol: 'ACME', movePercent: 1 } });
+      await http(stack, 'POST', '/admin/announcements', { token, body: { text: 'Welcome to the event' } });
       const renewed = await http(stack, 'POST', '/auth/login', { body: { username: 'alice', password: 'correct-horse-battery' } });
       expect((await ack('auth', { token: renewed.body.data.accessToken })).ok).toBe(true);
       expect((await ack('unsubscribe', { channel: 'trades', symbol: 'ACME' })).ok).toBe(true);

@@ -51,6 +51,11 @@ describe('contracts (pure)', () => {
     expect(route({ type: 'leaderboard' })).toEqual({ event: 'leaderboard', rooms: ['leaderboard'] });
     expect(route({ type: 'session' })).toEqual({ event: 'exchange', rooms: ['everyone'] });
     expect(route({ type: 'audit' })).toEqual({ event: 'exchange', rooms: ['organisers'] });
+    // a participant's post to its author and followers, carrying the post only (not whom it went to); an announcement to everyone
+    expect(route({ type: 'post', to: ['a', 'f1'], post: { postId: 1 } })).toEqual({ event: 'post', rooms: ['user:a', 'user:f1'], data: { postId: 1 } });
+    expect(route({ type: 'post', to: 'everyone', post: { postId: 2 } })).toEqual({ event: 'post', rooms: ['everyone'], data: { postId: 2 } });
+    expect(route({ type: 'post', to: 'followers', post: { postId: 3 } })).toBeNull();
+    expect(route({ type: 'post', to: ['a'] })).toBeNull();
     // a credit is followed by the participant's new balance, which is what clients get
     expect(route({ type: 'credit', userId: 'u2' })).toBeNull();
     expect(route({ type: 'order' })).toBeNull();

@@ -59,6 +59,7 @@ export const CODE_TEXT: Record<Exclude<ErrorCodeValue, 0> | -1, string> = {
   [ErrorCode.DUPLICATE_NEWS]: 'That news item was already published',
   [ErrorCode.ORDER_WOULD_TAKE]: 'A post-only order would have traded at once',
   [ErrorCode.STOP_WOULD_TRIGGER]: 'The stop price is already reached: place a market or limit order instead',
+  [ErrorCode.MUTED]: 'An organiser has muted you in the feed for now',
   [-1]: 'The exchange cannot be reached',
 };
 
