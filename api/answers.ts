@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { wireAuthor as author, wirePost as wirePostSchema, wireBalance, wireBook, wireFill, wireOrder, wirePortfolio, wirePublicTrade, wireTick } from '../contracts/wire-schemas';
+import { wireNotification, NOTIFICATION_KINDS, wireAuthor as author, wirePost as wirePostSchema, wireBalance, wireBook, wireFill, wireOrder, wirePortfolio, wirePublicTrade, wireTick } from '../contracts/wire-schemas';
 
 /**
  * What each REST route answers: its success status(es) with the schema of `data`, and the error
@@ -164,6 +164,10 @@ export const ANSWERS: Record<string, Answers> = {
   'post /admin/comments/{commentId}/moderate': { ok: { 200: z.object({ commentId: z.number().int(), action: z.string() }) }, errors: [400, 403, 404] },
   'post /admin/mutes': { ok: { 200: z.object({ userId: z.string(), mutedUntil: iso.nullable() }) }, errors: [400, 403, 404] },
   'get /admin/mutes': { ok: { 200: z.array(z.object({ userId: z.string(), username: z.string(), mutedUntil: iso })) }, errors: [403] },
+  'get /notifications': { ok: { 200: z.object({ items: z.array(wireNotification), unread: z.number().int(), nextCursor: z.number().int().nullable() }) }, errors: [400] },
+  'post /notifications/read': { ok: { 200: z.object({ marked: z.number().int(), unread: z.number().int() }) }, errors: [400] },
+  'get /notifications/preferences': { ok: { 200: z.object({ kinds: z.record(z.enum(NOTIFICATION_KINDS), z.boolean()) }) }, errors: [] },
+  'post /notifications/preferences': { ok: { 200: z.object({ kinds: z.record(z.enum(NOTIFICATION_KINDS), z.boolean()) }) }, errors: [400] },
   'get /leaderboard': { ok: { 200: z.object({ updatedAt: z.number().int().nullable(), entries: z.array(leaderboardEntry) }) }, errors: [400] },
   'post /admin/symbols': { ok: { 200: z.looseObject({ symbol: z.string() }), 202: z.looseObject({ status: z.literal('SUBMITTED') }) }, errors: [400, 403, 409] },
   'post /admin/credit': { ok: { 200: z.looseObject({ userId: z.string(), asset: z.string(), amount: z.number() }), 202: z.looseObject({ status: z.literal('SUBMITTED') }) }, errors: [400, 403, 404] },

@@ -13,6 +13,7 @@ import { historyRoutes } from './routes/history-routes';
 import { leaderboardRoutes } from './routes/leaderboard-routes';
 import { followRoutes } from './routes/follow-routes';
 import { feedRoutes } from './routes/feed-routes';
+import { notificationRoutes } from './routes/notification-routes';
 import { ownProfileRoutes, profileRoutes } from './routes/profile-routes';
 import { newsRoutes } from './routes/event-routes';
 import { openApiDocument } from './openapi';
@@ -72,6 +73,7 @@ export function createApp(ctx: ApiContext): Express {
   app.use('/account', mount, requireAuth(ctx), userLimit, accountRoutes(ctx), ownProfileRoutes(ctx));
   app.use('/follows', mount, requireAuth(ctx), userLimit, followRoutes(ctx));
   app.use('/feed', mount, requireAuth(ctx), userLimit, feedRoutes(ctx));
+  app.use('/notifications', mount, requireAuth(ctx), userLimit, notificationRoutes(ctx));
   // the portfolio also lives at the top level, as participants' tools expect
   app.get('/portfolio', mount, requireAuth(ctx), userLimit, async (req, res) => ok(res, await loadPortfolio(ctx.prisma, ctx.redis, ctx.n, req.auth!.sub)));
   app.use('/history', mount, requireAuth(ctx), userLimit, historyRoutes(ctx));

@@ -1,3 +1,4 @@
+import { notify, notifySession } from './feed/notify';
 import { randomUUID } from 'crypto';
 import { botsConfigJson, readSessionState, readSymbol, referenceJson, scheduleJson } from '../contracts/hot-state';
 import { ErrorCode, type ErrorCodeValue } from '../contracts/errors';
@@ -71,6 +72,7 @@ export async function loadEvent(ctx: ApiContext, input: unknown, timeout = ctx.c
   if (event.schedule.openOnLoad) {
     const open = await ctx.engine.submit({ action: 'session', state: 'OPEN' }, timeout);
     refused(open.reply, 'opening the session');
+    await notifySession(ctx, 'OPEN', open.reply!.seq);
     opened = true;
   }
   return { event, seq, opened };
@@ -103,6 +105,8 @@ export async function grantStartingPackage(ctx: ApiContext, userId: string): Pro
 export async function publishNews(ctx: ApiContext, item: { headline: string; body?: string; symbol?: string; movePercent?: number }, newsId = `live-${randomUUID()}`): Promise<{ newsId: string; seq: number }> {
   const { reply } = await ctx.engine.submit({ action: 'news', newsId, headline: item.headline, body: item.body ?? '', symbol: item.symbol ?? null, movePercent: item.movePercent ?? null }, ctx.config.PLACE_TIMEOUT_MS);
   refused(reply, 'publishing the news');
+  // the news id names it: a scheduled item sent again is told once
+  await notify(ctx, { kind: 'NEWS', source: `news:${newsId}`, text: item.headline, data: { newsId, symbol: item.symbol ?? null } });
   return { newsId, seq: reply!.seq };
 }
 

@@ -6,6 +6,7 @@ import { newsBody, newsQuery, resultsQuery } from './routes/event-routes';
 import { eventFileSchema } from '../contracts/event-file';
 import { ANSWERS } from './answers';
 import { commentBody, feedQuery, postBody } from './routes/feed-routes';
+import { markReadBody, notificationsQuery, preferencesBody } from './routes/notification-routes';
 import { announcementBody, moderateCommentBody, moderatePostBody, muteBody } from './routes/moderation-routes';
 import { addSymbolBody, amendBody, botsBody, cancelAllBody, bulkCreditBody, cancelBody, credentialsBody, creditBody, placeBody, profileBody, refreshBody, scheduleBody, sessionBody, volumeQuery } from './schemas';
 
@@ -64,6 +65,10 @@ export const ROUTES: Route[] = [
   { method: 'post', path: '/feed/posts/{postId}/comments', summary: 'Comment on a post', auth: 'bearer', body: commentBody },
   { method: 'post', path: '/feed/posts/{postId}/like', summary: 'Like a post (twice is once)', auth: 'bearer' },
   { method: 'delete', path: '/feed/posts/{postId}/like', summary: 'Take your like back', auth: 'bearer' },
+  { method: 'get', path: '/notifications', summary: 'Your notifications, newest first by cursor (unread=true: only those), with the unread count', auth: 'bearer', query: notificationsQuery },
+  { method: 'post', path: '/notifications/read', summary: 'Mark some of your notifications read ({ids}), or all of them ({all: true})', auth: 'bearer', body: markReadBody },
+  { method: 'get', path: '/notifications/preferences', summary: 'Which kinds of notification you get', auth: 'bearer' },
+  { method: 'post', path: '/notifications/preferences', summary: 'Turn kinds of notification on or off ({kinds: {FILL: false, …}})', auth: 'bearer', body: preferencesBody },
   { method: 'post', path: '/admin/symbols', summary: 'List a symbol', auth: 'organiser', body: addSymbolBody },
   { method: 'post', path: '/admin/credit', summary: 'Credit cash or shares to a participant', auth: 'organiser', body: creditBody },
   { method: 'post', path: '/admin/credit/bulk', summary: 'Credit many (or all) participants', auth: 'organiser', body: bulkCreditBody },

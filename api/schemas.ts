@@ -131,15 +131,24 @@ export const scheduleBody = z
   .strict();
 
 /**
- * A participant's own profile: stored as given and always rendered as text, so any character
- * prints, but control characters (which print nothing, or move the text) are refused; a bio may
- * have line breaks. null clears a field.
+ * Text participants write for others to read (a profile, a post, a comment): stored as given and
+ * always rendered as text, so any character that prints is fine; control characters (which print
+ * nothing, move the text, or, as NUL, PostgreSQL cannot store) are refused. Line breaks are allowed
+ * where `lines` says so.
  */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+export const plainText = (min: number, max: number, what: string, lines = true) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((s) => !CONTROL.test(s) && (lines || !/[\n\r]/.test(s)) && (min === 0 || s.trim() !== ''), `${what}: ${min === 0 ? 'up to' : `${min} to`} ${max} characters${min === 0 ? '' : ', not only spaces,'} without control characters${lines ? '' : ' or line breaks'}`);
+
+/** A participant's own profile; null clears a field. */
 export const profileBody = z
   .object({
-    displayName: z.string().min(1).max(40).refine((s) => !CONTROL.test(s) && !s.includes('\n') && s.trim() !== '', 'a display name: 1 to 40 characters, not only spaces, without control characters or line breaks').nullable().optional(),
-    bio: z.string().max(280).refine((s) => !CONTROL.test(s), 'a bio: up to 280 characters without control characters').nullable().optional(),
+    displayName: plainText(1, 40, 'a display name', false).nullable().optional(),
+    bio: plainText(0, 280, 'a bio').nullable().optional(),
     showPositions: z.boolean().optional(),
   })
   .strict()

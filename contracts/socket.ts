@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { WireBalance, WireBook, WireEvent, WireFill, WirePublicTrade, WireTick } from './wire';
-import { authAck, authRequest, subscribeAck, subscribeRequest, unsubscribeAck, wireBalance, wireBook, wireConflated, wireDepth, wireError, wireExchange, wireFill, wireLeaderboard, wireNews, wireOrder, wirePost, wirePortfolio, wirePublicTrade, wireSession, wireTick } from './wire-schemas';
+import { authAck, authRequest, subscribeAck, subscribeRequest, unsubscribeAck, wireBalance, wireBook, wireConflated, wireDepth, wireError, wireExchange, wireFill, wireLeaderboard, wireNews, wireNotification, wireOrder, wirePost, wirePortfolio, wirePublicTrade, wireSession, wireTick } from './wire-schemas';
 
 /** Typed Socket.IO events between ws-server and its clients. */
 export type SubscribeChannel = 'market' | 'trades' | 'leaderboard';
@@ -43,6 +43,8 @@ export interface ServerToClientEvents {
   leaderboard: (e: { type: 'leaderboard'; timestamp: number; entries: { rank: number; userId: string; equity: number }[] }) => void;
   /** a new post in the feed: a participant's to its author and followers, an announcement to everyone */
   post: (e: z.infer<typeof wirePost>) => void;
+  /** one of your notifications, as it is stored (GET /notifications has it after a reload) */
+  notification: (e: z.infer<typeof wireNotification>) => void;
 }
 
 export interface ClientToServerEvents {
@@ -84,6 +86,7 @@ export const SERVER_EVENTS: Record<keyof ServerToClientEvents, { payload: z.ZodT
   trade: { payload: wirePublicTrade, summary: "The public tape (no participant or order named); to subscribers of the symbol's trades channel" },
   leaderboard: { payload: wireLeaderboard, summary: 'The top of the leaderboard after each recomputation; to subscribers of the leaderboard channel' },
   post: { payload: wirePost, summary: "A new post in the feed: a participant's to its author and their followers (others read it in GET /feed), an organiser's announcement to everyone" },
+  notification: { payload: wireNotification, summary: 'One of your notifications (your fills, orders the exchange cancelled, new followers, comments and likes on your posts, announcements, news, session changes), of the kinds you want; stored, so GET /notifications has it after a reload' },
 };
 
 export const CLIENT_EVENTS: Record<keyof ClientToServerEvents, { payload: z.ZodTypeAny; reply: z.ZodTypeAny; summary: string }> = {

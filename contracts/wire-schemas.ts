@@ -149,6 +149,20 @@ export const wirePost = z.object({
   createdAt: z.string().describe('an ISO 8601 time'),
 });
 
+/** the kinds of notification, each of which a participant may turn off */
+export const NOTIFICATION_KINDS = ['FILL', 'ORDER_CANCELLED', 'FOLLOWER', 'COMMENT', 'LIKE', 'ANNOUNCEMENT', 'NEWS', 'SESSION'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** one participant's notification, as GET /notifications lists it and the `notification` event carries it */
+export const wireNotification = z.object({
+  notificationId: z.number().int(),
+  kind: z.enum(NOTIFICATION_KINDS),
+  text: z.string().describe('a plain sentence saying what happened (render as text)'),
+  data: z.record(z.string(), z.unknown()).describe('the ids it is about (orderId, tradeId, postId, userId…), to link to'),
+  read: z.boolean(),
+  createdAt: z.string().describe('an ISO 8601 time'),
+});
+
 export const wireNews = z.object({
   type: z.literal('news'),
   seq,

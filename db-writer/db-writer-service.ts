@@ -1,3 +1,5 @@
+import { jobNotifications } from './job-notifications';
+import { publishNotifications, storeNotifications } from '../runtime/notifications';
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Counter, Gauge } from 'prom-client';
 import { z } from 'zod';
@@ -63,6 +65,8 @@ export class DbWriterService {
   private readonly redis: Redis;
   /** participants whose fills were persisted since their portfolio was last sent */
   private readonly touched = new Set<string>();
+  /** the liquidity bots' ids (told nothing), read again every few seconds */
+  private bots = { at: 0, ids: new Set<string>() };
   private portfolioTimer: NodeJS.Timeout | null = null;
   /**
    * Each participant's positions so far, so a refresh reads only newer fills instead of their whole
@@ -148,6 +152,9 @@ export class DbWriterService {
     this.clearGap();
     if (data.from !== undefined && data.seq <= this.persisted) {
       this.log.debug({ jobId: job.id, from: data.from, seq: data.seq, persisted: this.persisted }, 'job already stored (a replay): passed over');
+      // stored, but a db-writer killed after storing it may not have told its participants: telling
+      // again adds nothing where it did (one notification per source)
+      await this.notifyJob(data);
       return;
     }
     const counts = await this.untilStored(async () => {
@@ -169,6 +176,7 @@ export class DbWriterService {
     persistedSeqGauge.set(this.persisted);
     // a watermark for those who must wait for the database (the end-of-session snapshot)
     await this.redis.eval(RAISE_TO, 1, names(this.config.KEY_PREFIX).keys.persistedSeq, this.persisted);
+    await this.notifyJob(data);
     for (const t of data.trades) this.touched.add(t.buyUserId).add(t.sellUserId);
     for (const c of data.credits) this.touched.add(c.userId);
     // portfolios go out at most twice a second per participant, however busy the batches
@@ -241,6 +249,22 @@ export class DbWriterService {
         }
         await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6)))); // milliseconds, not cents
       }
+    }
+  }
+
+  /**
+   * Tells the participants of a stored job's fills and of the orders the exchange cancelled:
+   * stored, then pushed. Before the job is done, so a db-writer killed in between tells them when
+   * the job is taken up again. Notifications are not the trades: a failure is logged, not retried.
+   */
+  private async notifyJob(job: PersistBatch): Promise<void> {
+    if (job.trades.length === 0 && !job.events.some((e) => e.status === 'CANCELLED')) return;
+    try {
+      if (Date.now() - this.bots.at > 5_000) this.bots = { at: Date.now(), ids: new Set(await this.redis.smembers(names(this.config.KEY_PREFIX).keys.botIds)) };
+      const stored = await storeNotifications(this.prisma, jobNotifications(job, this.bots.ids));
+      await publishNotifications(this.redis, names(this.config.KEY_PREFIX), stored);
+    } catch (err) {
+      this.log.warn({ seq: job.seq, err: reasonOf(err) }, 'could not store or send the notifications of a job');
     }
   }
 

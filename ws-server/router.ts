@@ -13,13 +13,13 @@ export const rooms = {
 };
 
 export interface Route {
-  event: 'order' | 'fill' | 'trade' | 'depth' | 'tick' | 'orderbook' | 'balance' | 'portfolio' | 'error' | 'exchange' | 'leaderboard' | 'news' | 'post';
+  event: 'order' | 'fill' | 'trade' | 'depth' | 'tick' | 'orderbook' | 'balance' | 'portfolio' | 'error' | 'exchange' | 'leaderboard' | 'news' | 'post' | 'notification';
   rooms: string[];
   /** what the sockets get, when not the whole message (its addressing stays on the server) */
   data?: unknown;
 }
 
-export function route(message: { type?: unknown; userId?: unknown; symbol?: unknown; to?: unknown; post?: unknown }): Route | null {
+export function route(message: { type?: unknown; userId?: unknown; symbol?: unknown; to?: unknown; post?: unknown; notification?: unknown }): Route | null {
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   const userId = str(message.userId);
   const symbol = str(message.symbol);
@@ -58,6 +58,9 @@ export function route(message: { type?: unknown; userId?: unknown; symbol?: unkn
       if (!Array.isArray(message.to)) return null;
       return { event: 'post', rooms: message.to.filter((id): id is string => typeof id === 'string').map(rooms.user), data: message.post };
     }
+    case 'notification':
+      // one participant's, to them only
+      return userId && typeof message.notification === 'object' && message.notification !== null ? { event: 'notification', rooms: [rooms.user(userId)], data: message.notification } : null;
     case 'audit':
       // organiser actions can name participants and amounts: organisers only
       return { event: 'exchange', rooms: [rooms.organisers] };

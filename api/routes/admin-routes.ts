@@ -1,3 +1,4 @@
+import { notifySession } from '../feed/notify';
 import { moderationRoutes } from './moderation-routes';
 import { Router, type Response } from 'express';
 import { botsConfigJson, readBotsConfig, readSchedule, referenceJson, scheduleJson } from '../../contracts/hot-state';
@@ -120,6 +121,7 @@ export function adminRoutes(ctx: ApiContext): Router {
   r.post('/session', async (req, res) => {
     const body = sessionBody.parse(req.body);
     const { reply } = await ctx.engine.submit({ action: 'session', state: body.state }, ctx.config.PLACE_TIMEOUT_MS);
+    if (reply !== null && reply.error === null) await notifySession(ctx, body.state, reply.seq);
     if (body.state !== 'CLOSED' || reply === null || reply.error !== null) return answer(res, reply, { state: body.state });
     ok(res, { state: body.state, snapshot: await snapshotPortfolios(ctx, reply.seq) });
   });

@@ -1,3 +1,4 @@
+import { nameOf, notify } from '../feed/notify';
 import { Router } from 'express';
 import { z } from 'zod';
 import { ErrorCode } from '../../contracts/errors';
@@ -5,20 +6,11 @@ import type { ApiContext } from '../context';
 import { ApiError, ok } from '../http-errors';
 import { userOf } from '../authentication';
 import { rateLimit } from '../rate-limit';
-import { limitParam } from '../schemas';
+import { limitParam, plainText } from '../schemas';
 import { postInclude, postToWire, publishPost, visible } from '../feed/posts';
 
-/** Text as the author gives it (any character that prints; line breaks allowed), always shown as text. */
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
-const feedText = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((s) => s.trim() !== '' && !CONTROL.test(s), `1 to ${max} characters, not only spaces, without control characters`);
-
-export const postBody = z.object({ text: feedText(1000), tradeId: z.number().int().positive().optional().describe('one of your own fills (GET /history/trades), attached as the trade has it') }).strict();
-export const commentBody = z.object({ text: feedText(500) }).strict();
+export const postBody = z.object({ text: plainText(1, 1000, 'a post'), tradeId: z.number().int().positive().optional().describe('one of your own fills (GET /history/trades), attached as the trade has it') }).strict();
+export const commentBody = z.object({ text: plainText(1, 500, 'a comment') }).strict();
 export const feedQuery = z.object({ limit: limitParam(100, 20), cursor: z.coerce.number().int().positive().optional() }).strict();
 const postIdParam = z.coerce.number().int().positive();
 
@@ -94,8 +86,12 @@ export function feedRoutes(ctx: ApiContext): Router {
     const postId = postIdParam.parse(req.params.postId);
     const { text } = commentBody.parse(req.body);
     await refuseMuted(ctx, me);
-    await visiblePost(ctx, postId, me);
+    const post = await visiblePost(ctx, postId, me);
     const c = await ctx.prisma.postComment.create({ data: { postId: BigInt(postId), authorId: me, text }, include: { author: { select: { id: true, username: true, displayName: true } } } });
+    if (post.authorId !== me) {
+      const said = text.length > 80 ? `${text.slice(0, 79)}…` : text;
+      await notify(ctx, [{ userId: post.authorId, kind: 'COMMENT', source: `comment:${c.id}`, text: `${await nameOf(ctx, me)} commented on your post: ${said}`, data: { postId, commentId: Number(c.id), userId: me } }]);
+    }
     ok(res, { commentId: Number(c.id), postId, author: { userId: c.author.id, username: c.author.username, displayName: c.author.displayName }, text: c.text, createdAt: c.createdAt.toISOString() }, 201);
   });
 
@@ -103,8 +99,9 @@ export function feedRoutes(ctx: ApiContext): Router {
   r.post('/posts/:postId/like', async (req, res) => {
     const me = userOf(req);
     const postId = postIdParam.parse(req.params.postId);
-    await visiblePost(ctx, postId, me);
-    await ctx.prisma.postLike.upsert({ where: { postId_userId: { postId: BigInt(postId), userId: me } }, create: { postId: BigInt(postId), userId: me }, update: {} });
+    const post = await visiblePost(ctx, postId, me);
+    const { count } = await ctx.prisma.postLike.createMany({ data: [{ postId: BigInt(postId), userId: me }], skipDuplicates: true });
+    if (count === 1 && post.authorId !== me) await notify(ctx, [{ userId: post.authorId, kind: 'LIKE', source: `like:${postId}:${me}`, text: `${await nameOf(ctx, me)} liked your post`, data: { postId, userId: me } }]);
     ok(res, { postId, liked: true, likes: await ctx.prisma.postLike.count({ where: { postId: BigInt(postId) } }) });
   });
   r.delete('/posts/:postId/like', async (req, res) => {

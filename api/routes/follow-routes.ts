@@ -1,3 +1,4 @@
+import { nameOf, notify } from '../feed/notify';
 import { Router } from 'express';
 import { ErrorCode } from '../../contracts/errors';
 import type { ApiContext } from '../context';
@@ -23,7 +24,9 @@ export function followRoutes(ctx: ApiContext): Router {
     if (userId === me) throw new ApiError(400, ErrorCode.VALIDATION_ERROR, 'You cannot follow yourself');
     const other = await ctx.prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
     if (other === null) throw new ApiError(404, ErrorCode.NOT_FOUND, `No participant with id ${userId}`);
-    await ctx.prisma.follow.upsert({ where: { followerId_followeeId: { followerId: me, followeeId: userId } }, create: { followerId: me, followeeId: userId }, update: {} });
+    const { count } = await ctx.prisma.follow.createMany({ data: [{ followerId: me, followeeId: userId }], skipDuplicates: true });
+    // told once per follower, however often they follow again
+    if (count === 1) await notify(ctx, [{ userId, kind: 'FOLLOWER', source: `follower:${me}`, text: `${await nameOf(ctx, me)} started following you`, data: { userId: me } }]);
     ok(res, { userId, following: true });
   });
   // unfollowing someone not followed is not an error: the state asked for holds

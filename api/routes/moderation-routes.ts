@@ -1,20 +1,21 @@
+import { notify } from '../feed/notify';
 import { Router } from 'express';
 import { z } from 'zod';
 import { ErrorCode } from '../../contracts/errors';
 import type { ApiContext } from '../context';
 import { ApiError, ok } from '../http-errors';
 import { userOf } from '../authentication';
-import { idText } from '../schemas';
+import { idText, plainText } from '../schemas';
 import { postInclude, postToWire, publishPost } from '../feed/posts';
 
-export const announcementBody = z.object({ text: z.string().min(1).max(2000) }).strict();
+export const announcementBody = z.object({ text: plainText(1, 2000, 'an announcement') }).strict();
 export const moderatePostBody = z.object({ action: z.enum(['hide', 'unhide', 'delete', 'pin', 'unpin']) }).strict();
 export const moderateCommentBody = z.object({ action: z.enum(['hide', 'unhide', 'delete']) }).strict();
 export const muteBody = z
   .object({
     userId: idText,
     minutes: z.number().int().min(0).max(7 * 24 * 60).describe('0 lifts the mute'),
-    reason: z.string().max(200).optional(),
+    reason: plainText(0, 200, 'a reason').optional(),
   })
   .strict();
 const idParam = z.coerce.number().int().positive();
@@ -31,6 +32,7 @@ export function moderationRoutes(ctx: ApiContext): Router {
     const me = userOf(req);
     const post = postToWire(await ctx.prisma.post.create({ data: { authorId: me, kind: 'ANNOUNCEMENT', text, pinned: true }, include: postInclude(me) }));
     await publishPost(ctx, post);
+    await notify(ctx, { kind: 'ANNOUNCEMENT', source: `announcement:${post.postId}`, text: text.length > 140 ? `${text.slice(0, 139)}…` : text, data: { postId: post.postId } });
     ok(res, post, 201);
   });
 

@@ -169,6 +169,15 @@ describe('the REST contract', () => {
     await call('get', '/admin/mutes', '/admin/mutes', { token: admin });
     await call('post', '/admin/mutes', '/admin/mutes', { token: admin, body: { userId: bob.id, minutes: 0 } });
 
+    // the notification centre (alice has fills, a follower, a comment by now)
+    const notes = await call('get', '/notifications', '/notifications', { token: alice.token });
+    await call('get', '/notifications', '/notifications?unread=maybe', { token: alice.token });
+    await call('post', '/notifications/read', '/notifications/read', { token: alice.token, body: { ids: [notes.data.items[0].notificationId] } });
+    await call('post', '/notifications/read', '/notifications/read', { token: alice.token, body: { all: false } });
+    await call('get', '/notifications/preferences', '/notifications/preferences', { token: alice.token });
+    await call('post', '/notifications/preferences', '/notifications/preferences', { token: alice.token, body: { kinds: { LIKE: false } } });
+    await call('post', '/notifications/preferences', '/notifications/preferences', { token: alice.token, body: { kinds: { SPAM: false } } });
+
     // the organiser's reads, news, an event, results, a close and a reset
     for (const path of ['/admin/participants', '/admin/volume', '/admin/audit', '/admin/event', '/admin/results']) await call('get', path, path, { token: admin });
     await call('get', '/admin/participants', '/admin/participants', { token: alice.token });

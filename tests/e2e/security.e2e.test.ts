@@ -259,6 +259,11 @@ describe('security: what a competitor might try', () => {
       ['GET', '/leaderboard'], ['GET', '/account/me'], ['GET', '/account/balance'], ['GET', '/account/portfolio'], ['GET', '/portfolio'],
       ['GET', '/history/orders'], ['GET', '/history/trades'],
       ['GET', '/admin/audit'], ['POST', '/admin/symbols'], ['POST', '/admin/credit'], ['POST', '/admin/credit/bulk'], ['GET', '/admin/participants'], ['GET', '/admin/volume'], ['POST', '/admin/session'], ['GET', '/admin/snapshots'], ['GET', '/admin/schedule'], ['POST', '/admin/schedule'], ['GET', '/admin/bots'], ['POST', '/admin/bots'],
+      // the social layer
+      ['GET', '/profiles/:x'], ['GET', '/account/profile'], ['POST', '/account/profile'], ['GET', '/follows'], ['POST', '/follows/:x'], ['DELETE', '/follows/:x'], ['GET', '/leaderboard/following'],
+      ['GET', '/feed'], ['GET', '/feed/following'], ['POST', '/feed/posts'], ['GET', '/feed/posts/:x'], ['GET', '/feed/posts/:x/comments'], ['POST', '/feed/posts/:x/comments'], ['POST', '/feed/posts/:x/like'], ['DELETE', '/feed/posts/:x/like'],
+      ['GET', '/notifications'], ['POST', '/notifications/read'], ['GET', '/notifications/preferences'], ['POST', '/notifications/preferences'],
+      ['POST', '/admin/announcements'], ['POST', '/admin/posts/:x/moderate'], ['POST', '/admin/comments/:x/moderate'], ['POST', '/admin/mutes'], ['GET', '/admin/mutes'],
       ['GET', '/openapi.json'], ['GET', '/app/'], ['DELETE', '/order/place'], ['PUT', '/admin/session'], ['GET', '/nowhere/:x'],
     ];
     const queryKeys = ['symbol', 'status', 'from', 'to', 'limit', 'cursor', 'interval', 'period', pick(nasty)];

@@ -56,6 +56,8 @@ describe('contracts (pure)', () => {
     expect(route({ type: 'post', to: 'everyone', post: { postId: 2 } })).toEqual({ event: 'post', rooms: ['everyone'], data: { postId: 2 } });
     expect(route({ type: 'post', to: 'followers', post: { postId: 3 } })).toBeNull();
     expect(route({ type: 'post', to: ['a'] })).toBeNull();
+    expect(route({ type: 'notification', userId: 'u3', notification: { notificationId: 9 } })).toEqual({ event: 'notification', rooms: ['user:u3'], data: { notificationId: 9 } });
+    expect(route({ type: 'notification', notification: { notificationId: 9 } })).toBeNull();
     // a credit is followed by the participant's new balance, which is what clients get
     expect(route({ type: 'credit', userId: 'u2' })).toBeNull();
     expect(route({ type: 'order' })).toBeNull();

@@ -30,10 +30,11 @@ function parseSchema(text: string): { columns: Column[]; primaryKeys: Record<str
       const m = /^(\w+)\s+(\w+)(\[\])?(\?)?(.*)$/.exec(line);
       if (!m || line.startsWith('//') || line.startsWith('@@')) continue;
       const [, field, type, list, optional, attrs] = m;
-      if (list || modelNames.has(type)) continue; // relation fields are not columns
+      if (modelNames.has(type)) continue; // relation fields are not columns
       const column = /@map\("([^"]+)"\)/.exec(attrs)?.[1] ?? field;
       fieldToColumn.set(field, column);
-      columns.push({ table, column, type: enums.has(type) ? 'USER-DEFINED' : PG_TYPE[type] ?? `unknown ${type}`, nullable: optional === '?' });
+      // a list of a scalar is a PostgreSQL array column (never null: Prisma lists are not optional)
+      columns.push({ table, column, type: list ? 'ARRAY' : enums.has(type) ? 'USER-DEFINED' : PG_TYPE[type] ?? `unknown ${type}`, nullable: optional === '?' });
       if (/@id\b/.test(attrs)) primaryKeys[table] = [column];
     }
     const compound = /@@id\(\[([^\]]+)\]\)/.exec(body);

@@ -296,7 +296,8 @@ describe('browser trading UI', () => {
     await logIn(org.page, 'organiser', 'organiser-password');
     await org.page.click('#nav-organiser');
     await org.page.waitForFunction(() => document.getElementById('org-participants')?.textContent?.includes('alice'));
-    expect(await org.page.textContent('#org-session')).toBe('OPEN');
+    // the session comes with the trader screen's own sync, which may finish after the participants load
+    await org.page.waitForFunction(() => document.getElementById('org-session')?.textContent === 'OPEN');
 
     // list a symbol: it appears on the participants' screens live
     await org.page.fill('#org-add-symbol input[name=symbol]', 'BETA');
