@@ -149,6 +149,11 @@ export const wsConfigSchema = z
      * latest book once it drains); private messages are never held back by this
      */
     WS_SEND_BUFFER_LIMIT_BYTES: int(256 * 1024),
+    /**
+     * milliseconds of writing market data to a room per turn of the event loop before handshakes,
+     * private messages and the next Redis messages get their turn (ws-server/market-fanout.ts)
+     */
+    WS_WRITE_SLICE_MS: int(8),
   })
   .superRefine(productionSecrets);
 
