@@ -5,7 +5,7 @@ import type { ApiContext } from '../context';
 /** What every read of a post loads: its author's names, its counts, and whether the reader liked it. */
 export function postInclude(readerId: string | null) {
   return {
-    author: { select: { id: true, username: true, displayName: true } },
+    author: authorSelect,
     _count: { select: { likes: true, comments: { where: { hiddenAt: null, deletedAt: null } } } },
     likes: { where: { userId: readerId ?? '' }, select: { userId: true } },
   } satisfies Prisma.PostInclude;
@@ -13,12 +13,21 @@ export function postInclude(readerId: string | null) {
 
 export type LoadedPost = Prisma.PostGetPayload<{ include: ReturnType<typeof postInclude> }>;
 
+/** Who wrote a post or comment, as every answer names them. */
+export const authorSelect = { select: { id: true, username: true, displayName: true } } as const;
+const authorToWire = (a: { id: string; username: string; displayName: string | null }) => ({ userId: a.id, username: a.username, displayName: a.displayName });
+
+/** A comment as the API gives it. */
+export function commentToWire(c: { id: bigint; postId: bigint; text: string; createdAt: Date; author: { id: string; username: string; displayName: string | null } }) {
+  return { commentId: Number(c.id), postId: Number(c.postId), author: authorToWire(c.author), text: c.text, createdAt: c.createdAt.toISOString() };
+}
+
 /** A post as the API and the `post` Socket.IO event give it; money in currency units, text as the author gave it. */
 export function postToWire(p: LoadedPost) {
   return {
     postId: Number(p.id),
     kind: p.kind as 'POST' | 'ANNOUNCEMENT',
-    author: { userId: p.author.id, username: p.author.username, displayName: p.author.displayName },
+    author: authorToWire(p.author),
     text: p.text,
     pinned: p.pinned,
     fill:

@@ -7,7 +7,7 @@ import { ApiError, ok } from '../http-errors';
 import { userOf } from '../authentication';
 import { rateLimit } from '../rate-limit';
 import { limitParam, plainText } from '../schemas';
-import { postInclude, postToWire, publishPost, visible } from '../feed/posts';
+import { authorSelect, commentToWire, postInclude, postToWire, publishPost, visible } from '../feed/posts';
 
 export const postBody = z.object({ text: plainText(1, 1000, 'a post'), tradeId: z.number().int().positive().optional().describe('one of your own fills (GET /history/trades), attached as the trade has it') }).strict();
 export const commentBody = z.object({ text: plainText(1, 500, 'a comment') }).strict();
@@ -75,9 +75,9 @@ export function feedRoutes(ctx: ApiContext): Router {
       where: { postId: BigInt(postId), ...visible, ...(cursor === undefined ? {} : { id: { gt: BigInt(cursor) } }) },
       orderBy: { id: 'asc' },
       take: limit + 1,
-      include: { author: { select: { id: true, username: true, displayName: true } } },
+      include: { author: authorSelect },
     });
-    const items = rows.slice(0, limit).map((c) => ({ commentId: Number(c.id), postId, author: { userId: c.author.id, username: c.author.username, displayName: c.author.displayName }, text: c.text, createdAt: c.createdAt.toISOString() }));
+    const items = rows.slice(0, limit).map(commentToWire);
     ok(res, { items, nextCursor: rows.length > limit ? items[items.length - 1].commentId : null });
   });
 
@@ -87,12 +87,12 @@ export function feedRoutes(ctx: ApiContext): Router {
     const { text } = commentBody.parse(req.body);
     await refuseMuted(ctx, me);
     const post = await visiblePost(ctx, postId, me);
-    const c = await ctx.prisma.postComment.create({ data: { postId: BigInt(postId), authorId: me, text }, include: { author: { select: { id: true, username: true, displayName: true } } } });
+    const c = await ctx.prisma.postComment.create({ data: { postId: BigInt(postId), authorId: me, text }, include: { author: authorSelect } });
     if (post.authorId !== me) {
       const said = text.length > 80 ? `${text.slice(0, 79)}…` : text;
       await notify(ctx, [{ userId: post.authorId, kind: 'COMMENT', source: `comment:${c.id}`, text: `${await nameOf(ctx, me)} commented on your post: ${said}`, data: { postId, commentId: Number(c.id), userId: me } }]);
     }
-    ok(res, { commentId: Number(c.id), postId, author: { userId: c.author.id, username: c.author.username, displayName: c.author.displayName }, text: c.text, createdAt: c.createdAt.toISOString() }, 201);
+    ok(res, commentToWire(c), 201);
   });
 
   // liking twice is liking once; unliking what you did not like is not an error
