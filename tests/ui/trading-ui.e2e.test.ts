@@ -108,7 +108,7 @@ describe('browser trading UI', () => {
     await alice.page.waitForFunction(() => document.querySelector('#positions tr[data-symbol="ACME"] td:nth-child(3)')?.textContent === '100.00');
     await alice.page.click('[data-tab=trades]');
     await alice.page.waitForFunction(() => document.getElementById('trade-history')?.textContent?.includes('Maker'));
-    expect((await rows(alice.page, '#trade-history'))[0].slice(1)).toEqual(['ACME', 'Bought', '100.00', '10', 'Maker', '$0.00']);
+    expect((await rows(alice.page, '#trade-history'))[0].slice(1)).toEqual(['ACME', 'Bought', '100.00', '10', 'Maker', '$0.00', 'Share']);
     await bob.page.click('[data-tab=orders]');
     await bob.page.waitForFunction(() => document.getElementById('order-history')?.textContent?.includes('Filled'));
     expect((await rows(bob.page, '#order-history'))[0].slice(1, 7)).toEqual(['ACME', 'Sell', 'Limit, good for day', '100.00', '10 / 10', 'Filled']);

@@ -4,6 +4,7 @@ import { connectLive, resolveWsUrl, type ConnectionState, type LiveSocket } from
 import { OrganiserScreen } from './organiser.js';
 import { TraderScreen } from './trader.js';
 import { NewsPanel } from './news.js';
+import { SocialPanel } from './social.js';
 import { offerNotifications } from './toast.js';
 import { refusalText } from './messages.js';
 
@@ -39,6 +40,9 @@ async function showExchange(): Promise<void> {
   setText('who', user.username);
   const trader = new TraderScreen(api);
   const news = new NewsPanel();
+  const social = new SocialPanel(api);
+  trader.onShare = (fill) => social.share(fill);
+  trader.onProfile = (userId) => void social.showProfile(userId);
   offerNotifications(byId<HTMLButtonElement>('notify'));
   const organiser = user.role === 'ADMIN' ? new OrganiserScreen(api, trader) : null;
   if (organiser !== null) trader.onMarketChange = () => organiser.draw();
@@ -56,9 +60,11 @@ async function showExchange(): Promise<void> {
   socket = connectLive(resolveWsUrl(config.wsUrl, location), api, drawConnection, (s) => {
     void trader.sync(s).then(() => (byId('organiser-view').hidden ? undefined : organiser?.load()));
     void news.load(api);
+    void social.load();
   });
   trader.attach(socket);
   news.attach(socket);
+  social.attach(socket);
   organiser?.attach(socket);
 }
 

@@ -57,6 +57,12 @@ export class TraderScreen {
   private historyTimer: ReturnType<typeof setTimeout> | null = null;
   /** every change of exchange-wide state (session, symbols, ticks), for the organiser screen */
   onMarketChange: () => void = () => {};
+  /** the trade history's Share button: a fill to post to the feed */
+  onShare: (fill: { tradeId: number; symbol: string; side: 'BUY' | 'SELL'; price: number; quantity: number }) => void = () => {};
+  /** a participant's name on the leaderboard: their profile */
+  onProfile: (userId: string) => void = () => {};
+  private leaderboardScope: 'all' | 'following' = 'all';
+  private shareable = new Map<number, { tradeId: number; symbol: string; side: 'BUY' | 'SELL'; price: number; quantity: number }>();
 
   private readonly redraw = frameScheduler({
     symbols: () => this.drawSymbols(),
@@ -302,17 +308,18 @@ export class TraderScreen {
         `<tr><td>${formatTime(o.createdAt)}</td><td>${esc(o.symbol)}</td><td class="${o.side === 'BUY' ? 'buy-text' : 'sell-text'}">${o.side === 'BUY' ? 'Buy' : 'Sell'}</td><td>${esc(orderKindText(o.orderType, o.timeInForce))}</td><td class="num">${o.price === null ? 'Market' : formatPrice(o.price)}</td><td class="num">${formatShares(o.filledQuantity)} / ${formatShares(o.quantity)}</td><td>${esc(statusText(o.status))}</td><td class="muted">${esc(o.status === 'REJECTED' ? refusalText(o.code, o.reason ?? '') : reasonText(o.reason))}</td></tr>`).join('') || emptyRow(8, 'No orders yet: place one from the ticket');
     }
     if (trades.ok) {
+      for (const t of trades.data.items) this.shareable.set(t.tradeId, { tradeId: t.tradeId, symbol: t.symbol, side: t.side, price: t.price, quantity: t.quantity });
       byId('trade-history').innerHTML = trades.data.items.map((t: any) =>
-        `<tr><td>${formatTime(t.executedAt)}</td><td>${esc(t.symbol)}</td><td class="${t.side === 'BUY' ? 'buy-text' : 'sell-text'}">${t.side === 'BUY' ? 'Bought' : 'Sold'}</td><td class="num">${formatPrice(t.price)}</td><td class="num">${formatShares(t.quantity)}</td><td>${t.liquidity === 'MAKER' ? 'Maker' : 'Taker'}</td><td class="num">${formatMoney(t.fee ?? 0)}</td></tr>`).join('') || emptyRow(7, 'No trades yet');
+        `<tr><td>${formatTime(t.executedAt)}</td><td>${esc(t.symbol)}</td><td class="${t.side === 'BUY' ? 'buy-text' : 'sell-text'}">${t.side === 'BUY' ? 'Bought' : 'Sold'}</td><td class="num">${formatPrice(t.price)}</td><td class="num">${formatShares(t.quantity)}</td><td>${t.liquidity === 'MAKER' ? 'Maker' : 'Taker'}</td><td class="num">${formatMoney(t.fee ?? 0)}</td><td><button type="button" data-share="${t.tradeId}">Share</button></td></tr>`).join('') || emptyRow(8, 'No trades yet');
     }
   }
 
   private async loadLeaderboard(): Promise<void> {
-    const res = await this.api.call('GET', '/leaderboard?limit=20');
+    const res = await this.api.call('GET', this.leaderboardScope === 'all' ? '/leaderboard?limit=20' : '/leaderboard/following');
     if (!res.ok) return;
     const me = this.api.user?.id;
     byId('leaderboard').innerHTML = res.data.entries.map((e: any) =>
-      `<tr${e.userId === me ? ' class="selected"' : ''}><td>${e.rank}</td><td>${esc(e.username ?? e.userId)}</td><td class="num">${formatMoney(e.equity)}</td><td class="num ${signClass(e.returnPct)}">${formatPercent(e.returnPct / 100)}</td><td class="num">${formatPercent(-e.maxDrawdownPct / 100)}</td></tr>`).join('') || emptyRow(5, 'Nobody ranked yet: the leaderboard fills once participants hold something'); // percent, not cents
+      `<tr${e.userId === me ? ' class="selected"' : ''}><td>${e.rank}</td><td><button type="button" class="link" data-profile="${esc(e.userId)}">${esc(e.displayName ?? e.username ?? e.userId)}</button></td><td class="num">${formatMoney(e.equity)}</td><td class="num ${signClass(e.returnPct)}">${formatPercent(e.returnPct / 100)}</td><td class="num">${formatPercent(-e.maxDrawdownPct / 100)}</td></tr>`).join('') || emptyRow(5, this.leaderboardScope === 'all' ? 'Nobody ranked yet: the leaderboard fills once participants hold something' : 'Follow participants from their profiles to see them here'); // percent, not cents
   }
 
   private drawSymbols(): void {
@@ -650,6 +657,22 @@ export class TraderScreen {
   }
 
   private wireTabs(): void {
+    byId('trade-history').addEventListener('click', (e) => {
+      const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-share]');
+      const fill = b === null ? undefined : this.shareable.get(Number(b.dataset.share));
+      if (fill !== undefined) this.onShare(fill);
+    });
+    byId('leaderboard').addEventListener('click', (e) => {
+      const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-profile]');
+      if (b !== null) this.onProfile(b.dataset.profile!);
+    });
+    byId('leaderboard-scope').addEventListener('click', (e) => {
+      const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-scope]');
+      if (b === null) return;
+      this.leaderboardScope = b.dataset.scope as typeof this.leaderboardScope;
+      byId('leaderboard-scope').querySelectorAll('button').forEach((x) => x.classList.toggle('active', x === b));
+      void this.loadLeaderboard();
+    });
     const tabs = byId('activity-tabs');
     tabs.addEventListener('click', (e) => {
       const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-tab]');
