@@ -136,9 +136,14 @@ describe('browser social UI', () => {
       await org.page.click('#auth-submit');
       await org.page.waitForSelector('#connection[data-state=live]');
       await tab(org, 'feed');
-      await org.page.waitForSelector('#feed .post button[data-moderate="hide"]');
-      await org.page.click('#feed .post button[data-moderate="hide"]');
-      await org.page.waitForFunction(() => document.querySelectorAll('#feed .post').length === 0);
+      // an announcement from the same form: pinned on every participant's feed, live
+      await org.page.check('#post-form input[name=announce]');
+      await org.page.fill('#post-text', 'Prizes at 5 pm');
+      await org.page.click('#post-form button[type=submit]');
+      await bob.page.waitForFunction(() => [...document.querySelectorAll('#feed .post.pinned .post-text')].some((p) => p.textContent === 'Prizes at 5 pm'));
+      await org.page.waitForSelector('#feed .post:not(.pinned) button[data-moderate="hide"]');
+      await org.page.click('#feed .post:not(.pinned) button[data-moderate="hide"]');
+      await org.page.waitForFunction(() => document.querySelectorAll('#feed .post:not(.pinned)').length === 0);
       expect(org.errors).toEqual([]);
     } finally {
       await org.context.close();
@@ -146,7 +151,28 @@ describe('browser social UI', () => {
     await bob.page.reload();
     await bob.page.waitForSelector('#connection[data-state=live]');
     await tab(bob, 'feed');
-    await bob.page.waitForFunction(() => document.getElementById('feed')?.textContent?.includes('No posts yet'));
+    await bob.page.waitForFunction(() => document.querySelectorAll('#feed .post').length === 1 && document.querySelector('#feed .post.pinned') !== null);
+  });
+
+  it('alice names herself and shows her positions from her own profile; bob sees the name on the leaderboard and her positions', async () => {
+    await tab(alice, 'leaderboard');
+    await alice.page.click('#my-profile');
+    await alice.page.waitForSelector('#profile-edit');
+    await alice.page.fill('#profile-edit input[name=displayName]', 'Alice <i>the</i> Bold');
+    await alice.page.fill('#profile-edit textarea[name=bio]', 'Value investor');
+    await alice.page.check('#profile-edit input[name=showPositions]');
+    await alice.page.click('#profile-edit button[type=submit]');
+    await alice.page.waitForFunction(() => document.getElementById('profile-verdict')?.textContent === 'Saved');
+    expect(await alice.page.textContent('#profile h3')).toContain('Alice <i>the</i> Bold');
+
+    const aliceId = await userId('alice');
+    await tab(bob, 'leaderboard');
+    await bob.page.click('#leaderboard-scope [data-scope="all"]');
+    await bob.page.waitForFunction((id) => document.querySelector(`#leaderboard button[data-profile="${id}"]`)?.textContent === 'Alice <i>the</i> Bold', aliceId);
+    await bob.page.click(`#leaderboard button[data-profile="${aliceId}"]`);
+    await bob.page.waitForFunction(() => document.getElementById('profile')?.textContent?.includes('ACME 3'));
+    expect(await bob.page.locator('#profile i').count()).toBe(0);
+    expect(await bob.page.textContent('#profile')).toContain('Value investor');
   });
 });
 

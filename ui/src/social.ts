@@ -68,6 +68,7 @@ export class SocialPanel {
 
   constructor(private readonly api: Api) {
     this.organiser = api.user?.role === 'ADMIN';
+    byId('post-announce').hidden = !this.organiser;
     this.wire();
   }
 
@@ -124,12 +125,21 @@ export class SocialPanel {
     const p = res.data;
     const mine = p.userId === this.api.user?.id;
     const follows = this.following.has(p.userId);
+    const own = mine ? await this.api.call('GET', '/account/profile') : null;
+    const edit =
+      own === null || !own.ok
+        ? ''
+        : `<form id="profile-edit" novalidate><label>Display name <input name="displayName" maxlength="40" autocomplete="nickname" value="${esc(own.data.displayName ?? '')}"></label>
+          <label>Bio <textarea name="bio" maxlength="280" rows="2">${esc(own.data.bio ?? '')}</textarea></label>
+          <label><input type="checkbox" name="showPositions"${own.data.showPositions ? ' checked' : ''}> Show my open positions</label>
+          <button type="submit">Save</button> <span id="profile-verdict" role="status" aria-live="polite"></span></form>`;
     const positions = p.positions === null ? '<p class="muted">Positions not shown</p>' : `<p>${p.positions.map((x: { symbol: string; quantity: number }) => `${esc(x.symbol)} ${esc(formatShares(x.quantity))}`).join(', ') || 'No open positions'}</p>`;
     box.hidden = false;
     box.innerHTML = `<h3>${esc(p.displayName ?? p.username)} <span class="muted">@${esc(p.username)}</span></h3>
       <p>${esc(p.bio ?? '')}</p>
       <dl class="figures"><div><dt>Rank</dt><dd>${p.rank ?? '—'}</dd></div><div><dt>Return</dt><dd>${p.returnPct === null ? '—' : esc(formatPercent(p.returnPct / 100))}</dd></div><div><dt>Max drawdown</dt><dd>${p.maxDrawdownPct === null ? '—' : esc(formatPercent(-p.maxDrawdownPct / 100))}</dd></div><div><dt>Sharpe</dt><dd>${p.sharpe === null ? '—' : p.sharpe.toFixed(2)}</dd></div><div><dt>Trades</dt><dd>${p.trades}</dd></div><div><dt>Followers</dt><dd>${p.followers}</dd></div></dl>
       ${positions}
+      ${edit}
       ${mine ? '' : `<button type="button" id="profile-follow" data-user="${esc(p.userId)}">${follows ? 'Unfollow' : 'Follow'}</button>`}
       <button type="button" id="profile-close">Close</button>`;
   }
@@ -186,14 +196,18 @@ export class SocialPanel {
       e.preventDefault();
       const text = byId<HTMLTextAreaElement>('post-text');
       if (text.value.trim() === '') return setText('post-verdict', 'Write something first', 'rejected');
-      const res = await this.api.call('POST', '/feed/posts', { text: text.value, ...(this.attached === null ? {} : { tradeId: this.attached.tradeId }) });
+      const announce = this.organiser && (byId<HTMLFormElement>('post-form').elements.namedItem('announce') as HTMLInputElement).checked;
+      const res = announce
+        ? await this.api.call('POST', '/admin/announcements', { text: text.value })
+        : await this.api.call('POST', '/feed/posts', { text: text.value, ...(this.attached === null ? {} : { tradeId: this.attached.tradeId }) });
       if (!res.ok) return setText('post-verdict', `Not posted: ${refusalText(res.code, res.error)}`, 'rejected');
       setText('post-verdict', 'Posted', 'accepted');
       text.value = '';
       this.attached = null;
       this.drawAttached();
       // your own post comes back live too; add it now in case the socket is reconnecting
-      this.posts = [res.data, ...this.posts.filter((x) => x.postId !== res.data.postId)];
+      if (res.data.pinned) this.pinned = [res.data, ...this.pinned.filter((x) => x.postId !== res.data.postId)];
+      else this.posts = [res.data, ...this.posts.filter((x) => x.postId !== res.data.postId)];
       this.drawFeed();
     });
     byId('post-fill').addEventListener('click', (e) => {
@@ -268,6 +282,24 @@ export class SocialPanel {
       this.unread = res.data.unread;
       this.notes = this.notes.map((n) => ({ ...n, read: true }));
       this.drawNotes();
+    });
+    byId('my-profile').addEventListener('click', () => {
+      (document.querySelector<HTMLButtonElement>('#activity-tabs [data-tab="leaderboard"]'))?.click();
+      void this.showProfile(this.api.user!.id);
+    });
+    byId('profile').addEventListener('submit', async (e) => {
+      const form = (e.target as HTMLElement).closest<HTMLFormElement>('#profile-edit');
+      if (form === null) return;
+      e.preventDefault();
+      const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;
+      const res = await this.api.call('POST', '/account/profile', {
+        displayName: value('displayName').trim() === '' ? null : value('displayName'),
+        bio: value('bio') === '' ? null : value('bio'),
+        showPositions: (form.elements.namedItem('showPositions') as HTMLInputElement).checked,
+      });
+      if (!res.ok) return setText('profile-verdict', `Not saved: ${refusalText(res.code, res.error)}`, 'rejected');
+      await this.showProfile(this.api.user!.id);
+      setText('profile-verdict', 'Saved', 'accepted');
     });
     byId('profile').addEventListener('click', async (e) => {
       const t = e.target as HTMLElement;
