@@ -1,3 +1,4 @@
+import { readFileSync } from 'fs';
 import { spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import { createServer } from 'net';
@@ -22,14 +23,37 @@ const DIST = join(ROOT, 'dist');
 
 export type ServiceName = 'engine' | 'db-writer' | 'api' | 'ws-server' | 'data-server';
 
+/**
+ * A port for a service to listen on, free now and handed out once per test process. Taken from
+ * below the kernel's ephemeral range (ip_local_port_range, 32768-60999 by default), never from it:
+ * a port the kernel gave out as free (port 0) is in that range, and between the look and the
+ * service's bind it could become the local port of an outgoing connection (a browser's, a Redis
+ * client's), and the service then failed with EADDRINUSE.
+ */
+const handedOut = new Set<number>();
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  let ephemeralStart = 32768;
+  try {
+    ephemeralStart = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || ephemeralStart;
+  } catch {
+    // not Linux: the default range
+  }
+  const low = Math.max(1024, ephemeralStart - 12_000);
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const port = low + Math.floor(Math.random() * (ephemeralStart - low));
+    if (handedOut.has(port) || !(await bindable(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port between ${low} and ${ephemeralStart}`);
+}
+
+/** Whether a server can listen on `port` on every address, as the services do. */
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, () => srv.close(() => resolve(true)));
   });
 }
 

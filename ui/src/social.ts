@@ -135,9 +135,10 @@ export class SocialPanel {
           <button type="submit">Save</button> <span id="profile-verdict" role="status" aria-live="polite"></span></form>`;
     const positions = p.positions === null ? '<p class="muted">Positions not shown</p>' : `<p>${p.positions.map((x: { symbol: string; quantity: number }) => `${esc(x.symbol)} ${esc(formatShares(x.quantity))}`).join(', ') || 'No open positions'}</p>`;
     box.hidden = false;
+    const percent = (v: number | null, sign = 1) => (v === null ? '—' : esc(formatPercent((sign * v) / 100))); // percent, not cents
     box.innerHTML = `<h3>${esc(p.displayName ?? p.username)} <span class="muted">@${esc(p.username)}</span></h3>
       <p>${esc(p.bio ?? '')}</p>
-      <dl class="figures"><div><dt>Rank</dt><dd>${p.rank ?? '—'}</dd></div><div><dt>Return</dt><dd>${p.returnPct === null ? '—' : esc(formatPercent(p.returnPct / 100))}</dd></div><div><dt>Max drawdown</dt><dd>${p.maxDrawdownPct === null ? '—' : esc(formatPercent(-p.maxDrawdownPct / 100))}</dd></div><div><dt>Sharpe</dt><dd>${p.sharpe === null ? '—' : p.sharpe.toFixed(2)}</dd></div><div><dt>Trades</dt><dd>${p.trades}</dd></div><div><dt>Followers</dt><dd>${p.followers}</dd></div></dl>
+      <dl class="figures"><div><dt>Rank</dt><dd>${p.rank ?? '—'}</dd></div><div><dt>Return</dt><dd>${percent(p.returnPct)}</dd></div><div><dt>Max drawdown</dt><dd>${percent(p.maxDrawdownPct, -1)}</dd></div><div><dt>Sharpe</dt><dd>${p.sharpe === null ? '—' : p.sharpe.toFixed(2)}</dd></div><div><dt>Trades</dt><dd>${p.trades}</dd></div><div><dt>Followers</dt><dd>${p.followers}</dd></div></dl>
       ${positions}
       ${edit}
       ${mine ? '' : `<button type="button" id="profile-follow" data-user="${esc(p.userId)}">${follows ? 'Unfollow' : 'Follow'}</button>`}
