@@ -69,7 +69,7 @@ export function feedRoutes(ctx: ApiContext): Router {
   r.get('/posts/:postId/comments', async (req, res) => {
     const postId = postIdParam.parse(req.params.postId);
     const { limit, cursor } = feedQuery.parse(req.query);
-    await visiblePost(ctx, postId, userOf(req));
+    await visibleAuthor(ctx, postId);
     // oldest first, as a conversation reads; the cursor is the last comment's id
     const rows = await ctx.prisma.postComment.findMany({
       where: { postId: BigInt(postId), ...visible, ...(cursor === undefined ? {} : { id: { gt: BigInt(cursor) } }) },
@@ -86,7 +86,7 @@ export function feedRoutes(ctx: ApiContext): Router {
     const postId = postIdParam.parse(req.params.postId);
     const { text } = commentBody.parse(req.body);
     await refuseMuted(ctx, me);
-    const post = await visiblePost(ctx, postId, me);
+    const post = await visibleAuthor(ctx, postId);
     const c = await ctx.prisma.postComment.create({ data: { postId: BigInt(postId), authorId: me, text }, include: { author: authorSelect } });
     if (post.authorId !== me) {
       const said = text.length > 80 ? `${text.slice(0, 79)}…` : text;
@@ -99,7 +99,7 @@ export function feedRoutes(ctx: ApiContext): Router {
   r.post('/posts/:postId/like', async (req, res) => {
     const me = userOf(req);
     const postId = postIdParam.parse(req.params.postId);
-    const post = await visiblePost(ctx, postId, me);
+    const post = await visibleAuthor(ctx, postId);
     const { count } = await ctx.prisma.postLike.createMany({ data: [{ postId: BigInt(postId), userId: me }], skipDuplicates: true });
     if (count === 1 && post.authorId !== me) await notify(ctx, [{ userId: post.authorId, kind: 'LIKE', source: `like:${postId}:${me}`, text: `${await nameOf(ctx, me)} liked your post`, data: { postId, userId: me } }]);
     ok(res, { postId, liked: true, likes: await ctx.prisma.postLike.count({ where: { postId: BigInt(postId) } }) });
@@ -115,6 +115,13 @@ export function feedRoutes(ctx: ApiContext): Router {
 
 async function visiblePost(ctx: ApiContext, postId: number, me: string) {
   const post = await ctx.prisma.post.findFirst({ where: { id: BigInt(postId), ...visible }, include: postInclude(me) });
+  if (post === null) throw new ApiError(404, ErrorCode.NOT_FOUND, `No post ${postId}`);
+  return post;
+}
+
+/** A visible post's author, for what only needs the post to be there (a comment, a like): not its counts. */
+async function visibleAuthor(ctx: ApiContext, postId: number) {
+  const post = await ctx.prisma.post.findFirst({ where: { id: BigInt(postId), ...visible }, select: { authorId: true } });
   if (post === null) throw new ApiError(404, ErrorCode.NOT_FOUND, `No post ${postId}`);
   return post;
 }

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { http } from '../harness/client';
 import type { Stack } from '../harness/stack';
 
 /** Debian's Chromium, driven headless by playwright-core; fails loudly when it is not installed. */
@@ -116,4 +117,10 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
   });
   return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** A participant's id by username, from the organiser's list (the page itself shows no ids). */
+export async function participantId(stack: Stack, adminToken: string, username: string): Promise<string> {
+  const res = await http(stack, 'GET', '/admin/participants', { token: adminToken });
+  return res.body.data.find((p: { username: string }) => p.username === username).id as string;
 }

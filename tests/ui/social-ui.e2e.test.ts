@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { admin, http, loginAdmin } from '../harness/client';
 import { Stack } from '../harness/stack';
-import { launchBrowser, openTrader, seriousAxeViolations, signUp, type Trader } from './browser';
+import { launchBrowser, openTrader, participantId, seriousAxeViolations, signUp, type Trader } from './browser';
 
 /**
  * The social layer on the participant's screen, in a real browser against the real stack: a fill
@@ -15,10 +15,7 @@ describe('browser social UI', () => {
   let alice: Trader;
   let bob: Trader;
 
-  const userId = async (username: string): Promise<string> => {
-    const res = await http(stack, 'GET', '/admin/participants', { token: adminToken });
-    return res.body.data.find((p: { username: string }) => p.username === username).id as string;
-  };
+  const userId = (username: string) => participantId(stack, adminToken, username);
   const tab = (t: Trader, name: string) => t.page.click(`#activity-tabs [data-tab="${name}"]`);
 
   beforeAll(async () => {

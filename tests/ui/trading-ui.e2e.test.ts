@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'fs';
 import type { Browser } from 'playwright-core';
 import { admin, http, loginAdmin, register } from '../harness/client';
 import { Stack } from '../harness/stack';
-import { fillTicket, launchBrowser, logIn, openTrader, rows, screenshot, seriousAxeViolations, signUp, submitTicket, type Trader } from './browser';
+import { fillTicket, launchBrowser, participantId, logIn, openTrader, rows, screenshot, seriousAxeViolations, signUp, submitTicket, type Trader } from './browser';
 
 /**
  * The browser UI against the real running stack (api, engine, ws-server, db-writer on the real
@@ -15,10 +15,7 @@ describe('browser trading UI', () => {
   let alice: Trader;
   let bob: Trader;
 
-  const userId = async (username: string): Promise<string> => {
-    const res = await http(stack, 'GET', '/admin/participants', { token: adminToken });
-    return res.body.data.find((p: { username: string }) => p.username === username).id as string;
-  };
+  const userId = (username: string) => participantId(stack, adminToken, username);
   const bookLevels = async (t: Trader, side: 'asks' | 'bids') => (await rows(t.page, `#book-${side}`)).map(([price, qty]) => `${price} x ${qty}`);
 
   beforeAll(async () => {
