@@ -2,11 +2,13 @@
  * npm run bench:ws — market data to many screens. For each client count (BENCH_WS_CLIENTS,
  * default 1000,2000,5000,10000) the project's ws-server and a bare socket.io server (one emit per
  * engine message to a room, nothing else: bench/ws/bare-server.ts) take turns serving the same
- * number of socket.io-client websocket connections (in BENCH_WS_WORKERS processes), each
+ * number of socket.io-client websocket connections (in BENCH_WS_WORKERS processes), in
+ * BENCH_WS_ROUNDS rounds (2: ws-server, bare, bare, ws-server; each server's windows pooled), each
  * subscribed to one of three symbols' market data, while a driver changes the books
  * BENCH_WS_CHANGES_PER_SECOND times a second (50: about 17 changes a second per symbol). Measured
  * per server: how old each message is on arrival (p50, p99, max), update-id gaps, conflated
- * sockets, CPU and peak memory of the server process, and handshake times; for the ws-server also
+ * sockets, CPU and peak memory of the server process, its garbage collection, how busy the machine
+ * was (and how much of it the clients took), and handshake times; for the ws-server also
  * a burst of private orders (BENCH_WS_BURST, 1000) from 20 participants during the flow, each
  * owner's order update delay. One JSON line last.
  */
@@ -18,7 +20,9 @@ import { ENTRY_FIELD } from '../contracts/commands';
 import { names } from '../contracts/names';
 import { admin, connectSocket, http, loginAdmin, register, type ClientSocket, type Participant } from '../tests/harness/client';
 import { REDIS_URL, Stack } from '../tests/harness/stack';
-import { cpuSecondsFromStat } from './lib/cpu-meter';
+import { cpuSecondsFromStat, machineSecondsFromStat } from './lib/cpu-meter';
+import type { GcWindow } from '../runtime/gc-meter';
+import type { ConflationReason } from '../ws-server/market-fanout';
 import { quantileWithin, readHistogram } from './lib/server-latency';
 
 const COUNTS = (process.env.BENCH_WS_CLIENTS ?? '1000,2000,5000,10000').split(',').map((c) => {
@@ -30,6 +34,9 @@ const SECONDS = Number(process.env.BENCH_WS_SECONDS ?? 10);
 const RATE = Number(process.env.BENCH_WS_CHANGES_PER_SECOND ?? 50);
 const WORKERS = Number(process.env.BENCH_WS_WORKERS ?? 4);
 const BURST = Number(process.env.BENCH_WS_BURST ?? 1000);
+/** rounds per client count, each server measured once a round, the order turned every round (ABBA): a noisy minute of a shared machine falls on both */
+const ROUNDS = Number(process.env.BENCH_WS_ROUNDS ?? 2);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_WS_ROUNDS takes a whole number of rounds from 1, not "${process.env.BENCH_WS_ROUNDS}"`);
 const SYMBOLS = ['AAA', 'BBB', 'CCC'];
 const log = (msg: string) => process.stderr.write(`[bench:ws] ${msg}\n`);
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -103,6 +110,8 @@ function startDriver(redis: Redis, stream: string, mm: Participant): () => void 
 
 interface ServerResult {
   clients: number;
+  /** the delay histogram (1 ms buckets), for pooling rounds; left out of the output */
+  hist?: number[];
   connected: number;
   p50ms: number;
   p99ms: number;
@@ -115,7 +124,12 @@ interface ServerResult {
   /** ws-server only: sockets a message cut short for its age did not reach, carried on by the next depth message instead of conflated */
   carried?: number;
   /** ws-server only: socket-symbol conflations by reason (send buffer past its bytes or packets, or a message cut short for its wait) */
-  conflatedBy?: Record<'bytes' | 'packets' | 'cut', number>;
+  conflatedBy?: Record<ConflationReason, number>;
+  /**
+   * ws-server only: the same while the clients were connecting, before the window: a socket
+   * conflated then and resynced in the window is a `conflated` notice the clients count
+   */
+  conflatedWhileConnecting?: Record<ConflationReason, number>;
   /** at the end of the window, the longest any client had gone without market data */
   stalestMs: number;
   /** the client processes' own event-loop delay in the window (the worst process): time the server is not to blame for */
@@ -126,6 +140,13 @@ interface ServerResult {
    */
   stages?: Record<'arrival' | 'room' | 'behind', { count: number; p50ms: number | null; p99ms: number | null }>;
   serverLoopDelay?: { p99Ms: number; maxMs: number };
+  /** the server's garbage collection in the window: pauses, their total, the longest, and the full collections among them */
+  serverGc: GcWindow;
+  /**
+   * the two cores in the window (percent of both): busy in all, the client processes' share and
+   * the time stolen by the hypervisor: what else the server waited for
+   */
+  machine: { busyPct: number; clientsPct: number; stealPct: number };
   cpuPct: number;
   peakRssMb: number;
   connectP50ms: number;
@@ -153,27 +174,56 @@ function loopDelayOf(metrics: string): { p99Ms: number; maxMs: number } {
   return { p99Ms: read('0.99'), maxMs: read('max') };
 }
 
+/** the ws-server's conflations between two scrapes, by reason */
+function conflatedBetween(before: string, after: string): Record<ConflationReason, number> {
+  const of = (text: string, r: ConflationReason) => counter(text, `ws_market_data_conflated_total\\{reason="${r}"\\}`);
+  return { bytes: of(after, 'bytes') - of(before, 'bytes'), packets: of(after, 'packets') - of(before, 'packets'), cut: of(after, 'cut') - of(before, 'cut') };
+}
+
 /** a counter of a scrape of the ws-server's /metrics (0 when absent) */
 function counter(text: string, name: string): number {
   return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
 }
 
-async function measure(name: string, url: string, token: string | null, pid: number, clients: number, burst: (() => Promise<ServerResult['burst']>) | null, metricsUrl: string | null = null): Promise<ServerResult> {
+/** the ws-server's garbage collection since the previous scrape, from its metrics (milliseconds) */
+function gcOf(metrics: string): GcWindow {
+  const read = (stat: string) => round(1000 * Number(new RegExp(`^ws_gc_since_scrape_seconds\\{stat="${stat}"\\} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN), 1);
+  const pauses = (kind: string) => Number(new RegExp(`^ws_gc_since_scrape_pauses\\{kind="${kind}"\\} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN);
+  return { count: pauses('all'), totalMs: read('total'), maxMs: read('max'), major: pauses('major'), majorMaxMs: read('major_max') };
+}
+
+/** How a server's garbage collection is read for a window: `read()` at its start (to start it) and at its end. */
+type GcSource = { read(): Promise<GcWindow> } | 'metrics';
+
+async function measure(name: string, url: string, token: string | null, pid: number, clients: number, burst: (() => Promise<ServerResult['burst']>) | null, gcSource: GcSource, metricsUrl: string | null = null): Promise<ServerResult> {
   const workers = Array.from({ length: WORKERS }, () => fork(join(__dirname, 'ws', 'clients.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
   let peak = 0;
   const peakTimer = setInterval(() => (peak = Math.max(peak, sample(pid).rssMb)), 250);
+  const metricsAtStart = metricsUrl === null ? '' : await (await fetch(metricsUrl)).text();
   const started = performance.now();
   const per = Math.ceil(clients / WORKERS);
   const starts = await Promise.all(workers.map((w, i) => ask<{ connected: number; failed: number }>(w, { kind: 'start', url, token, count: Math.min(per, clients - i * per), symbols: SYMBOLS, offset: i * per }, 'started')));
   log(`${name}: ${starts.reduce((a, s) => a + s.connected, 0)} of ${clients} connected in ${round((performance.now() - started) / 1000)} s (${starts.reduce((a, s) => a + s.failed, 0)} failed)`);
   await Promise.all(workers.map((w) => ask(w, { kind: 'reset' }, 'reset')));
   const before = sample(pid).cpu;
-  // this scrape also starts the server's event-loop window (each scrape reads and restarts it)
+  const clientsBefore = workers.reduce((a, w) => a + sample(w.pid!).cpu, 0);
+  const machineBefore = machineSecondsFromStat(readFileSync('/proc/stat', 'utf8'));
+  // this scrape also starts the server's event-loop and GC windows (each scrape reads and restarts them)
   const metricsBefore = metricsUrl === null ? '' : await (await fetch(metricsUrl)).text();
+  if (gcSource !== 'metrics') await gcSource.read();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const cpu = sample(pid).cpu - before;
+  const clientsCpu = workers.reduce((a, w) => a + sample(w.pid!).cpu, 0) - clientsBefore;
+  const machineAfter = machineSecondsFromStat(readFileSync('/proc/stat', 'utf8'));
   const metricsAfter = metricsUrl === null ? '' : await (await fetch(metricsUrl)).text();
+  const serverGc = gcSource === 'metrics' ? gcOf(metricsAfter) : await gcSource.read();
+  const machineTotal = machineAfter.total - machineBefore.total;
+  const machine = {
+    busyPct: round((100 * (machineAfter.busy - machineBefore.busy)) / machineTotal),
+    clientsPct: round((100 * clientsCpu) / machineTotal),
+    stealPct: round((100 * (machineAfter.steal - machineBefore.steal)) / machineTotal),
+  };
   const merged = metricsUrl === null ? undefined : counter(metricsAfter, 'ws_market_data_merged_total') - counter(metricsBefore, 'ws_market_data_merged_total');
   const wall = (performance.now() - t0) / 1000;
   const reports = await Promise.all(workers.map((w) => ask<Report>(w, { kind: 'report' }, 'report')));
@@ -186,6 +236,7 @@ async function measure(name: string, url: string, token: string | null, pid: num
   const connects = reports.flatMap((r) => r.connectMs).sort((a, b) => a - b);
   const result: ServerResult = {
     clients,
+    hist,
     connected: reports.reduce((a, r) => a + r.connected, 0),
     p50ms: percentileOf(hist, 0.5),
     p99ms: percentileOf(hist, 0.99),
@@ -198,23 +249,72 @@ async function measure(name: string, url: string, token: string | null, pid: num
       : {
           merged,
           carried: counter(metricsAfter, 'ws_market_data_carried_total') - counter(metricsBefore, 'ws_market_data_carried_total'),
-          conflatedBy: Object.fromEntries(
-            (['bytes', 'packets', 'cut'] as const).map((r) => [r, counter(metricsAfter, `ws_market_data_conflated_total\\{reason="${r}"\\}`) - counter(metricsBefore, `ws_market_data_conflated_total\\{reason="${r}"\\}`)]),
-          ) as ServerResult['conflatedBy'],
+          conflatedBy: conflatedBetween(metricsBefore, metricsAfter),
+          conflatedWhileConnecting: conflatedBetween(metricsAtStart, metricsBefore),
         }),
     stalestMs: Math.max(...reports.map((r) => r.stalestMs)),
     clientLoopDelay: { p99Ms: round(Math.max(...reports.map((r) => r.loopDelayP99Ms)), 0), maxMs: round(Math.max(...reports.map((r) => r.loopDelayMaxMs)), 0) },
     ...(metricsUrl === null ? {} : { stages: stagesBetween(metricsBefore, metricsAfter), serverLoopDelay: loopDelayOf(metricsAfter) }),
+    serverGc,
+    machine,
     cpuPct: round((100 * cpu) / wall),
     peakRssMb: round(peak, 0),
     connectP50ms: round(connects[Math.floor(connects.length / 2)] ?? NaN, 0),
     connectP99ms: round(connects[Math.floor(connects.length * 0.99)] ?? NaN, 0),
     ...(burstResult === undefined ? {} : { burst: burstResult }),
   };
-  log(`${name} ${clients}: ${JSON.stringify(result)}`);
+  log(`${name} ${clients}: ${JSON.stringify({ ...result, hist: undefined })}`);
   // let the server settle (sockets closing) before the next turn
   await new Promise((r) => setTimeout(r, 2000));
   return result;
+}
+
+interface Ratios {
+  p50Ratio: number;
+  p99Ratio: number;
+}
+interface Round extends Ratios {
+  ws: ServerResult;
+  bare: ServerResult;
+}
+
+/** One server's windows of a client count taken together: delays from all its windows' messages, the worst of the rest. */
+interface Pooled {
+  windows: number;
+  p50ms: number;
+  p99ms: number;
+  maxMs: number;
+  messages: number;
+  gaps: number;
+  conflated: number;
+  /** the fewest clients connected in any window */
+  connected: number;
+  stalestMs: number;
+  cpuPct: number;
+  peakRssMb: number;
+}
+
+function pooled(windows: ServerResult[]): Pooled {
+  const hist = windows[0].hist!.map((_, i) => windows.reduce((a, w) => a + w.hist![i], 0));
+  const sum = (f: (w: ServerResult) => number) => windows.reduce((a, w) => a + f(w), 0);
+  const max = (f: (w: ServerResult) => number) => Math.max(...windows.map(f));
+  return {
+    windows: windows.length,
+    p50ms: percentileOf(hist, 0.5),
+    p99ms: percentileOf(hist, 0.99),
+    maxMs: max((w) => w.maxMs),
+    messages: sum((w) => w.messages),
+    gaps: sum((w) => w.gaps),
+    conflated: sum((w) => w.conflated),
+    connected: Math.min(...windows.map((w) => w.connected)),
+    stalestMs: max((w) => w.stalestMs),
+    cpuPct: round(sum((w) => w.cpuPct) / windows.length),
+    peakRssMb: max((w) => w.peakRssMb),
+  };
+}
+
+function ratios(ws: { p50ms: number; p99ms: number }, bare: { p50ms: number; p99ms: number }): Ratios {
+  return { p50Ratio: round(ws.p50ms / Math.max(1, bare.p50ms), 2), p99Ratio: round(ws.p99ms / Math.max(1, bare.p99ms), 2) };
 }
 
 /** BURST orders from 20 participants over REST while the flow goes on; each owner's order update delay (its socket's arrival minus its send). */
@@ -254,7 +354,8 @@ async function main(): Promise<void> {
   const redis = new Redis(REDIS_URL);
   const bare = fork(join(__dirname, 'ws', 'bare-server.js'), [String(BARE_PORT), REDIS_URL, stack.prefix], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise<void>((resolve) => bare.once('message', () => resolve()));
-  const results: { clients: number; ws: ServerResult; bare: ServerResult; p50Ratio: number; p99Ratio: number }[] = [];
+  const bareGc = { read: async () => (await ask<{ gc: GcWindow }>(bare, { kind: 'gc' }, 'gc')).gc };
+  const results: ({ clients: number; ws: Pooled; bare: Pooled; rounds: Round[] } & Ratios)[] = [];
   try {
     const token = await loginAdmin(stack);
     for (const s of SYMBOLS) await admin(stack, token, 'symbols', { symbol: s, tickSize: 0.01 });
@@ -271,9 +372,26 @@ async function main(): Promise<void> {
     }
     const stop = startDriver(redis, names(stack.prefix).inputStream, mm);
     for (const clients of COUNTS) {
-      const ws = await measure('ws-server', stack.wsUrl, viewer.token, stack.procs.get('ws-server')!.pid!, clients, () => privateBurst(stack, owners), stack.wsMetricsUrl);
-      const b = await measure('bare socket.io', `http://127.0.0.1:${BARE_PORT}`, null, bare.pid!, clients, null);
-      results.push({ clients, ws, bare: b, p50Ratio: round(ws.p50ms / Math.max(1, b.p50ms), 2), p99Ratio: round(ws.p99ms / Math.max(1, b.p99ms), 2) });
+      const wsTurn = (round: number) => measure('ws-server', stack.wsUrl, viewer.token, stack.procs.get('ws-server')!.pid!, clients, round === 0 ? () => privateBurst(stack, owners) : null, 'metrics', stack.wsMetricsUrl);
+      const bareTurn = () => measure('bare socket.io', `http://127.0.0.1:${BARE_PORT}`, null, bare.pid!, clients, null, bareGc);
+      const rounds: Round[] = [];
+      // ws-server, bare, then bare, ws-server, ...: a slower minute of the machine falls on both alike
+      for (let r = 0; r < ROUNDS; r++) {
+        log(`${clients} clients, round ${r + 1} of ${ROUNDS}`);
+        let ws: ServerResult;
+        let b: ServerResult;
+        if (r % 2 === 0) {
+          ws = await wsTurn(r);
+          b = await bareTurn();
+        } else {
+          b = await bareTurn();
+          ws = await wsTurn(r);
+        }
+        rounds.push({ ws, bare: b, ...ratios(ws, b) });
+      }
+      const ws = pooled(rounds.map((r) => r.ws));
+      const b = pooled(rounds.map((r) => r.bare));
+      results.push({ clients, ws, bare: b, ...ratios(ws, b), rounds: rounds.map((r) => ({ ...r, ws: { ...r.ws, hist: undefined }, bare: { ...r.bare, hist: undefined } })) });
     }
     stop();
     for (const o of owners) o.socket.close();
@@ -282,7 +400,7 @@ async function main(): Promise<void> {
     redis.disconnect();
     await stack.stop();
   }
-  process.stdout.write(JSON.stringify({ bench: 'ws', seconds: SECONDS, changesPerSecond: RATE, workers: WORKERS, results }) + '\n');
+  process.stdout.write(JSON.stringify({ bench: 'ws', seconds: SECONDS, rounds: ROUNDS, changesPerSecond: RATE, workers: WORKERS, results }) + '\n');
 }
 
 const BARE_PORT = Number(process.env.BENCH_WS_BARE_PORT ?? 3901);

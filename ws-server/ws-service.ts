@@ -15,6 +15,7 @@ import type { Logger } from '../runtime/logger';
 import { seriesOf } from '../runtime/metric-series';
 import { connectRedis } from '../runtime/redis';
 import { startHealthServer } from '../runtime/health-server';
+import { startGcMeter, type GcWindow } from '../runtime/gc-meter';
 import { route, rooms } from './router';
 import { MarketFanout, type FanoutObserver } from './market-fanout';
 
@@ -75,6 +76,30 @@ new Gauge({
     this.set({ quantile: '0.99' }, loopDelay.percentile(99) / 1e9);
     this.set({ quantile: 'max' }, loopDelay.max / 1e9);
     loopDelay.reset();
+  },
+});
+/** garbage collection since the previous scrape: a stall all clients see at once is often a full collection */
+const gc = startGcMeter();
+let lastGc: GcWindow = gc.read();
+new Gauge({
+  name: 'ws_gc_since_scrape_seconds',
+  help: "The ws-server's garbage collection since the previous scrape: its longest pause (max), longest full collection (major_max) and all its pauses together (total)",
+  labelNames: ['stat'],
+  collect() {
+    const w = (lastGc = gc.read());
+    this.set({ stat: 'max' }, w.maxMs / 1000); // milliseconds, not cents
+    this.set({ stat: 'major_max' }, w.majorMaxMs / 1000); // milliseconds, not cents
+    this.set({ stat: 'total' }, w.totalMs / 1000); // milliseconds, not cents
+  },
+});
+new Gauge({
+  name: 'ws_gc_since_scrape_pauses',
+  help: "The ws-server's garbage-collection pauses in the same window, all of them (all) and the full collections (major)",
+  labelNames: ['kind'],
+  // registered after the gauge above, so collected after it: the window it has just read
+  collect() {
+    this.set({ kind: 'all' }, lastGc.count);
+    this.set({ kind: 'major' }, lastGc.major);
   },
 });
 const SYMBOL = /^[A-Z][A-Z0-9.]{0,9}$/;

@@ -15,11 +15,11 @@ export function cpuSecondsFromStat(stat: string): number {
   return (Number(afterName[11]) + Number(afterName[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
-/** busy and total seconds of all cores from the first line of /proc/stat */
-export function machineSecondsFromStat(procStat: string): { busy: number; total: number } {
+/** busy and total seconds of all cores from the first line of /proc/stat, and of the busy the time stolen by the hypervisor (another tenant's) */
+export function machineSecondsFromStat(procStat: string): { busy: number; total: number; steal: number } {
   const [user, nice, system, idle, iowait, irq, softirq, steal] = procStat.split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const total = user + nice + system + idle + iowait + irq + softirq + steal;
-  return { busy: (total - idle - iowait) / CLOCK_TICKS_PER_SECOND, total: total / CLOCK_TICKS_PER_SECOND };
+  return { busy: (total - idle - iowait) / CLOCK_TICKS_PER_SECOND, total: total / CLOCK_TICKS_PER_SECOND, steal: steal / CLOCK_TICKS_PER_SECOND };
 }
 
 function processCpu(pid: number): number {

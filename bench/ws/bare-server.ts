@@ -7,6 +7,7 @@
 import http from 'http';
 import Redis from 'ioredis';
 import { Server } from 'socket.io';
+import { startGcMeter } from '../../runtime/gc-meter';
 
 const [port, redisUrl, prefix] = process.argv.slice(2);
 const server = http.createServer();
@@ -22,6 +23,11 @@ void sub.psubscribe(`${prefix}market_data*`);
 sub.on('pmessage', (_pattern: string, _channel: string, text: string) => {
   const m = JSON.parse(text) as { type: string; symbol: string };
   if (m.type === 'depth') io.to(`market:${m.symbol}`).emit('depth', m);
+});
+// its garbage collection per window, asked for like the ws-server's metrics (each read starts a new window)
+const gc = startGcMeter();
+process.on('message', (m: { kind: string }) => {
+  if (m.kind === 'gc') process.send?.({ kind: 'gc', gc: gc.read() });
 });
 server.listen(Number(port), () => process.send?.({ kind: 'listening' }));
 process.on('SIGTERM', () => process.exit(0));

@@ -119,6 +119,9 @@ describe('a slow consumer', () => {
     // the ws-server's metrics count the time it was left without market data, once resynced
     const metrics = await (await fetch(`http://127.0.0.1:${stack.env.WS_METRICS_PORT}/metrics`)).text();
     expect(Number(/^ws_market_data_stage_seconds_count\{stage="behind"\} (\d+)/m.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(1);
+    // and its garbage collection since the previous scrape, to tell a stall every client saw from a slow pass
+    expect(metrics).toMatch(/^ws_gc_since_scrape_seconds\{stat="max"\} [\d.e-]+$/m);
+    expect(metrics).toMatch(/^ws_gc_since_scrape_pauses\{kind="major"\} \d+$/m);
     const quote = (await http(stack, 'GET', '/market/quote/FAST')).body.data;
     expect(quote.lastTradePrice).toBe(50);
     const lastTick = () => events().filter(([name]) => name === 'tick').pop()?.[1] as { lastTradePrice: number | null } | undefined;

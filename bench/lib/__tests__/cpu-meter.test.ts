@@ -8,6 +8,11 @@ describe('reading /proc', () => {
 
   it('counts busy time as everything but idle and iowait', () => {
     const stat = 'cpu  100 5 50 800 40 3 2 0 0 0\ncpu0 50 2 25 400 20 1 1 0 0 0\n';
-    expect(machineSecondsFromStat(stat)).toEqual({ busy: 1.6, total: 10 });
+    expect(machineSecondsFromStat(stat)).toEqual({ busy: 1.6, total: 10, steal: 0 });
+  });
+
+  it('tells the time stolen by the hypervisor, counted as busy', () => {
+    const stat = 'cpu  100 5 50 800 40 3 2 30 0 0\n';
+    expect(machineSecondsFromStat(stat)).toEqual({ busy: 1.9, total: 10.3, steal: 0.3 });
   });
 });
