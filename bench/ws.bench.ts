@@ -3,12 +3,13 @@
  * default 1000,2000,5000,10000) the project's ws-server and a bare socket.io server (one emit per
  * engine message to a room, nothing else: bench/ws/bare-server.ts) take turns serving the same
  * number of socket.io-client websocket connections (in BENCH_WS_WORKERS processes), in
- * BENCH_WS_ROUNDS rounds (2: ws-server, bare, bare, ws-server; each server's windows pooled), each
+ * BENCH_WS_ROUNDS rounds (2: ws-server, bare, bare, ws-server; each server's windows pooled) after
+ * a warm-up window of each (BENCH_WS_WARMUP_SECONDS, 5), each
  * subscribed to one of three symbols' market data, while a driver changes the books
  * BENCH_WS_CHANGES_PER_SECOND times a second (50: about 17 changes a second per symbol). Measured
  * per server: how old each message is on arrival (p50, p99, max), update-id gaps, conflated
  * sockets, CPU and peak memory of the server process, its garbage collection, how busy the machine
- * was (and how much of it the clients took), and handshake times; for the ws-server also
+ * was (and which processes kept it busy), and handshake times; for the ws-server also
  * a burst of private orders (BENCH_WS_BURST, 1000) from 20 participants during the flow, each
  * owner's order update delay. One JSON line last.
  */
@@ -20,7 +21,8 @@ import { ENTRY_FIELD } from '../contracts/commands';
 import { names } from '../contracts/names';
 import { admin, connectSocket, http, loginAdmin, register, type ClientSocket, type Participant } from '../tests/harness/client';
 import { REDIS_URL, Stack } from '../tests/harness/stack';
-import { cpuSecondsFromStat, machineSecondsFromStat } from './lib/cpu-meter';
+import { cpuSecondsFromStat, machineSecondsFromStat, pidsNamed, startCpuMeter, type Groups } from './lib/cpu-meter';
+import { cpus } from 'os';
 import type { GcWindow } from '../runtime/gc-meter';
 import type { ConflationReason } from '../ws-server/market-fanout';
 import { quantileWithin, readHistogram } from './lib/server-latency';
@@ -36,6 +38,8 @@ const WORKERS = Number(process.env.BENCH_WS_WORKERS ?? 4);
 const BURST = Number(process.env.BENCH_WS_BURST ?? 1000);
 /** rounds per client count, each server measured once a round, the order turned every round (ABBA): a noisy minute of a shared machine falls on both */
 const ROUNDS = Number(process.env.BENCH_WS_ROUNDS ?? 2);
+/** seconds of each server serving clients before the first measured window (0: none) */
+const WARMUP_SECONDS = Number(process.env.BENCH_WS_WARMUP_SECONDS ?? 5);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_WS_ROUNDS takes a whole number of rounds from 1, not "${process.env.BENCH_WS_ROUNDS}"`);
 const SYMBOLS = ['AAA', 'BBB', 'CCC'];
 const log = (msg: string) => process.stderr.write(`[bench:ws] ${msg}\n`);
@@ -146,7 +150,7 @@ interface ServerResult {
    * the two cores in the window (percent of both): busy in all, the client processes' share and
    * the time stolen by the hypervisor: what else the server waited for
    */
-  machine: { busyPct: number; clientsPct: number; stealPct: number };
+  machine: { busyPct: number; stealPct: number; byProcessPct: Record<string, number> };
   cpuPct: number;
   peakRssMb: number;
   connectP50ms: number;
@@ -155,6 +159,9 @@ interface ServerResult {
 }
 
 const STAGES = ['arrival', 'room', 'behind'] as const;
+
+/** the pids of the services and the bare server, by name, for the machine's breakdown (set once they run) */
+let SERVICES: Groups = () => ({});
 
 /** the stage histograms between two scrapes of the ws-server's metrics, as bucket bounds in ms */
 function stagesBetween(before: string, after: string): ServerResult['stages'] {
@@ -195,7 +202,7 @@ function gcOf(metrics: string): GcWindow {
 /** How a server's garbage collection is read for a window: `read()` at its start (to start it) and at its end. */
 type GcSource = { read(): Promise<GcWindow> } | 'metrics';
 
-async function measure(name: string, url: string, token: string | null, pid: number, clients: number, burst: (() => Promise<ServerResult['burst']>) | null, gcSource: GcSource, metricsUrl: string | null = null): Promise<ServerResult> {
+async function measure(name: string, url: string, token: string | null, pid: number, clients: number, burst: (() => Promise<ServerResult['burst']>) | null, gcSource: GcSource, metricsUrl: string | null = null, seconds = SECONDS): Promise<ServerResult> {
   const workers = Array.from({ length: WORKERS }, () => fork(join(__dirname, 'ws', 'clients.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
   let peak = 0;
   const peakTimer = setInterval(() => (peak = Math.max(peak, sample(pid).rssMb)), 250);
@@ -206,23 +213,27 @@ async function measure(name: string, url: string, token: string | null, pid: num
   log(`${name}: ${starts.reduce((a, s) => a + s.connected, 0)} of ${clients} connected in ${round((performance.now() - started) / 1000)} s (${starts.reduce((a, s) => a + s.failed, 0)} failed)`);
   await Promise.all(workers.map((w) => ask(w, { kind: 'reset' }, 'reset')));
   const before = sample(pid).cpu;
-  const clientsBefore = workers.reduce((a, w) => a + sample(w.pid!).cpu, 0);
-  const machineBefore = machineSecondsFromStat(readFileSync('/proc/stat', 'utf8'));
   // this scrape also starts the server's event-loop and GC windows (each scrape reads and restarts them)
   const metricsBefore = metricsUrl === null ? '' : await (await fetch(metricsUrl)).text();
   if (gcSource !== 'metrics') await gcSource.read();
+  // every process on the machine that takes part (this one, `loadgen`, drives the books), and the
+  // machine itself: the rest of its busy time is the kernel's and other tenants'
+  const cpuMeter = startCpuMeter(() => ({ ...SERVICES(), clients: workers.map((w) => w.pid!), redis: pidsNamed('redis-server') }));
+  const stealBefore = machineSecondsFromStat(readFileSync('/proc/stat', 'utf8')).steal;
   const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const cpuUse = cpuMeter(1);
+  const stealAfter = machineSecondsFromStat(readFileSync('/proc/stat', 'utf8')).steal;
+  const wallSeconds = (performance.now() - t0) / 1000;
   const cpu = sample(pid).cpu - before;
-  const clientsCpu = workers.reduce((a, w) => a + sample(w.pid!).cpu, 0) - clientsBefore;
-  const machineAfter = machineSecondsFromStat(readFileSync('/proc/stat', 'utf8'));
   const metricsAfter = metricsUrl === null ? '' : await (await fetch(metricsUrl)).text();
   const serverGc = gcSource === 'metrics' ? gcOf(metricsAfter) : await gcSource.read();
-  const machineTotal = machineAfter.total - machineBefore.total;
+  // of both cores: 100 is every core busy the whole window
+  const ofMachine = (cpuMs: number) => round(cpuMs / 10 / wallSeconds / cpus().length);
   const machine = {
-    busyPct: round((100 * (machineAfter.busy - machineBefore.busy)) / machineTotal),
-    clientsPct: round((100 * clientsCpu) / machineTotal),
-    stealPct: round((100 * (machineAfter.steal - machineBefore.steal)) / machineTotal),
+    busyPct: round((100 * cpuUse.coresBusy) / cpus().length),
+    stealPct: ofMachine(1000 * (stealAfter - stealBefore)),
+    byProcessPct: Object.fromEntries(Object.entries(cpuUse.msPerUnit).map(([name, ms]) => [name, ofMachine(ms)])),
   };
   const merged = metricsUrl === null ? undefined : counter(metricsAfter, 'ws_market_data_merged_total') - counter(metricsBefore, 'ws_market_data_merged_total');
   const wall = (performance.now() - t0) / 1000;
@@ -278,21 +289,11 @@ interface Round extends Ratios {
   bare: ServerResult;
 }
 
-/** One server's windows of a client count taken together: delays from all its windows' messages, the worst of the rest. */
-interface Pooled {
-  windows: number;
-  p50ms: number;
-  p99ms: number;
-  maxMs: number;
-  messages: number;
-  gaps: number;
-  conflated: number;
-  /** the fewest clients connected in any window */
-  connected: number;
-  stalestMs: number;
-  cpuPct: number;
-  peakRssMb: number;
-}
+/**
+ * One server's windows of a client count taken together: delays from all its windows' messages,
+ * sums of counts, the fewest clients connected in any window, the worst of the rest, mean CPU.
+ */
+type Pooled = Pick<ServerResult, 'p50ms' | 'p99ms' | 'maxMs' | 'messages' | 'gaps' | 'conflated' | 'connected' | 'stalestMs' | 'cpuPct' | 'peakRssMb'> & { windows: number };
 
 function pooled(windows: ServerResult[]): Pooled {
   const hist = windows[0].hist!.map((_, i) => windows.reduce((a, w) => a + w.hist![i], 0));
@@ -355,6 +356,7 @@ async function main(): Promise<void> {
   const bare = fork(join(__dirname, 'ws', 'bare-server.js'), [String(BARE_PORT), REDIS_URL, stack.prefix], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise<void>((resolve) => bare.once('message', () => resolve()));
   const bareGc = { read: async () => (await ask<{ gc: GcWindow }>(bare, { kind: 'gc' }, 'gc')).gc };
+  SERVICES = () => ({ ...Object.fromEntries([...stack.procs].map(([name, proc]) => [name, [proc.pid!]])), bare: [bare.pid!] });
   const results: ({ clients: number; ws: Pooled; bare: Pooled; rounds: Round[] } & Ratios)[] = [];
   try {
     const token = await loginAdmin(stack);
@@ -371,6 +373,15 @@ async function main(): Promise<void> {
       owners.push({ p, socket: await connectSocket(stack, p.token) });
     }
     const stop = startDriver(redis, names(stack.prefix).inputStream, mm);
+    // a window of each server first, not measured: the first window after the start ran slower
+    // (the ws-server's p99 36-54 ms at 1,000 clients against 24-27 in its next window, five runs),
+    // with the engine taking twice its later CPU
+    if (WARMUP_SECONDS > 0) {
+      const warm = Math.min(1000, COUNTS[0]);
+      log(`warming up: ${warm} clients on each server for ${WARMUP_SECONDS} s`);
+      await measure('ws-server (warm-up)', stack.wsUrl, viewer.token, stack.procs.get('ws-server')!.pid!, warm, null, 'metrics', stack.wsMetricsUrl, WARMUP_SECONDS);
+      await measure('bare socket.io (warm-up)', `http://127.0.0.1:${BARE_PORT}`, null, bare.pid!, warm, null, bareGc, null, WARMUP_SECONDS);
+    }
     for (const clients of COUNTS) {
       const wsTurn = (round: number) => measure('ws-server', stack.wsUrl, viewer.token, stack.procs.get('ws-server')!.pid!, clients, round === 0 ? () => privateBurst(stack, owners) : null, 'metrics', stack.wsMetricsUrl);
       const bareTurn = () => measure('bare socket.io', `http://127.0.0.1:${BARE_PORT}`, null, bare.pid!, clients, null, bareGc);

@@ -30,7 +30,8 @@ function processCpu(pid: number): number {
   }
 }
 
-function pidsNamed(command: string): number[] {
+/** the pids of every process whose command is `command` (redis-server, postgres) */
+export function pidsNamed(command: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
