@@ -350,8 +350,9 @@ async function privateBurst(stack: Stack, owners: { p: Participant; socket: Clie
 }
 
 async function main(): Promise<void> {
-  // WS_WRITE_SLICE_MS passes through, to compare writing slices in interleaved runs
-  const stack = await Stack.start({ RATE_LIMIT_PER_SECOND: '100000', ...(process.env.WS_WRITE_SLICE_MS === undefined ? {} : { WS_WRITE_SLICE_MS: process.env.WS_WRITE_SLICE_MS }) }, ['engine', 'api', 'ws-server']);
+  // WS_WRITE_SLICE_MS and WS_MAX_QUEUED_MS pass through, to compare settings in interleaved runs
+  const passed = Object.fromEntries((['WS_WRITE_SLICE_MS', 'WS_MAX_QUEUED_MS'] as const).filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
+  const stack = await Stack.start({ RATE_LIMIT_PER_SECOND: '100000', ...passed }, ['engine', 'api', 'ws-server']);
   const redis = new Redis(REDIS_URL);
   const bare = fork(join(__dirname, 'ws', 'bare-server.js'), [String(BARE_PORT), REDIS_URL, stack.prefix], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise<void>((resolve) => bare.once('message', () => resolve()));

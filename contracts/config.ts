@@ -154,6 +154,11 @@ export const wsConfigSchema = z
      * private messages and the next Redis messages get their turn (ws-server/market-fanout.ts)
      */
     WS_WRITE_SLICE_MS: int(8),
+    /**
+     * milliseconds a room's market-data message may wait while a newer one of its symbol is queued
+     * before it is cut short (its unreached sockets get its changes with the newer one)
+     */
+    WS_MAX_QUEUED_MS: int(250),
   })
   .superRefine(productionSecrets);
 

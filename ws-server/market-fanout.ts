@@ -39,7 +39,7 @@ const CHUNK = 64;
  * sockets: without this bound a server behind at 5,000 clients fell 22 s behind in bench:ws. At
  * 500 ms the p99 sat at the bound (513-574 ms at 2,000 clients); carrying the cut sockets on costs one
  * packet each instead of a resync's four or more, which let the bound come down to 250 ms (p99
- * 208-245 ms at 2,000 clients).
+ * 208-245 ms at 2,000 clients). The default of WS_MAX_QUEUED_MS.
  */
 const MAX_QUEUED_MS = 250;
 /**
@@ -176,6 +176,8 @@ export class MarketFanout {
     /** milliseconds of writing per turn of the event loop (a test sets 0: one chunk of sockets per turn) */
     private readonly sliceMs = SLICE_MS,
     private readonly observer: FanoutObserver | null = null,
+    /** how long a message may wait while a newer one of its kind and symbol is queued (WS_MAX_QUEUED_MS) */
+    private readonly maxQueuedMs = MAX_QUEUED_MS,
   ) {}
 
   /** A message of `symbol`'s market-data channel. */
@@ -281,7 +283,7 @@ export class MarketFanout {
       const m = this.queue[0];
       // only a newer message of the same kind supersedes it: a tick queued behind a depth message
       // does not carry the depth's changes (cutting it there would leave its sockets to a resync)
-      if (started - m.queuedAt > MAX_QUEUED_MS && this.queue.some((q) => q !== m && q.symbol === m.symbol && q.event === m.event)) {
+      if (started - m.queuedAt > this.maxQueuedMs && this.queue.some((q) => q !== m && q.symbol === m.symbol && q.event === m.event)) {
         this.skipRest(m);
         this.queue.shift();
         this.observer?.roomWritten(performance.now() - m.queuedAt);

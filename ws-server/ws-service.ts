@@ -175,7 +175,7 @@ export class WsService {
     this.sub.on('message', (channel: string, message: string) => (channel === ch.sessions ? this.endSessions(message) : this.forward(message)));
     await this.sub.subscribe(...channels);
     // each symbol's market data on a channel of its own: the name gives the room, nothing is parsed
-    this.fanout = new MarketFanout(this.io as never, this.config.WS_SEND_BUFFER_LIMIT_BYTES, rooms.market, this.config.WS_WRITE_SLICE_MS, fanoutObserver);
+    this.fanout = new MarketFanout(this.io as never, this.config.WS_SEND_BUFFER_LIMIT_BYTES, rooms.market, this.config.WS_WRITE_SLICE_MS, fanoutObserver, this.config.WS_MAX_QUEUED_MS);
     const fanout = this.fanout;
     fanoutCounts = () => fanout;
     const marketPrefix = ch.marketDataOf('');
