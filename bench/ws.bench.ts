@@ -147,8 +147,9 @@ interface ServerResult {
   /** the server's garbage collection in the window: pauses, their total, the longest, and the full collections among them */
   serverGc: GcWindow;
   /**
-   * the two cores in the window (percent of both): busy in all, the client processes' share and
-   * the time stolen by the hypervisor: what else the server waited for
+   * the two cores in the window (percent of both): busy in all, by process (the server, the other
+   * server, engine, api, clients, Redis, PostgreSQL, the driver) and stolen by the hypervisor: what
+   * else the server waited for
    */
   machine: { busyPct: number; stealPct: number; byProcessPct: Record<string, number> };
   cpuPct: number;
@@ -161,7 +162,7 @@ interface ServerResult {
 const STAGES = ['arrival', 'room', 'behind'] as const;
 
 /** the pids of the services and the bare server, by name, for the machine's breakdown (set once they run) */
-let SERVICES: Groups = () => ({});
+let servicePids: Groups = () => ({});
 
 /** the stage histograms between two scrapes of the ws-server's metrics, as bucket bounds in ms */
 function stagesBetween(before: string, after: string): ServerResult['stages'] {
@@ -218,7 +219,7 @@ async function measure(name: string, url: string, token: string | null, pid: num
   if (gcSource !== 'metrics') await gcSource.read();
   // every process on the machine that takes part (this one, `loadgen`, drives the books), and the
   // machine itself: the rest of its busy time is the kernel's and other tenants'
-  const cpuMeter = startCpuMeter(() => ({ ...SERVICES(), clients: workers.map((w) => w.pid!), redis: pidsNamed('redis-server') }));
+  const cpuMeter = startCpuMeter(() => ({ ...servicePids(), clients: workers.map((w) => w.pid!), redis: pidsNamed('redis-server') }));
   const stealBefore = machineSecondsFromStat(readFileSync('/proc/stat', 'utf8')).steal;
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
@@ -357,7 +358,7 @@ async function main(): Promise<void> {
   const bare = fork(join(__dirname, 'ws', 'bare-server.js'), [String(BARE_PORT), REDIS_URL, stack.prefix], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise<void>((resolve) => bare.once('message', () => resolve()));
   const bareGc = { read: async () => (await ask<{ gc: GcWindow }>(bare, { kind: 'gc' }, 'gc')).gc };
-  SERVICES = () => ({ ...Object.fromEntries([...stack.procs].map(([name, proc]) => [name, [proc.pid!]])), bare: [bare.pid!] });
+  servicePids = () => ({ ...Object.fromEntries([...stack.procs].map(([name, proc]) => [name, [proc.pid!]])), bare: [bare.pid!] });
   const results: ({ clients: number; ws: Pooled; bare: Pooled; rounds: Round[] } & Ratios)[] = [];
   try {
     const token = await loginAdmin(stack);
