@@ -36,6 +36,18 @@ interface EventRules {
  * candles, the order ticket, open orders, history, account and leaderboard. Everything live comes
  * from Socket.IO; REST loads the starting state at every (re)connect and answers actions.
  */
+/**
+ * A socket request whose answer the socket dropped (it disconnected first, say when its access token
+ * ran out and the server closed it) is no answer rather than an error: the reconnect's sync asks
+ * again. An error on a socket still connected is still thrown.
+ */
+function unlessDropped<T>(socket: LiveSocket, asked: Promise<T>): Promise<T | null> {
+  return asked.catch((err: unknown) => {
+    if (socket.connected) throw err;
+    return null;
+  });
+}
+
 export class TraderScreen {
   readonly symbols = new Map<string, ListedSymbol>();
   selected: string | null = localStorage.getItem(SELECTED_KEY);
@@ -126,7 +138,7 @@ export class TraderScreen {
       this.api.call<OrderRow[]>('GET', `/order/user/${encodeURIComponent(user.id)}?limit=500`),
       this.api.call('GET', '/account/balance'),
       this.api.call<EventRules>('GET', '/market/rules'),
-      socket.emitWithAck('subscribe', { channel: 'leaderboard' }),
+      unlessDropped(socket, socket.emitWithAck('subscribe', { channel: 'leaderboard' })),
     ]);
     if (generation !== this.syncGeneration) return;
     if (session.ok) this.session = session.data.state;
@@ -208,7 +220,7 @@ export class TraderScreen {
     this.selected = symbol;
     localStorage.setItem(SELECTED_KEY, symbol);
     byId<HTMLSelectElement>('ticket-symbol').value = symbol;
-    if (this.socket !== null && previous !== null) await this.socket.emitWithAck('unsubscribe', { channel: 'trades', symbol: previous });
+    if (this.socket !== null && previous !== null) await unlessDropped(this.socket, this.socket.emitWithAck('unsubscribe', { channel: 'trades', symbol: previous }));
     await this.loadSelected();
     this.redraw('symbols');
     this.redraw('book');
@@ -221,9 +233,9 @@ export class TraderScreen {
 
   private async subscribeMarket(symbol: string): Promise<void> {
     if (this.socket === null) return;
-    const ack = await this.socket.emitWithAck('subscribe', { channel: 'market', symbol });
+    const ack = await unlessDropped(this.socket, this.socket.emitWithAck('subscribe', { channel: 'market', symbol }));
     const s = this.symbols.get(symbol);
-    if (!ack.ok || s === undefined) return;
+    if (ack === null || !ack.ok || s === undefined) return;
     s.book.applySnapshot(ack.snapshot as BookMessage | null);
     if (ack.tick !== null) this.applyTick(ack.tick);
     if (symbol === this.selected) this.redraw('book');
@@ -253,7 +265,7 @@ export class TraderScreen {
     const symbol = this.selected;
     setText('chart-title', symbol ?? DASH);
     if (symbol === null) return;
-    if (this.socket !== null) await this.socket.emitWithAck('subscribe', { channel: 'trades', symbol });
+    if (this.socket !== null) await unlessDropped(this.socket, this.socket.emitWithAck('subscribe', { channel: 'trades', symbol }));
     const interval = this.chart.interval;
     const [trades, candles, fills] = await Promise.all([
       this.api.call<TapeTrade[]>('GET', `/market/trades/${symbol}`),
