@@ -104,6 +104,8 @@ describe('browser trading UI', () => {
     // average cost and history arrive once db-writer has persisted the fill
     await alice.page.waitForFunction(() => document.querySelector('#positions tr[data-symbol="ACME"] td:nth-child(3)')?.textContent === '100.00');
     await alice.page.click('[data-tab=trades]');
+    // the chosen tab is said to a screen reader, not only shown
+    expect(await alice.page.$$eval('#activity-tabs [aria-pressed="true"]', (bs) => bs.map((b) => b.getAttribute('data-tab')))).toEqual(['trades']);
     await alice.page.waitForFunction(() => document.getElementById('trade-history')?.textContent?.includes('Maker'));
     expect((await rows(alice.page, '#trade-history'))[0].slice(1)).toEqual(['ACME', 'Bought', '100.00', '10', 'Maker', '$0.00', 'Share']);
     await bob.page.click('[data-tab=orders]');

@@ -36,3 +36,21 @@ export function emptyRow(columns: number, text: string): string {
 }
 
 export const signClass = (v: number | null | undefined) => (v === null || v === undefined || v === 0 ? '' : v > 0 ? 'up' : 'down');
+
+/**
+ * A row of buttons of which one is chosen, each named by its `data-<key>`: a click marks the chosen
+ * one (the `active` look, and `aria-pressed` so a screen reader says which) and hands its value to
+ * `choose`. Buttons without the attribute in the row (an action beside the choices) are left alone.
+ */
+export function chooser(id: string, key: string, choose: (value: string) => void): void {
+  const row = byId(id);
+  row.addEventListener('click', (e) => {
+    const b = (e.target as HTMLElement).closest<HTMLButtonElement>(`button[data-${key}]`);
+    if (b === null || !row.contains(b)) return;
+    row.querySelectorAll<HTMLButtonElement>(`button[data-${key}]`).forEach((x) => {
+      x.classList.toggle('active', x === b);
+      x.setAttribute('aria-pressed', String(x === b));
+    });
+    choose(b.dataset[key]!);
+  });
+}

@@ -1,5 +1,5 @@
 import type { Api } from './api.js';
-import { byId, setText } from './dom.js';
+import { byId, chooser, setText } from './dom.js';
 import { esc, formatPercent, formatPrice, formatShares, formatTime } from './format.js';
 import type { LiveSocket } from './live.js';
 import { refusalText } from './messages.js';
@@ -216,11 +216,8 @@ export class SocialPanel {
       this.attached = null;
       this.drawAttached();
     });
-    byId('feed-scope').addEventListener('click', (e) => {
-      const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-scope]');
-      if (b === null) return;
-      this.scope = b.dataset.scope as typeof this.scope;
-      byId('feed-scope').querySelectorAll('button').forEach((x) => x.classList.toggle('active', x === b));
+    chooser('feed-scope', 'scope', (scope) => {
+      this.scope = scope as typeof this.scope;
       void this.loadFeed();
     });
     byId('notification-kind-list').addEventListener('change', async (e) => {

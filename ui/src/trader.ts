@@ -7,7 +7,7 @@ import { markAccount } from './marks.js';
 import { orderKindText, reasonText, refusalText, statusText } from './messages.js';
 import { marketEstimate, maxQuantity, share } from './ticket-help.js';
 import { toast } from './toast.js';
-import { byId, emptyRow, frameScheduler, setText, signClass } from './dom.js';
+import { byId, chooser, emptyRow, frameScheduler, setText, signClass } from './dom.js';
 import { DASH, esc, formatMoney, formatPercent, formatPnl, formatPrice, formatShares, formatTime } from './format.js';
 import type { LiveSocket } from './live.js';
 import { isOpen, OrderStore, type OrderRow } from './orders.js';
@@ -286,15 +286,9 @@ export class TraderScreen {
   }
 
   private wireChart(): void {
-    const picker = byId('chart-intervals');
-    picker.addEventListener('click', (e) => {
-      const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-interval]');
-      if (b === null || b.dataset.interval === this.chart.interval) return;
-      this.chart.interval = b.dataset.interval as Interval;
-      picker.querySelectorAll('button').forEach((x) => {
-        x.classList.toggle('active', x === b);
-        x.setAttribute('aria-pressed', String(x === b));
-      });
+    chooser('chart-intervals', 'interval', (interval) => {
+      if (interval === this.chart.interval) return;
+      this.chart.interval = interval as Interval;
       void this.loadSelected();
     });
   }
@@ -678,19 +672,12 @@ export class TraderScreen {
       const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-profile]');
       if (b !== null) this.onProfile(b.dataset.profile!);
     });
-    byId('leaderboard-scope').addEventListener('click', (e) => {
-      const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-scope]');
-      if (b === null) return;
-      this.leaderboardScope = b.dataset.scope as typeof this.leaderboardScope;
-      byId('leaderboard-scope').querySelectorAll('button').forEach((x) => x.classList.toggle('active', x === b));
+    chooser('leaderboard-scope', 'scope', (scope) => {
+      this.leaderboardScope = scope as typeof this.leaderboardScope;
       void this.loadLeaderboard();
     });
-    const tabs = byId('activity-tabs');
-    tabs.addEventListener('click', (e) => {
-      const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-tab]');
-      if (b === null) return;
-      tabs.querySelectorAll('button').forEach((x) => x.classList.toggle('active', x === b));
-      document.querySelectorAll<HTMLElement>('.activity [data-panel]').forEach((p) => (p.hidden = p.dataset.panel !== b.dataset.tab));
+    chooser('activity-tabs', 'tab', (tab) => {
+      document.querySelectorAll<HTMLElement>('.activity [data-panel]').forEach((p) => (p.hidden = p.dataset.panel !== tab));
     });
   }
 }
