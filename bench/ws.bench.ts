@@ -54,6 +54,7 @@ interface Report {
   connected: number;
   connectMs: number[];
   stalestMs: number;
+  stalestWhileConnectingMs: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
 }
@@ -134,8 +135,18 @@ interface ServerResult {
    * conflated then and resynced in the window is a `conflated` notice the clients count
    */
   conflatedWhileConnecting?: Record<ConflationReason, number>;
-  /** at the end of the window, the longest any client had gone without market data */
+  /**
+   * the longest any client went without market data in the window, counted from its last data
+   * before it (so a book already stale when the window began counts whole), or until the window's end
+   */
   stalestMs: number;
+  /**
+   * the same while the clients were connecting (a connected client's longest time without market
+   * data while the others connected), and for the ws-server how long the sockets it resynced then
+   * had gone without (the `behind` stage): a crowd arriving is when a server falls behind most
+   */
+  stalestWhileConnectingMs: number;
+  behindWhileConnecting?: { count: number; p50ms: number | null; p99ms: number | null };
   /** the client processes' own event-loop delay in the window (the worst process): time the server is not to blame for */
   clientLoopDelay: { p99Ms: number; maxMs: number };
   /**
@@ -263,8 +274,10 @@ async function measure(name: string, url: string, token: string | null, pid: num
           carried: counter(metricsAfter, 'ws_market_data_carried_total') - counter(metricsBefore, 'ws_market_data_carried_total'),
           conflatedBy: conflatedBetween(metricsBefore, metricsAfter),
           conflatedWhileConnecting: conflatedBetween(metricsAtStart, metricsBefore),
+          behindWhileConnecting: stagesBetween(metricsAtStart, metricsBefore)!.behind,
         }),
     stalestMs: Math.max(...reports.map((r) => r.stalestMs)),
+    stalestWhileConnectingMs: Math.max(...reports.map((r) => r.stalestWhileConnectingMs)),
     clientLoopDelay: { p99Ms: round(Math.max(...reports.map((r) => r.loopDelayP99Ms)), 0), maxMs: round(Math.max(...reports.map((r) => r.loopDelayMaxMs)), 0) },
     ...(metricsUrl === null ? {} : { stages: stagesBetween(metricsBefore, metricsAfter), serverLoopDelay: loopDelayOf(metricsAfter) }),
     serverGc,
@@ -294,7 +307,7 @@ interface Round extends Ratios {
  * One server's windows of a client count taken together: delays from all its windows' messages,
  * sums of counts, the fewest clients connected in any window, the worst of the rest, mean CPU.
  */
-type Pooled = Pick<ServerResult, 'p50ms' | 'p99ms' | 'maxMs' | 'messages' | 'gaps' | 'conflated' | 'connected' | 'stalestMs' | 'cpuPct' | 'peakRssMb'> & { windows: number };
+type Pooled = Pick<ServerResult, 'p50ms' | 'p99ms' | 'maxMs' | 'messages' | 'gaps' | 'conflated' | 'connected' | 'stalestMs' | 'stalestWhileConnectingMs' | 'cpuPct' | 'peakRssMb'> & { windows: number };
 
 function pooled(windows: ServerResult[]): Pooled {
   const hist = windows[0].hist!.map((_, i) => windows.reduce((a, w) => a + w.hist![i], 0));
@@ -310,6 +323,7 @@ function pooled(windows: ServerResult[]): Pooled {
     conflated: sum((w) => w.conflated),
     connected: Math.min(...windows.map((w) => w.connected)),
     stalestMs: max((w) => w.stalestMs),
+    stalestWhileConnectingMs: max((w) => w.stalestWhileConnectingMs),
     cpuPct: round(sum((w) => w.cpuPct) / windows.length),
     peakRssMb: max((w) => w.peakRssMb),
   };

@@ -29,8 +29,23 @@ let conflated = 0;
 let maxDelay = 0;
 const connectMs: number[] = [];
 const sockets: Socket[] = [];
-/** when each socket last got market data: how stale the stalest book is */
+/** when each socket last got market data */
 const last: number[] = [];
+/**
+ * each socket's longest time without market data since the window began, counted from its last
+ * data before it (a book already stale when the window began counts whole): the target is that no
+ * book is ever older than a bound, not only at the window's end
+ */
+const longest: number[] = [];
+/** the same while the clients were connecting, before the window (the longest at the reset) */
+let longestWhileConnecting = 0;
+
+/** market data reached socket `index` now */
+function fresh(index: number): void {
+  const now = Date.now();
+  if (now - last[index] > longest[index]) longest[index] = now - last[index];
+  last[index] = now;
+}
 
 function record(delay: number): void {
   const d = delay < 0 ? 0 : delay;
@@ -62,9 +77,10 @@ async function open(s: Start, i: number): Promise<void> {
   };
   const index = last.length;
   last.push(Date.now());
+  longest.push(0);
   socket.on('depth', (d: { u: number; pu: number; timestamp: number }) => {
     record(Date.now() - d.timestamp);
-    last[index] = Date.now();
+    fresh(index);
     if (early !== null) early.push(d);
     else apply(d);
   });
@@ -73,7 +89,7 @@ async function open(s: Start, i: number): Promise<void> {
   socket.on('orderbook', (b: { u?: number; timestamp: number | null }) => {
     if (typeof b.u === 'number') bookId = b.u;
     if (typeof b.timestamp === 'number') record(Date.now() - b.timestamp);
-    last[index] = Date.now();
+    fresh(index);
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
@@ -82,6 +98,8 @@ async function open(s: Start, i: number): Promise<void> {
   const ack = (await socket.timeout(60_000).emitWithAck('subscribe', { channel: 'market', symbol })) as { ok: boolean; snapshot?: { u?: number } | null };
   if (!ack.ok) throw new Error(`subscribe ${symbol} refused`);
   if (typeof ack.snapshot?.u === 'number') bookId = ack.snapshot.u;
+  // the subscription's snapshot is the socket's first book
+  if (ack.snapshot != null) fresh(index);
   for (const d of early ?? []) apply(d);
   early = null;
   connectMs.push(performance.now() - started);
@@ -106,11 +124,13 @@ process.on('message', async (m: Start | { kind: 'reset' } | { kind: 'report' } |
     events = 0;
     conflated = 0;
     maxDelay = 0;
+    longestWhileConnecting = Math.max(0, ...longest);
+    longest.fill(0);
     loopDelay.reset();
     process.send!({ kind: 'reset' });
   } else if (m.kind === 'report') {
     const now = Date.now();
-    process.send!({ kind: 'report', hist: Array.from(hist), gaps, events, conflated, maxDelay, connected: sockets.filter((s) => s.connected).length, connectMs, stalestMs: last.reduce((a, t) => Math.max(a, now - t), 0), loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 });
+    process.send!({ kind: 'report', hist: Array.from(hist), gaps, events, conflated, maxDelay, connected: sockets.filter((s) => s.connected).length, connectMs, stalestMs: last.reduce((a, t, i) => Math.max(a, now - t, longest[i]), 0), stalestWhileConnectingMs: longestWhileConnecting, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 });
   } else if (m.kind === 'close') {
     for (const s of sockets) s.close();
     process.exit(0);
