@@ -158,7 +158,7 @@ export const wsConfigSchema = z
      * milliseconds a room's market-data message may wait while a newer one of its symbol is queued
      * before it is cut short (its unreached sockets get its changes with the newer one)
      */
-    WS_MAX_QUEUED_MS: int(250),
+    WS_MAX_QUEUED_MS: int(100),
   })
   .superRefine(productionSecrets);
 

@@ -39,9 +39,11 @@ const CHUNK = 64;
  * sockets: without this bound a server behind at 5,000 clients fell 22 s behind in bench:ws. At
  * 500 ms the p99 sat at the bound (513-574 ms at 2,000 clients); carrying the cut sockets on costs one
  * packet each instead of a resync's four or more, which let the bound come down to 250 ms (p99
- * 208-245 ms at 2,000 clients). The default of WS_MAX_QUEUED_MS.
+ * 208-245 ms at 2,000 clients), and then to 100 ms: on a saturated machine the p99 sits at the bound
+ * either way (101-121 ms in windows at 2,000, 5,000 and 10,000 clients, against up to 250-254 ms at
+ * 250) with no more sockets conflated (docs/performance.md). The default of WS_MAX_QUEUED_MS.
  */
-const MAX_QUEUED_MS = 250;
+const MAX_QUEUED_MS = 100;
 /**
  * Owed groups one message may carry: one more each time a room's message is cut, so a room that
  * stays behind would otherwise make ever more (each merged and encoded once per message); past it
@@ -376,11 +378,24 @@ export class MarketFanout {
     for (const g of carried) if (next.owed.includes(g)) this.carried += g.sockets.size;
     // the sockets cut short are written first next time (the longest waiting first): a room that
     // stays behind cuts its messages again and again, and must not cut the same sockets every time
-    // (one that has left the room since is not a member of `next`, and is not written)
+    // (one that has left the room since is not a member of `next`, and is not written). Ahead of
+    // them, the sockets behind on the symbol, the longest behind first: they are resynced where a
+    // message reaches them, and left where the rotation put them a room cut again and again reached
+    // them only by luck (a client 19-33 s without data at 10,000 clients in bench:ws)
     const inNext = new Set(next.members);
-    const owedFirst = next.owed.flatMap((g) => [...g.sockets].filter((sid) => inNext.has(sid)));
-    const owedNow = new Set(owedFirst);
-    next.members = owedFirst.concat(next.members.filter((sid) => !owedNow.has(sid)));
+    const first = this.behindOn(m.symbol, inNext).concat(next.owed.flatMap((g) => [...g.sockets].filter((sid) => inNext.has(sid))));
+    const firstNow = new Set(first);
+    next.members = first.concat(next.members.filter((sid) => !firstNow.has(sid)));
+  }
+
+  /** Of `members`, the sockets behind on `symbol`, the longest behind first. */
+  private behindOn(symbol: string, members: Set<string>): string[] {
+    const out: { sid: string; since: number }[] = [];
+    for (const socket of this.lagging) {
+      const since = this.behind.get(socket)?.get(symbol);
+      if (since !== undefined && members.has(socket.id)) out.push({ sid: socket.id, since });
+    }
+    return out.sort((a, b) => a.since - b.since).map((b) => b.sid);
   }
 
   /** Of `sids`, the sockets still connected and not behind on `symbol` (one behind is resynced instead, at a later message). */

@@ -51,11 +51,19 @@ describe('market data fan-out to a room that is behind', () => {
     io.on('connection', (s) => void s.join('market:AAA'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    fanout = new MarketFanout(io, 1 << 20, (s) => `market:${s}`, 0, {
-      arrived: (ms) => observed.arrived.push(ms),
-      roomWritten: (ms) => observed.roomWritten.push(ms),
-      resynced: (ms) => observed.resynced.push(ms),
-    });
+    // a 250 ms wait bound: the tests below hold the event loop past it when they mean to
+    fanout = new MarketFanout(
+      io,
+      1 << 20,
+      (s) => `market:${s}`,
+      0,
+      {
+        arrived: (ms) => observed.arrived.push(ms),
+        roomWritten: (ms) => observed.roomWritten.push(ms),
+        resynced: (ms) => observed.resynced.push(ms),
+      },
+      250,
+    );
     for (let i = 0; i < SOCKETS; i++) {
       const c = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
       const mine: Depth[] = [];
@@ -136,7 +144,7 @@ describe('market data fan-out to a room that is behind', () => {
     // the first message reaches one chunk of sockets (64) in this turn; the second is queued behind it
     fanout.onMessage('AAA', depthBatchJson([change(70)]));
     fanout.onMessage('AAA', depthBatchJson([change(71)]));
-    // the event loop held past the 250 ms a message may wait while a newer one of its symbol is queued
+    // the event loop held past the 250 ms a message may wait here while a newer one of its symbol is queued
     holdEventLoop(600);
     await until(() => got.every((m) => m.length > 0 && m[m.length - 1].u === 72));
     const reached = got.filter((m) => m.length === 2);
@@ -199,5 +207,45 @@ describe('market data fan-out to a room that is behind', () => {
     for (const mine of got) expect(mine.map((d) => [d.pu, d.u])).toEqual([[90, 91]]);
     for (const mine of ticks) expect(mine.map((t) => t.seq)).toEqual([11]);
     expect(fanout.conflations).toBe(conflations);
+  });
+
+  it('writes a socket behind on the symbol first when a message is cut, so a room cut again and again still resyncs it at the next message', async () => {
+    // a bound of 0: a message with a newer one of its kind queued is cut at the next turn
+    const resynced: number[] = [];
+    const quick = new MarketFanout(io, 1 << 20, (s) => `market:${s}`, 0, { arrived: () => {}, roomWritten: () => {}, resynced: (ms) => resynced.push(ms) }, 0);
+    const turn = () => new Promise((r) => setImmediate(r));
+    for (const mine of got) mine.length = 0;
+    const books: number[][] = clients.map(() => []);
+    clients.forEach((c, i) => c.on('orderbook', (b: { u: number }) => books[i].push(b.u)));
+    quick.onMessage('AAA', '{"type":"orderbook","symbol":"AAA","u":200,"bids":[],"asks":[],"timestamp":1}');
+    // the first message reaches its first chunk of 64 as it comes
+    quick.onMessage('AAA', depthBatchJson([change(200)]));
+    quick.joined('AAA');
+    quick.onMessage('AAA', depthBatchJson([change(201)]));
+    // a socket the first has not reached falls behind (as one cut past the owed groups does)
+    const queue = (quick as unknown as { queue: { members: string[] }[] }).queue;
+    const late = queue[0].members[SOCKETS - 1];
+    const socket = io.of('/').sockets.get(late)!;
+    (quick as unknown as { markBehind(s: unknown, symbol: string, reason: string): void }).markBehind(socket, 'AAA', 'cut');
+    // next turn: the first is cut; the second's first chunk is written the turn after
+    await turn();
+    await turn();
+    expect(resynced).toHaveLength(1);
+    // then the second is cut too, and the third goes to everyone
+    quick.joined('AAA');
+    quick.onMessage('AAA', depthBatchJson([change(202)]));
+    await until(() => got.every((m) => m.length > 0 && m[m.length - 1].u === 203));
+    const index = clients.findIndex((c) => c.id === late);
+    // the late socket: the book, the depth since it (up to the second), then the third, no gap
+    expect(books[index]).toEqual([200]);
+    expect(got[index].map((d) => [d.pu, d.u])).toEqual([[200, 201], [201, 202], [202, 203]]);
+    expect(got[index][0].changes.map((c) => c.quantity)).toEqual([200]);
+    for (const [i, mine] of got.entries()) {
+      if (i === index) continue;
+      // every other socket: running on from its last id to the third's, nothing missed
+      expect(mine[0].pu).toBe(200);
+      for (let k = 1; k < mine.length; k++) expect(mine[k].pu).toBe(mine[k - 1].u);
+      expect(books[i]).toEqual([]);
+    }
   });
 });
