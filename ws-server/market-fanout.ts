@@ -31,8 +31,8 @@ const MAX_SINCE = 2_000;
 const SLICE_MS = 8;
 /** sockets written between two looks at the clock */
 const CHUNK = 64;
-/**
- * A message that has waited this long while a newer one of its symbol is queued is not written to
+/*
+ * The wait bound: a message that has waited this long while a newer one of its symbol is queued is not written to
  * the sockets it has not reached: a depth message's changes go to them merged into the symbol's next
  * depth message (one packet, running on from their last id); otherwise they are conflated (the newer
  * message resyncs them). Merging keeps a room's queue short, but not its pass over thousands of
@@ -41,9 +41,9 @@ const CHUNK = 64;
  * packet each instead of a resync's four or more, which let the bound come down to 250 ms (p99
  * 208-245 ms at 2,000 clients), and then to 100 ms: on a saturated machine the p99 sits at the bound
  * either way (101-121 ms in windows at 2,000, 5,000 and 10,000 clients, against up to 250-254 ms at
- * 250) with no more sockets conflated (docs/performance.md). The default of WS_MAX_QUEUED_MS.
+ * 250) with no more sockets conflated (docs/performance.md). The bound is WS_MAX_QUEUED_MS
+ * (contracts/config.ts, 100), given to the constructor.
  */
-const MAX_QUEUED_MS = 100;
 /**
  * Owed groups one message may carry: one more each time a room's message is cut, so a room that
  * stays behind would otherwise make ever more (each merged and encoded once per message); past it
@@ -109,7 +109,7 @@ interface Queued {
   tick: Encoded | null;
   /**
    * Sockets earlier depth messages of the symbol were cut short before reaching (they waited past
-   * MAX_QUEUED_MS): each group gets this message merged after the changes it missed, one packet that
+   * the wait bound): each group gets this message merged after the changes it missed, one packet that
    * runs on from its last `u`, not a conflation and resync (notice, book, depth since, tick). A group
    * per point the sockets stopped at (oldest first): a message cut before reaching a group carries
    * it on to the next depth with its own changes added, so a socket is resynced only past
@@ -179,7 +179,7 @@ export class MarketFanout {
     private readonly sliceMs = SLICE_MS,
     private readonly observer: FanoutObserver | null = null,
     /** how long a message may wait while a newer one of its kind and symbol is queued (WS_MAX_QUEUED_MS) */
-    private readonly maxQueuedMs = MAX_QUEUED_MS,
+    private readonly maxQueuedMs: number,
   ) {}
 
   /** A message of `symbol`'s market-data channel. */

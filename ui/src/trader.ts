@@ -32,11 +32,6 @@ interface EventRules {
 }
 
 /**
- * The participant's trading screen: symbols with live quotes, the chosen symbol's book, tape and
- * candles, the order ticket, open orders, history, account and leaderboard. Everything live comes
- * from Socket.IO; REST loads the starting state at every (re)connect and answers actions.
- */
-/**
  * A socket request whose answer the socket dropped (it disconnected first, say when its access token
  * ran out and the server closed it) is no answer rather than an error: the reconnect's sync asks
  * again. An error on a socket still connected is still thrown.
@@ -48,6 +43,11 @@ function unlessDropped<T>(socket: LiveSocket, asked: Promise<T>): Promise<T | nu
   });
 }
 
+/**
+ * The participant's trading screen: symbols with live quotes, the chosen symbol's book, tape and
+ * candles, the order ticket, open orders, history, account and leaderboard. Everything live comes
+ * from Socket.IO; REST loads the starting state at every (re)connect and answers actions.
+ */
 export class TraderScreen {
   readonly symbols = new Map<string, ListedSymbol>();
   selected: string | null = localStorage.getItem(SELECTED_KEY);
