@@ -57,6 +57,7 @@ interface Report {
   stalestWhileConnectingMs: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  loopDelayWhileConnectingMaxMs: number;
 }
 
 function percentileOf(hist: number[], p: number): number {
@@ -147,8 +148,8 @@ interface ServerResult {
    */
   stalestWhileConnectingMs: number;
   behindWhileConnecting?: { count: number; p50ms: number | null; p99ms: number | null };
-  /** the client processes' own event-loop delay in the window (the worst process): time the server is not to blame for */
-  clientLoopDelay: { p99Ms: number; maxMs: number };
+  /** the client processes' own event-loop delay in the window (the worst process), and its longest while they connected: time the server is not to blame for */
+  clientLoopDelay: { p99Ms: number; maxMs: number; maxWhileConnectingMs: number };
   /**
    * ws-server only, from its metrics over the window (bucket bounds, ms): engine stamp to arrival,
    * arrival to the room written, a conflated socket's time without data; and its event-loop delay
@@ -278,7 +279,7 @@ async function measure(name: string, url: string, token: string | null, pid: num
         }),
     stalestMs: Math.max(...reports.map((r) => r.stalestMs)),
     stalestWhileConnectingMs: Math.max(...reports.map((r) => r.stalestWhileConnectingMs)),
-    clientLoopDelay: { p99Ms: round(Math.max(...reports.map((r) => r.loopDelayP99Ms)), 0), maxMs: round(Math.max(...reports.map((r) => r.loopDelayMaxMs)), 0) },
+    clientLoopDelay: { p99Ms: round(Math.max(...reports.map((r) => r.loopDelayP99Ms)), 0), maxMs: round(Math.max(...reports.map((r) => r.loopDelayMaxMs)), 0), maxWhileConnectingMs: round(Math.max(...reports.map((r) => r.loopDelayWhileConnectingMaxMs)), 0) },
     ...(metricsUrl === null ? {} : { stages: stagesBetween(metricsBefore, metricsAfter), serverLoopDelay: loopDelayOf(metricsAfter) }),
     serverGc,
     machine,

@@ -108,8 +108,10 @@ class Bot:
     def apply(self, d):
         if d["u"] <= self.book_id:
             return  # already in the snapshot
-        if d["pu"] != self.book_id:
-            threading.Thread(target=self.resubscribe, daemon=True).start()  # a gap: this copy can no longer be trusted
+        # a gap: this copy can no longer be trusted. Not `pu != book_id`: a message merged from batches
+        # not yet sent may begin before the book's id (its changes are totals, so applying them is exact)
+        if d["pu"] > self.book_id:
+            threading.Thread(target=self.resubscribe, daemon=True).start()
             self.book_id = -1
             return
         # every level one engine batch changed, in order

@@ -76,7 +76,9 @@ export async function runBot(rounds = Number(process.env.BOT_ROUNDS ?? 10)): Pro
   // each depth message holds every level one engine batch changed, with the ids before and after
   const apply = (d: Depth) => {
     if (d.u <= bookId) return; // already in the snapshot
-    if (d.pu !== bookId) return void resubscribe(); // a gap: this copy can no longer be trusted
+    // a gap: this copy can no longer be trusted. Not `pu !== bookId`: a message merged from batches
+    // not yet sent may begin before the book's id (its changes are totals, so applying them is exact)
+    if (d.pu > bookId) return void resubscribe();
     for (const c of d.changes) {
       if (c.side !== 'BUY') continue;
       if (c.quantity === 0) bids.delete(c.price);

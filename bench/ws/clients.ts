@@ -39,11 +39,23 @@ const last: number[] = [];
 const longest: number[] = [];
 /** the same while the clients were connecting, before the window (the longest at the reset) */
 let longestWhileConnecting = 0;
+/** this process's longest event-loop delay while the clients connected (till the window's reset) */
+let loopDelayWhileConnectingMax = 0;
+
+/**
+ * whether socket `index` has its book (the subscription's snapshot came): before it, the wait is the
+ * handshake's and the subscription's (connectMs), not a book growing old; until 2026-12-01 it was
+ * counted, and `stalestWhileConnectingMs` was mostly the slowest connection
+ */
+const booked: boolean[] = [];
+/** subscribed without a snapshot (the bare server sends none): the first depth after it is the book's start */
+const bookFromDepth: boolean[] = [];
 
 /** market data reached socket `index` now */
 function fresh(index: number): void {
   const now = Date.now();
-  if (now - last[index] > longest[index]) longest[index] = now - last[index];
+  if (booked[index] && now - last[index] > longest[index]) longest[index] = now - last[index];
+  if (bookFromDepth[index]) booked[index] = true;
   last[index] = now;
 }
 
@@ -78,6 +90,8 @@ async function open(s: Start, i: number): Promise<void> {
   const index = last.length;
   last.push(Date.now());
   longest.push(0);
+  booked.push(false);
+  bookFromDepth.push(false);
   socket.on('depth', (d: { u: number; pu: number; timestamp: number }) => {
     record(Date.now() - d.timestamp);
     fresh(index);
@@ -98,8 +112,11 @@ async function open(s: Start, i: number): Promise<void> {
   const ack = (await socket.timeout(60_000).emitWithAck('subscribe', { channel: 'market', symbol })) as { ok: boolean; snapshot?: { u?: number } | null };
   if (!ack.ok) throw new Error(`subscribe ${symbol} refused`);
   if (typeof ack.snapshot?.u === 'number') bookId = ack.snapshot.u;
-  // the subscription's snapshot is the socket's first book
-  if (ack.snapshot != null) fresh(index);
+  // the subscription's snapshot is the socket's first book: its age counts from now
+  if (ack.snapshot != null) {
+    last[index] = Date.now();
+    booked[index] = true;
+  } else bookFromDepth[index] = true;
   for (const d of early ?? []) apply(d);
   early = null;
   connectMs.push(performance.now() - started);
@@ -126,11 +143,12 @@ process.on('message', async (m: Start | { kind: 'reset' } | { kind: 'report' } |
     maxDelay = 0;
     longestWhileConnecting = Math.max(0, ...longest);
     longest.fill(0);
+    loopDelayWhileConnectingMax = loopDelay.max / 1e6;
     loopDelay.reset();
     process.send!({ kind: 'reset' });
   } else if (m.kind === 'report') {
     const now = Date.now();
-    process.send!({ kind: 'report', hist: Array.from(hist), gaps, events, conflated, maxDelay, connected: sockets.filter((s) => s.connected).length, connectMs, stalestMs: last.reduce((a, t, i) => Math.max(a, now - t, longest[i]), 0), stalestWhileConnectingMs: longestWhileConnecting, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 });
+    process.send!({ kind: 'report', hist: Array.from(hist), gaps, events, conflated, maxDelay, connected: sockets.filter((s) => s.connected).length, connectMs, stalestMs: last.reduce((a, t, i) => Math.max(a, booked[i] ? now - t : 0, longest[i]), 0), stalestWhileConnectingMs: longestWhileConnecting, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6, loopDelayWhileConnectingMaxMs: loopDelayWhileConnectingMax });
   } else if (m.kind === 'close') {
     for (const s of sockets) s.close();
     process.exit(0);
