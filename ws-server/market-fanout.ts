@@ -399,17 +399,18 @@ export class MarketFanout {
    * Message `m`, cut before it reached any socket, goes out as the start of `next` (the symbol's next
    * depth, not begun either: the queue is written in order): one message whose changes run from m's
    * `pu`, and the sockets m owed changes to are owed them by `next`, their groups as they were (each
-   * gets its changes, then m's and next's, in one packet). Messages are queued one by one, unmerged,
-   * while sockets join (a newcomer must not miss a change), and carried as groups of their own each
-   * such message cut before it began added a group for the whole room: past MAX_OWED_GROUPS the room
-   * was resynced, 24,377-77,140 sockets while 10,000 clients connected in bench:ws. A socket that
+   * gets its changes, then m's and next's, in one packet). While sockets join, messages are queued
+   * one by one, unmerged (a newcomer must not miss a change); carried on as before, each one cut
+   * before it began added a group for its whole room, and past MAX_OWED_GROUPS the room was resynced:
+   * 24,377-101,172 sockets while 10,000 clients connected in bench:ws. A socket that
    * joined after m was queued gets m's changes too: they may begin before its snapshot, which
    * docs/api.md's recipe applies (they are totals; the first message after a snapshot may begin before it).
    */
   private mergeForward(m: Queued, next: Queued): void {
     next.text = mergeDepthJson(m.text, next.text);
     next.encoded = encode('depth', next.text);
-    next.owed = m.owed;
+    // (next owes nothing of its own yet: only a message before it, m, can have been cut onto it)
+    next.owed = m.owed.concat(next.owed);
     this.merged++;
     // the sockets owed, and those behind, still go first (the longest waiting first)
     this.putFirst(m.symbol, next);

@@ -44,8 +44,8 @@ let loopDelayWhileConnectingMax = 0;
 
 /**
  * whether socket `index` has its book (the subscription's snapshot came): before it, the wait is the
- * handshake's and the subscription's (connectMs), not a book growing old; until 2026-12-01 it was
- * counted, and `stalestWhileConnectingMs` was mostly the slowest connection
+ * handshake's and the subscription's (connectMs), not a book growing old; until docs/performance.md's
+ * fifth measurement it was counted, and `stalestWhileConnectingMs` was mostly the slowest connection
  */
 const booked: boolean[] = [];
 /** subscribed without a snapshot (the bare server sends none): the first depth after it is the book's start */
