@@ -29,7 +29,12 @@ let conflated = 0;
 let maxDelay = 0;
 const connectMs: number[] = [];
 const sockets: Socket[] = [];
-/** when each socket last got market data */
+/**
+ * when each socket last got market data; NaN until its first (its subscription's snapshot, or the
+ * first depth from the bare server, which sends none): the wait before it is the handshake's and
+ * the subscription's (connectMs), not a book growing old. Until docs/performance.md's fifth
+ * measurement it was counted, and `stalestWhileConnectingMs` was mostly the slowest connection
+ */
 const last: number[] = [];
 /**
  * each socket's longest time without market data since the window began, counted from its last
@@ -42,20 +47,10 @@ let longestWhileConnecting = 0;
 /** this process's longest event-loop delay while the clients connected (till the window's reset) */
 let loopDelayWhileConnectingMax = 0;
 
-/**
- * whether socket `index` has its book (the subscription's snapshot came): before it, the wait is the
- * handshake's and the subscription's (connectMs), not a book growing old; until docs/performance.md's
- * fifth measurement it was counted, and `stalestWhileConnectingMs` was mostly the slowest connection
- */
-const booked: boolean[] = [];
-/** subscribed without a snapshot (the bare server sends none): the first depth after it is the book's start */
-const bookFromDepth: boolean[] = [];
-
-/** market data reached socket `index` now */
+/** market data reached socket `index` now (a gap from NaN, before its first, compares false) */
 function fresh(index: number): void {
   const now = Date.now();
-  if (booked[index] && now - last[index] > longest[index]) longest[index] = now - last[index];
-  if (bookFromDepth[index]) booked[index] = true;
+  if (now - last[index] > longest[index]) longest[index] = now - last[index];
   last[index] = now;
 }
 
@@ -88,10 +83,8 @@ async function open(s: Start, i: number): Promise<void> {
     bookId = d.u;
   };
   const index = last.length;
-  last.push(Date.now());
+  last.push(NaN);
   longest.push(0);
-  booked.push(false);
-  bookFromDepth.push(false);
   socket.on('depth', (d: { u: number; pu: number; timestamp: number }) => {
     record(Date.now() - d.timestamp);
     fresh(index);
@@ -113,10 +106,7 @@ async function open(s: Start, i: number): Promise<void> {
   if (!ack.ok) throw new Error(`subscribe ${symbol} refused`);
   if (typeof ack.snapshot?.u === 'number') bookId = ack.snapshot.u;
   // the subscription's snapshot is the socket's first book: its age counts from now
-  if (ack.snapshot != null) {
-    last[index] = Date.now();
-    booked[index] = true;
-  } else bookFromDepth[index] = true;
+  if (ack.snapshot != null) last[index] = Date.now();
   for (const d of early ?? []) apply(d);
   early = null;
   connectMs.push(performance.now() - started);
@@ -148,7 +138,7 @@ process.on('message', async (m: Start | { kind: 'reset' } | { kind: 'report' } |
     process.send!({ kind: 'reset' });
   } else if (m.kind === 'report') {
     const now = Date.now();
-    process.send!({ kind: 'report', hist: Array.from(hist), gaps, events, conflated, maxDelay, connected: sockets.filter((s) => s.connected).length, connectMs, stalestMs: last.reduce((a, t, i) => Math.max(a, booked[i] ? now - t : 0, longest[i]), 0), stalestWhileConnectingMs: longestWhileConnecting, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6, loopDelayWhileConnectingMaxMs: loopDelayWhileConnectingMax });
+    process.send!({ kind: 'report', hist: Array.from(hist), gaps, events, conflated, maxDelay, connected: sockets.filter((s) => s.connected).length, connectMs, stalestMs: last.reduce((a, t, i) => Math.max(a, Number.isNaN(t) ? 0 : now - t, longest[i]), 0), stalestWhileConnectingMs: longestWhileConnecting, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6, loopDelayWhileConnectingMaxMs: loopDelayWhileConnectingMax });
   } else if (m.kind === 'close') {
     for (const s of sockets) s.close();
     process.exit(0);
