@@ -84,6 +84,8 @@ export function names(prefix = '') {
       /** access tokens of this participant issued before this time (seconds) no longer open a socket */
       sessionsEndedBefore: (userId: string) => `${prefix}session:ended_before:${userId}`,
       rateLimit: (who: string, windowStart: number) => `${prefix}ratelimit:${who}:${windowStart}`,
+      /** db-writer's jobs parked ahead of their turn: job id scored by the seq it starts after */
+      dbWriterParked: `${prefix}db_writer:parked`,
     },
     dbWriteQueue: 'db_write_queue',
     /** BullMQ's own key prefix */

@@ -266,10 +266,26 @@ describe('chaos: every promise under faults', () => {
       const status = (await (await fetch(stack.healthUrl('engine'))).json()) as { lastId: string };
       return last !== undefined && status.lastId === last;
     }, 60_000);
-    await waitFor('db-writer to empty its queue', async () => {
+    // progress every 15 s, and on a timeout what the queue holds: a job stuck (the same one at the
+    // head, persisted_seq still) reads differently from a backlog going down slowly
+    const drainStart = Date.now();
+    let lastReport = drainStart;
+    for (;;) {
       const counts = await jobs.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      return Object.values(counts).every((c) => c === 0);
-    }, 180_000);
+      if (Object.values(counts).every((c) => c === 0)) break;
+      const timedOut = Date.now() - drainStart > 180_000;
+      if (timedOut || Date.now() - lastReport >= 15_000) {
+        lastReport = Date.now();
+        const report = await queueReport(jobs, counts, stack.healthUrl('db-writer'));
+        log(`db-writer's queue after ${Math.round((Date.now() - drainStart) / 1000)} s: ${report}`);
+        if (timedOut) {
+          const dbWriterLog = (stack.logs.get('db-writer') ?? []).filter((l) => /"level":(40|50|60)/.test(l)).slice(-40);
+          throw new Error(`timed out waiting for db-writer to empty its queue: ${report}\ndb-writer's last warnings and errors:\n${dbWriterLog.join('\n')}`);
+        }
+      }
+      await sleep(200);
+    }
+    log(`db-writer's queue empty ${Math.round((Date.now() - drainStart) / 1000)} s after the load`);
     captor.kill('SIGTERM');
     expect(await captorExit).toBe(0);
     const captured = readFileSync(capturedFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { id: string; fields: string[] });
@@ -388,6 +404,22 @@ describe('chaos: every promise under faults', () => {
     }
   }, 30 * 60_000);
 });
+
+/** What db-writer's queue holds: counts, how far PostgreSQL has stored, the oldest jobs by seq. */
+async function queueReport(jobs: Queue, counts: Record<string, number>, dbWriterReady: string): Promise<string> {
+  const pending = (await jobs.getJobs(['active', 'wait', 'delayed', 'prioritized'], 0, 2000, true)).filter((j): j is NonNullable<typeof j> => j !== undefined);
+  const described = await Promise.all(
+    pending.map(async (j) => {
+      const d = j.data as { from?: number; seq?: number };
+      return { id: j.id, from: d.from ?? -1, seq: d.seq ?? -1, state: await j.getState(), attemptsMade: j.attemptsMade, stalled: j.stalledCounter, delayUntil: j.delay > 0 ? j.timestamp + j.delay - Date.now() : 0 };
+    }),
+  );
+  described.sort((a, b) => a.from - b.from);
+  const status = await fetch(dbWriterReady)
+    .then((r) => r.text())
+    .catch((err: unknown) => `unreachable (${String(err)})`);
+  return JSON.stringify({ counts, failed: await jobs.getFailedCount(), dbWriterStatus: status, oldest: described.slice(0, 5), newest: described.slice(-2) });
+}
 
 function toCents(b: { seq: number; bids: { price: number; quantity: number }[]; asks: { price: number; quantity: number }[] }) {
   const cents = (l: { price: number; quantity: number }) => ({ price: wireToCents(l.price)!, quantity: l.quantity });

@@ -163,6 +163,39 @@ describe('db-writer: nothing lost, nothing parked', () => {
     expect(await progress()).toBe(60);
     expect(await queue.getFailedCount()).toBe(0);
   }, 90_000);
+
+  const parkedSoFar = async () => {
+    const metrics = await (await fetch(stack.healthUrl('db-writer').replace('/ready', '/metrics'))).text();
+    const value = /^db_writer_jobs_parked_ahead_total (\S+)$/m.exec(metrics)?.[1];
+    if (value === undefined) throw new Error('db-writer does not report db_writer_jobs_parked_ahead_total');
+    return Number(value);
+  };
+
+  test('when jobs arrive newest first, then each is parked once and woken by the one before it landing', async () => {
+    const base = await progress();
+    const parkedBefore = await parkedSoFar();
+    const jobs = 40;
+    // each is taken before the one it follows: the one whose turn it is comes last
+    for (let k = jobs; k >= 1; k--) await queue.add('batch', job(base + (k - 1) * 10, base + k * 10, 'fay'));
+    // parked ones come back by themselves only after a minute: landing sooner, they were woken
+    await waitFor('every job to land', async () => (await progress()) === base + jobs * 10, 30_000);
+    expect(await count("SELECT count(*) AS n FROM orders WHERE user_id = 'fay'")).toBe(jobs);
+    // looked at again and again, as they used to be, they were parked hundreds of times
+    expect((await parkedSoFar()) - parkedBefore).toBeLessThanOrEqual(jobs - 1);
+    expect(await queue.getDelayedCount()).toBe(0);
+  }, 60_000);
+
+  test('when db-writer is killed while jobs are parked, then the next one wakes them when the job they wait for lands', async () => {
+    const base = await progress();
+    await queue.add('batch', job(base + 10, base + 20, 'gus'));
+    await queue.add('batch', job(base + 20, base + 30, 'gus'));
+    await waitFor('both to be parked', async () => (await queue.getDelayedCount()) === 2, 15_000);
+    await stack.stopService('db-writer', 'SIGKILL');
+    await stack.startService('db-writer');
+    await queue.add('batch', job(base, base + 10, 'gus'));
+    await waitFor('all three to land', async () => (await progress()) === base + 30, 30_000);
+    expect(await count("SELECT count(*) AS n FROM orders WHERE user_id = 'gus'")).toBe(3);
+  }, 60_000);
 });
 
 describe('db-writer: a new database', () => {
