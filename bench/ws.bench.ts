@@ -222,8 +222,9 @@ async function measure(name: string, url: string, token: string | null, pid: num
   const metricsAtStart = metricsUrl === null ? '' : await (await fetch(metricsUrl)).text();
   const started = performance.now();
   const per = Math.ceil(clients / WORKERS);
-  const starts = await Promise.all(workers.map((w, i) => ask<{ connected: number; failed: number }>(w, { kind: 'start', url, token, count: Math.min(per, clients - i * per), symbols: SYMBOLS, offset: i * per }, 'started')));
-  log(`${name}: ${starts.reduce((a, s) => a + s.connected, 0)} of ${clients} connected in ${round((performance.now() - started) / 1000)} s (${starts.reduce((a, s) => a + s.failed, 0)} failed)`);
+  const starts = await Promise.all(workers.map((w, i) => ask<{ connected: number; failed: number; firstError: string | null }>(w, { kind: 'start', url, token, count: Math.min(per, clients - i * per), symbols: SYMBOLS, offset: i * per }, 'started')));
+  const firstError = starts.find((s) => s.firstError !== null)?.firstError ?? null;
+  log(`${name}: ${starts.reduce((a, s) => a + s.connected, 0)} of ${clients} connected in ${round((performance.now() - started) / 1000)} s (${starts.reduce((a, s) => a + s.failed, 0)} failed${firstError === null ? '' : `, the first with: ${firstError}`})`);
   await Promise.all(workers.map((w) => ask(w, { kind: 'reset' }, 'reset')));
   const before = sample(pid).cpu;
   // this scrape also starts the server's event-loop and GC windows (each scrape reads and restarts them)
@@ -368,7 +369,10 @@ async function privateBurst(stack: Stack, owners: { p: Participant; socket: Clie
 async function main(): Promise<void> {
   // WS_WRITE_SLICE_MS and WS_MAX_QUEUED_MS pass through, to compare settings in interleaved runs
   const passed = Object.fromEntries((['WS_WRITE_SLICE_MS', 'WS_MAX_QUEUED_MS'] as const).filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
-  const stack = await Stack.start({ RATE_LIMIT_PER_SECOND: '100000', ...passed }, ['engine', 'api', 'ws-server']);
+  // tokens that outlast the run: a full run takes over half an hour, an access token 15 minutes, and
+  // the ws-server refuses an expired token and ends a socket whose token expires (a full run's last
+  // ws-server window once connected 0 of 10,000 clients)
+  const stack = await Stack.start({ RATE_LIMIT_PER_SECOND: '100000', ACCESS_TOKEN_TTL_SECONDS: String(24 * 3600), ...passed }, ['engine', 'api', 'ws-server']);
   const redis = new Redis(REDIS_URL);
   const bare = fork(join(__dirname, 'ws', 'bare-server.js'), [String(BARE_PORT), REDIS_URL, stack.prefix], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise<void>((resolve) => bare.once('message', () => resolve()));

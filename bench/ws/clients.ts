@@ -117,14 +117,19 @@ process.on('message', async (m: Start | { kind: 'reset' } | { kind: 'report' } |
     // at most 100 handshakes in flight per process: a crowd arriving, not a stampede of one tick
     let next = 0;
     let failed = 0;
+    // why connections failed (a server refusing them all says so here)
+    let firstError: string | null = null;
     const lane = async () => {
       while (next < m.count) {
         const i = next++;
-        await open(m, i).catch(() => failed++);
+        await open(m, i).catch((err: unknown) => {
+          failed++;
+          firstError ??= err instanceof Error ? err.message : String(err);
+        });
       }
     };
     await Promise.all(Array.from({ length: 100 }, lane));
-    process.send!({ kind: 'started', connected: sockets.filter((s) => s.connected).length, failed });
+    process.send!({ kind: 'started', connected: sockets.filter((s) => s.connected).length, failed, firstError });
   } else if (m.kind === 'reset') {
     hist.fill(0);
     gaps = 0;
