@@ -18,7 +18,16 @@ const jobsParked = new Counter({ name: 'db_writer_jobs_parked_total', help: 'Job
 const rowsSetAside = new Counter({ name: 'db_writer_rows_set_aside_total', help: 'Rows PostgreSQL refused for their content, kept in unstorable_rows', labelNames: ['kind'] });
 const writeRetries = new Counter({ name: 'db_writer_write_retries_total', help: 'Batch writes retried after a transient failure' });
 const persistedSeqGauge = new Gauge({ name: 'db_writer_persisted_seq', help: 'Every engine seq up to this one is stored' });
-const gapSeconds = new Gauge({ name: 'db_writer_gap_seconds', help: 'How long the next job in seq order has been missing (0: no gap)' });
+/** how long the gap has lasted, read at each scrape (the service sets it) */
+let gapNow: () => number = () => 0;
+// registered with /metrics' registry as it is made, and set there at each scrape
+new Gauge({
+  name: 'db_writer_gap_seconds',
+  help: 'How long the next job in seq order has been missing (0: no gap)',
+  collect() {
+    this.set(gapNow());
+  },
+});
 const jobsParkedAhead = new Counter({ name: 'db_writer_jobs_parked_ahead_total', help: 'Times a job was taken before the one it follows had landed, and parked until it has' });
 
 const RAISE_TO = "local v = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > v then redis.call('SET', KEYS[1], ARGV[1]) end return 1";
@@ -100,6 +109,7 @@ export class DbWriterService {
     this.prisma = createPrisma(config.DATABASE_URL);
     this.redis = connectRedis(config.REDIS_URL, log, 'db-writer-portfolios');
     this.positions = new Map();
+    gapNow = () => (this.gapSince === null ? 0 : (Date.now() - this.gapSince) / 1000);
   }
 
   status(): Record<string, unknown> {
@@ -213,11 +223,9 @@ export class DbWriterService {
       const since = (this.gapSince = now);
       this.gapTimer = setTimeout(() => {
         this.gapRaised = true;
-        gapSeconds.set((Date.now() - since) / 1000);
         this.log.error({ persistedSeq: persisted, nextFrom: data.from, jobId: job.id, waitedMs: Date.now() - since }, 'persistence gap: the job after seq persistedSeq has not come; writing stopped (not ready) until it does');
       }, this.config.DB_WRITER_GAP_ALARM_MS);
     }
-    gapSeconds.set((now - this.gapSince) / 1000);
     jobsParkedAhead.inc();
     // noted before it is parked: a db-writer killed in between leaves a note of a job that is still
     // active, which the stalled-job check hands back, and waking it then does nothing
@@ -239,8 +247,11 @@ export class DbWriterService {
     for (const id of due) {
       try {
         await new Job(this.queue!, 'batch', null, {}, id).promote();
-      } catch {
-        // not delayed any more: nothing to wake
+      } catch (err) {
+        // not delayed any more: nothing to wake. Anything else drops the note all the same (a note
+        // that failed every time would fail the job that wakes it, again and again): the job comes
+        // back by itself within PARK_MS
+        if (!String(err).includes('not in the delayed state')) this.log.warn({ jobId: id, err: reasonOf(err) }, 'could not wake a parked job: it comes back within a minute');
       }
     }
     await this.redis.zrem(key, ...due);
@@ -269,7 +280,6 @@ export class DbWriterService {
     this.gapTimer = null;
     this.gapSince = null;
     this.gapRaised = false;
-    gapSeconds.set(0);
   }
 
   /**
