@@ -209,9 +209,17 @@ describe('chaos: every promise under faults', () => {
     // passes through active on its way back to delayed
     const progress = stack.pg();
     await progress.connect();
-    const held = await waitFor('the job whose turn it is to be active', async () => {
+    // and one that is blocked on the lock: a job with no order rows (credits, a symbol) passes
+    // through active and completes with the lock held, and was once taken for the held one
+    const held = await waitFor('the job whose turn it is to be active and blocked on the lock', async () => {
+      const blocked = (await progress.query("SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'orders'::regclass AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND NOT granted")).rows[0].n as number;
+      if (blocked === 0) return undefined;
       const persisted = Number((await progress.query('SELECT seq FROM persist_progress WHERE id = 1')).rows[0]?.seq ?? 0);
-      return (await jobs.getActive()).find((j) => ((j.data as { from?: number }).from ?? 0) <= persisted);
+      const candidate = (await jobs.getActive()).find((j) => ((j.data as { from?: number }).from ?? 0) <= persisted);
+      // still there a moment later (another session may be the one waiting on the lock)
+      if (candidate === undefined) return undefined;
+      await sleep(300);
+      return (await candidate.getState()) === 'active' ? candidate : undefined;
     }, 20_000);
     await progress.end();
     for (let kill = 1; kill <= 2; kill++) {
@@ -221,7 +229,12 @@ describe('chaos: every promise under faults', () => {
       await waitFor(`job ${held.id} taken over (${kill})`, async () => {
         const j = await jobs.getJob(held.id!);
         return j !== undefined && j.stalledCounter >= kill && (await j.getState()) === 'active';
-      }, 30_000);
+      }, 30_000).catch(async (err: unknown) => {
+        // what became of it, and what db-writer said meanwhile
+        const j = await jobs.getJob(held.id!);
+        const seen = JSON.stringify({ state: await j?.getState(), stalledCounter: j?.stalledCounter, attemptsMade: j?.attemptsMade, counts: await jobs.getJobCounts() });
+        throw new Error(`${String(err)}: ${seen}\ndb-writer's last lines:\n${(stack.logs.get('db-writer') ?? []).slice(-30).join('\n')}`);
+      });
     }
     await lock.query('COMMIT');
     await lock.end();
