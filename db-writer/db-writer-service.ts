@@ -96,6 +96,11 @@ export class DbWriterService {
   private gapRaised = false;
   /** raises the gap once it has lasted GAP_ALARM_MS, whether or not a parked job comes back to see it */
   private gapTimer: NodeJS.Timeout | null = null;
+  /**
+   * Whether notes of parked jobs may be left: unknown at start (a db-writer before this one may
+   * have left some), then known. Most jobs land in turn with nothing parked, and look at no notes.
+   */
+  private parkedNotes = true;
   private stopping = false;
   private started = false;
   get ready(): boolean {
@@ -227,6 +232,7 @@ export class DbWriterService {
       }, this.config.DB_WRITER_GAP_ALARM_MS);
     }
     jobsParkedAhead.inc();
+    this.parkedNotes = true;
     // noted before it is parked: a db-writer killed in between leaves a note of a job that is still
     // active, which the stalled-job check hands back, and waking it then does nothing
     await this.redis.zadd(names(this.config.KEY_PREFIX).keys.dbWriterParked, data.from!, job.id!);
@@ -240,9 +246,12 @@ export class DbWriterService {
    * (it came back by itself, or was done) is only dropped.
    */
   private async wakeParked(): Promise<void> {
-    if (this.persisted === null) return;
+    if (this.persisted === null || !this.parkedNotes) return;
     const key = names(this.config.KEY_PREFIX).keys.dbWriterParked;
-    const due = await this.redis.zrangebyscore(key, '-inf', this.persisted);
+    const [[dueErr, due], [totalErr, total]] = (await this.redis.multi().zrangebyscore(key, '-inf', this.persisted).zcard(key).exec()) as [[Error | null, string[]], [Error | null, number]];
+    if (dueErr !== null || totalErr !== null) throw dueErr ?? totalErr;
+    // the notes still to wake after these (those of jobs whose turn has not come)
+    this.parkedNotes = total > due.length;
     if (due.length === 0) return;
     for (const id of due) {
       try {
