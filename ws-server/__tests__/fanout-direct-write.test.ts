@@ -3,6 +3,7 @@ import type { AddressInfo } from 'net';
 import { Server, type Socket as ServerSocket } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { depthBatchJson } from '../../contracts/wire';
+import { waitFor } from '../../tests/harness/client';
 import type { DepthEvent } from '../../contracts/engine-types';
 import { MarketFanout } from '../market-fanout';
 
@@ -11,15 +12,6 @@ import { MarketFanout } from '../market-fanout';
  * straight to the websocket's frame sender when engine.io holds nothing for the socket, through
  * engine.io otherwise (so nothing overtakes what it holds, and polling clients are served).
  */
-
-/** Waits for `done`, and fails the test (rather than hang) if it has not come within 10 s. */
-async function until(done: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within 10 s`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const change = (k: number): DepthEvent => ({ type: 'depth', seq: 100 + k, symbol: 'AAA', side: 'BUY', price: 10_000 + k, quantity: k, pu: k, u: k + 1, timestamp: 1_000 + k });
 
@@ -45,7 +37,7 @@ describe('market data written to a socket', () => {
     const socket = io.of('/').sockets.get(client.id!)!;
     while (!socket.rooms.has('market:AAA')) await new Promise((r) => setImmediate(r));
     // what engine.io wrote at the connection (the connect packet) has been written and called back
-    await until(() => (socket.conn as unknown as { transport: { writable: boolean } }).transport.writable, 'transport writable after connecting');
+    await waitFor('transport writable after connecting', () => (socket.conn as unknown as { transport: { writable: boolean } }).transport.writable);
     return { client, socket };
   }
 
@@ -71,7 +63,7 @@ describe('market data written to a socket', () => {
     const { client, socket } = await open(['websocket']);
     const before = packets.get(socket.id)!;
     for (let k = 0; k < 5; k++) fanout.onMessage('AAA', depthBatchJson([change(k)]));
-    await until(() => seen.get(client)!.length === 5, 'five depth messages');
+    await waitFor('five depth messages', () => seen.get(client)!.length === 5);
     expect(seen.get(client)).toEqual(['depth:1', 'depth:2', 'depth:3', 'depth:4', 'depth:5']);
     expect(packets.get(socket.id)! - before).toBe(0);
   });
@@ -85,7 +77,7 @@ describe('market data written to a socket', () => {
     socket.emit('order', { n: 2 });
     expect((socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer).toHaveLength(1);
     fanout.onMessage('AAA', depthBatchJson([change(10)]));
-    await until(() => seen.get(client)!.length === 3, 'two orders and a depth message');
+    await waitFor('two orders and a depth message', () => seen.get(client)!.length === 3);
     expect(seen.get(client)).toEqual(['order:1', 'order:2', 'depth:11']);
     // the depth message was one of engine.io's packets this time
     expect(packets.get(socket.id)! - before).toBe(3);
@@ -96,7 +88,7 @@ describe('market data written to a socket', () => {
     seen.get(client)!.length = 0;
     const before = packets.get(socket.id)!;
     fanout.onMessage('AAA', depthBatchJson([change(20)]));
-    await until(() => seen.get(client)!.length === 1, 'a depth message over polling');
+    await waitFor('a depth message over polling', () => seen.get(client)!.length === 1);
     expect(seen.get(client)).toEqual(['depth:21']);
     expect(packets.get(socket.id)! - before).toBe(1);
   });
